@@ -1,0 +1,141 @@
+/**
+ * Address parsing and formatting. ipaddr.js validates and parses the general case; a hand-written
+ * dotted-quad fast path serves the flow-log hot loop.
+ */
+import ipaddr from 'ipaddr.js';
+import type { Cidr, Family, Ip } from '../model/address.js';
+
+const MASK128 = (1n << 128n) - 1n;
+
+/** Parses a dotted-quad IPv4 address without allocating; returns -1 when it is not one. */
+export function parseIpv4Fast(s: string): number {
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (digits > 0 && octet === 0) return -1; // leading zero
+      octet = octet * 10 + (c - 48);
+      if (octet > 255 || ++digits > 3) return -1;
+    } else if (c === 46) {
+      if (digits === 0 || ++dots > 3) return -1;
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+    } else {
+      return -1;
+    }
+  }
+  if (dots !== 3 || digits === 0) return -1;
+  return value * 256 + octet;
+}
+
+function ipv6ToBigint(addr: ipaddr.IPv6): bigint {
+  let v = 0n;
+  for (const part of addr.parts) v = (v << 16n) | BigInt(part);
+  return v;
+}
+
+/** Parses an IPv4 or IPv6 address (no prefix). Returns null when the text is not an address. */
+export function parseIp(text: string): Ip | null {
+  const v4 = parseIpv4Fast(text);
+  if (v4 >= 0) return { family: 4, value: v4 };
+  if (!text.includes(':')) return null;
+  try {
+    const parsed = ipaddr.IPv6.parse(text);
+    if (parsed.zoneId !== undefined) return null;
+    return { family: 6, value: ipv6ToBigint(parsed) };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Parses `a.b.c.d/n` or `x::/n`. Host bits are cleared, as AWS canonicalises CIDRs
+ * (`100.68.0.18/18` is stored as `100.68.0.0/18`). Returns null when the text is not a CIDR.
+ */
+export function parseCidr(text: string): Cidr | null {
+  const slash = text.indexOf('/');
+  if (slash < 0 || slash !== text.lastIndexOf('/')) return null;
+  const addrText = text.slice(0, slash);
+  const prefixText = text.slice(slash + 1);
+  if (!/^\d{1,3}$/.test(prefixText)) return null;
+  const prefix = Number(prefixText);
+  const ip = parseIp(addrText);
+  if (ip === null) return null;
+  if (ip.family === 4) {
+    if (prefix > 32) return null;
+    const network = prefix === 0 ? 0 : ((ip.value >>> (32 - prefix)) << (32 - prefix)) >>> 0;
+    return { family: 4, network, prefix, text: `${formatIpv4(network)}/${prefix}` };
+  }
+  if (prefix > 128) return null;
+  const network = prefix === 0 ? 0n : ((ip.value >> BigInt(128 - prefix)) << BigInt(128 - prefix)) & MASK128;
+  return { family: 6, network, prefix, text: `${formatIpv6(network)}/${prefix}` };
+}
+
+export function hostCidr(ip: Ip): Cidr {
+  return ip.family === 4
+    ? { family: 4, network: ip.value, prefix: 32, text: `${formatIpv4(ip.value)}/32` }
+    : { family: 6, network: ip.value, prefix: 128, text: `${formatIpv6(ip.value)}/128` };
+}
+
+export function formatIpv4(v: number): string {
+  return `${(v >>> 24) & 255}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
+}
+
+export function formatIpv6(v: bigint): string {
+  const parts: number[] = [];
+  for (let i = 7; i >= 0; i--) parts.push(Number((v >> BigInt(i * 16)) & 0xffffn));
+  return ipaddr.fromByteArray(parts.flatMap((p) => [p >> 8, p & 255])).toString();
+}
+
+export function formatIp(ip: Ip): string {
+  return ip.family === 4 ? formatIpv4(ip.value) : formatIpv6(ip.value);
+}
+
+/** True when the address lies inside the block. Families never mix: 0.0.0.0/0 does not hold IPv6. */
+export function cidrContains(cidr: Cidr, ip: Ip): boolean {
+  if (cidr.family === 4) {
+    if (ip.family !== 4) return false;
+    if (cidr.prefix === 0) return true;
+    const shift = 32 - cidr.prefix;
+    return ip.value >>> shift === cidr.network >>> shift;
+  }
+  if (ip.family !== 6) return false;
+  if (cidr.prefix === 0) return true;
+  const shift = BigInt(128 - cidr.prefix);
+  return ip.value >> shift === cidr.network >> shift;
+}
+
+/** True when every address of `inner` is inside `outer`. */
+export function cidrCovers(outer: Cidr, inner: Cidr): boolean {
+  if (outer.family !== inner.family || outer.prefix > inner.prefix) return false;
+  return cidrContains(outer, inner.family === 4 ? { family: 4, value: inner.network } : { family: 6, value: inner.network });
+}
+
+export function ipEquals(a: Ip, b: Ip): boolean {
+  return a.family === b.family && a.value === b.value;
+}
+
+/** A string key for maps: the canonical text of the address. */
+export function ipKey(ip: Ip): string {
+  return ip.family === 4 ? formatIpv4(ip.value) : formatIpv6(ip.value);
+}
+
+export function familyOf(ip: Ip): Family {
+  return ip.family;
+}
+
+/** RFC 1918 and RFC 6598 space: never reachable from the internet. */
+export function isPrivateIpv4(ip: Ip): boolean {
+  if (ip.family !== 4) return false;
+  const v = ip.value;
+  return (
+    v >>> 24 === 10 ||
+    v >>> 20 === (172 << 4) + 1 ||
+    v >>> 16 === (192 << 8) + 168 ||
+    v >>> 22 === ((100 << 8) + 64) >>> 2
+  );
+}
