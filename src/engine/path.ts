@@ -1,0 +1,460 @@
+/**
+ * Hop-by-hop evaluation of a hypothetical flow (ref 8.2): the forward path (source SG outbound, source
+ * subnet NACL outbound, route, destination NACL inbound, destination SG inbound) and the return path of
+ * the response (SGs pass it as tracked, NACLs judge it again, ref 4.3 and 5.1). Traffic between ENIs of
+ * one subnet skips NACLs and routing (ref 8.8). An address outside every VPC is an internet host when it
+ * is public and an on-premises host when it is private; internet hosts reach an ENI only through its
+ * public IPv4 or its IPv6 address, over an internet gateway (ref 8.12).
+ */
+import type { Ip } from '../model/address.js';
+import type { Packet } from '../model/flow.js';
+import type { Direction, Eni, NatGateway, RouteTable, Subnet, Vpc } from '../model/snapshot.js';
+import { ICMP, ICMPV6 } from '../net/protocol.js';
+import { ipEquals, isPrivateIpv4 } from '../net/ip.js';
+import { type NaclDecision, evaluateNacl } from './nacl.js';
+import { type RouteDecision, evaluateRoute } from './route.js';
+import { type SgDecision, evaluateSecurityGroups } from './security-group.js';
+import { type SnapshotIndex, vpcContaining } from './snapshot-index.js';
+
+export type PathLeg = 'forward' | 'return';
+export type HopDecision = 'allow' | 'deny' | 'skip';
+
+interface HopBase {
+  readonly path: PathLeg;
+  readonly decision: HopDecision;
+  /** The packet as this hop sees it. */
+  readonly packet: Packet;
+}
+
+export type Hop =
+  | (HopBase & {
+      readonly component: 'security-group';
+      readonly eniId: string;
+      readonly direction: Direction;
+      /** null when the packet passed as the response of a tracked connection (not evaluated). */
+      readonly sg: SgDecision | null;
+    })
+  | (HopBase & {
+      readonly component: 'network-acl';
+      readonly subnetId: string;
+      readonly direction: Direction;
+      readonly nacl: NaclDecision | null;
+      /** Why the NACL was not evaluated. */
+      readonly skipped?: 'same-subnet' | 'no-acl-in-snapshot';
+    })
+  | (HopBase & {
+      readonly component: 'route';
+      readonly subnetId: string;
+      readonly route: RouteDecision;
+      /** Set on a deny: what kind of routing failure it is. */
+      readonly reason?: 'no-route' | 'blackhole';
+      /** A sentence on a routing problem that is not the table's own (no public IP, asymmetric return ...). */
+      readonly problem?: string;
+      readonly skipped?: 'same-subnet' | 'no-table-in-snapshot';
+    })
+  | (HopBase & {
+      readonly component: 'internet-gateway' | 'nat-gateway' | 'vpc-peering' | 'gateway';
+      readonly id: string;
+      readonly note: string;
+    })
+  | (HopBase & {
+      readonly component: 'block-public-access';
+      readonly direction: Direction;
+      readonly vpcId: string;
+      readonly mode: string;
+    });
+
+export type Endpoint =
+  | { readonly kind: 'eni'; readonly eni: Eni; /** The address the packet carries for this ENI. */ readonly ip: Ip; readonly via: 'private' | 'public' }
+  | { readonly kind: 'external'; readonly ip: Ip; readonly where: 'internet' | 'on-premises' };
+
+export interface PathResult {
+  readonly reachable: boolean;
+  readonly hops: readonly Hop[];
+  /** The first hop that denied, if any. */
+  readonly blockingHop: Hop | null;
+  /** Denying hops after the first one (evaluated as if the first had allowed). */
+  readonly alsoBlocking: readonly Hop[];
+  readonly forward: Packet;
+  readonly notes: readonly string[];
+}
+
+export function reversePacket(p: Packet): Packet {
+  const icmpType = p.icmpType === 8 && p.protocol === ICMP ? 0 : p.icmpType === 128 && p.protocol === ICMPV6 ? 129 : p.icmpType;
+  return { protocol: p.protocol, src: p.dst, dst: p.src, srcPort: p.dstPort, dstPort: p.srcPort, icmpType, icmpCode: p.icmpCode };
+}
+
+class PathBuilder {
+  readonly hops: Hop[] = [];
+  readonly notes: string[] = [];
+  constructor(readonly index: SnapshotIndex) {}
+
+  sg(leg: PathLeg, eni: Eni, direction: Direction, packet: Packet, tracked: boolean): void {
+    if (tracked) {
+      this.hops.push({ component: 'security-group', eniId: eni.id, direction, sg: null, path: leg, decision: 'allow', packet });
+      return;
+    }
+    const sg = evaluateSecurityGroups(this.index, eni, direction, packet);
+    this.hops.push({ component: 'security-group', eniId: eni.id, direction, sg, path: leg, decision: sg.allowed ? 'allow' : 'deny', packet });
+  }
+
+  nacl(leg: PathLeg, subnetId: string, direction: Direction, packet: Packet): void {
+    const acl = this.index.naclBySubnet.get(subnetId);
+    if (!acl) {
+      this.hops.push({ component: 'network-acl', subnetId, direction, nacl: null, skipped: 'no-acl-in-snapshot', path: leg, decision: 'skip', packet });
+      return;
+    }
+    const nacl = evaluateNacl(acl, direction, packet);
+    this.hops.push({ component: 'network-acl', subnetId, direction, nacl, path: leg, decision: nacl.action, packet });
+  }
+
+  naclSkip(leg: PathLeg, subnetId: string, direction: Direction, packet: Packet): void {
+    this.hops.push({ component: 'network-acl', subnetId, direction, nacl: null, skipped: 'same-subnet', path: leg, decision: 'skip', packet });
+  }
+
+  /** Route lookup; `expect` checks the chosen target, returning a problem sentence when it is unusable. */
+  route(leg: PathLeg, subnetId: string, packet: Packet, expect?: (d: RouteDecision) => string | null): RouteDecision {
+    const table = this.index.routeTableBySubnet.get(subnetId);
+    const d = evaluateRoute(this.index, table, packet.dst);
+    if (d.outcome === 'no-table') {
+      this.hops.push({ component: 'route', subnetId, route: d, skipped: 'no-table-in-snapshot', path: leg, decision: 'skip', packet });
+      return d;
+    }
+    if (d.outcome === 'no-route' || d.outcome === 'blackhole') {
+      this.hops.push({ component: 'route', subnetId, route: d, reason: d.outcome, path: leg, decision: 'deny', packet });
+      return d;
+    }
+    const problem = expect?.(d) ?? null;
+    if (problem !== null) {
+      this.hops.push({ component: 'route', subnetId, route: d, reason: 'no-route', problem, path: leg, decision: 'deny', packet });
+    } else {
+      this.hops.push({ component: 'route', subnetId, route: d, path: leg, decision: 'allow', packet });
+    }
+    return d;
+  }
+
+  gateway(leg: PathLeg, component: 'internet-gateway' | 'nat-gateway' | 'vpc-peering' | 'gateway', id: string, note: string, packet: Packet, decision: HopDecision = 'allow'): void {
+    this.hops.push({ component, id, note, path: leg, decision, packet });
+  }
+
+  /** VPC Block Public Access on the internet-gateway path (ref 8.17). */
+  bpa(leg: PathLeg, vpc: Vpc | undefined, subnet: Subnet | undefined, direction: Direction, initiatedFromInside: boolean, packet: Packet): void {
+    const mode = subnet?.bpaMode && subnet.bpaMode !== 'off' ? subnet.bpaMode : vpc?.bpaMode;
+    if (!vpc || !mode || mode === 'off') return;
+    const blocked = mode === 'block-bidirectional' || (mode === 'block-ingress' && !initiatedFromInside);
+    this.hops.push({ component: 'block-public-access', direction, vpcId: vpc.id, mode, path: leg, decision: blocked ? 'deny' : 'allow', packet });
+  }
+}
+
+function subnetOf(index: SnapshotIndex, eni: Eni): Subnet | undefined {
+  return index.subnetById.get(eni.subnetId);
+}
+
+function publicIpv4Of(eni: Eni): Ip | undefined {
+  return eni.publicIps[0]?.publicIp;
+}
+
+/**
+ * The address an ENI uses towards the internet: its public IPv4 (the IGW translates the private one)
+ * or, for IPv6, its own address.
+ */
+function internetFacingAddress(eni: Eni, privateIp: Ip): Ip | undefined {
+  if (privateIp.family === 6) return privateIp;
+  return eni.publicIps.find((p) => ipEquals(p.privateIp, privateIp))?.publicIp ?? publicIpv4Of(eni);
+}
+
+const targetIs = (...kinds: string[]) => (d: RouteDecision) => (d.target && kinds.includes(d.target.kind) ? null : `the route ${describeTarget(d)} does not lead there`);
+
+function describeTarget(d: RouteDecision): string {
+  return d.target ? `to ${d.target.id}` : 'found';
+}
+
+export interface TraceInput {
+  readonly src: Endpoint;
+  readonly dst: Endpoint;
+  readonly packet: Packet;
+}
+
+/**
+ * Evaluates every hop of the forward path and, when the protocol has responses, the return path.
+ * Evaluation continues after a deny (as if it had allowed) so the result can list later blockers too.
+ */
+export function tracePath(index: SnapshotIndex, input: TraceInput): PathResult {
+  const b = new PathBuilder(index);
+  const { src, dst, packet } = input;
+  const hasResponse = !(packet.protocol === ICMP && packet.icmpType !== null && packet.icmpType !== 8) &&
+    !(packet.protocol === ICMPV6 && packet.icmpType !== null && packet.icmpType !== 128);
+  const reply = reversePacket(packet);
+
+  if (src.kind === 'eni' && dst.kind === 'eni' && dst.via === 'private') {
+    eniToEni(b, src.eni, dst.eni, packet, reply, hasResponse);
+  } else if (src.kind === 'eni') {
+    eniToOutside(b, src.eni, dst, packet, reply, hasResponse);
+  } else if (dst.kind === 'eni') {
+    outsideToEni(b, src, dst.eni, dst.ip, dst.via, packet, reply, hasResponse);
+  }
+  if (!hasResponse) b.notes.push('ICMP messages other than echo requests get no response, so no return path is evaluated.');
+  const denies = b.hops.filter((h) => h.decision === 'deny');
+  return {
+    reachable: denies.length === 0,
+    hops: b.hops,
+    blockingHop: denies[0] ?? null,
+    alsoBlocking: denies.slice(1),
+    forward: packet,
+    notes: b.notes,
+  };
+}
+
+function eniToEni(b: PathBuilder, a: Eni, bEni: Eni, packet: Packet, reply: Packet, hasResponse: boolean): void {
+  const index = b.index;
+  b.sg('forward', a, 'outbound', packet, false);
+  if (a.subnetId === bEni.subnetId) {
+    // Same subnet: switched at layer 2, no NACL and no route table (ref 8.8).
+    b.naclSkip('forward', a.subnetId, 'outbound', packet);
+    b.naclSkip('forward', bEni.subnetId, 'inbound', packet);
+    b.sg('forward', bEni, 'inbound', packet, false);
+    if (hasResponse) {
+      b.sg('return', bEni, 'outbound', reply, true);
+      b.naclSkip('return', bEni.subnetId, 'outbound', reply);
+      b.naclSkip('return', a.subnetId, 'inbound', reply);
+      b.sg('return', a, 'inbound', reply, true);
+    }
+    return;
+  }
+  const sameVpc = a.vpcId === bEni.vpcId;
+  const viaKinds = sameVpc ? ['local'] : ['pcx', 'tgw', 'vgw', 'eni', 'instance', 'core-network'];
+  b.nacl('forward', a.subnetId, 'outbound', packet);
+  const fwd = b.route('forward', a.subnetId, packet, targetIs(...viaKinds));
+  noteGateway(b, 'forward', fwd, packet);
+  b.nacl('forward', bEni.subnetId, 'inbound', packet);
+  b.sg('forward', bEni, 'inbound', packet, false);
+  if (!hasResponse) return;
+  b.sg('return', bEni, 'outbound', reply, true);
+  b.nacl('return', bEni.subnetId, 'outbound', reply);
+  const back = b.route('return', bEni.subnetId, reply, targetIs(...viaKinds));
+  if (!sameVpc && fwd.target?.kind === 'pcx' && back.target?.kind === 'pcx' && fwd.target.id !== back.target.id) {
+    b.notes.push(`The response returns over ${back.target.id}, not ${fwd.target.id}: asymmetric peering routes.`);
+  }
+  b.nacl('return', a.subnetId, 'inbound', reply);
+  b.sg('return', a, 'inbound', reply, true);
+  void index;
+}
+
+function noteGateway(b: PathBuilder, leg: PathLeg, d: RouteDecision, packet: Packet): void {
+  const t = d.target;
+  if (!t || d.outcome !== 'forward') return;
+  if (t.kind === 'pcx') b.gateway(leg, 'vpc-peering', t.id, `over VPC peering connection ${t.id}`, packet);
+  else if (t.kind === 'tgw' || t.kind === 'vgw' || t.kind === 'core-network') {
+    b.gateway(leg, 'gateway', t.id, `through ${t.id}; its own route tables are outside the snapshot and assumed to deliver`, packet);
+    b.notes.push(`Routing inside ${t.id} is not evaluated: vpcwhy assumes it delivers the packet.`);
+  }
+}
+
+function eniToOutside(b: PathBuilder, a: Eni, dst: Endpoint, packet: Packet, reply: Packet, hasResponse: boolean): void {
+  const index = b.index;
+  const vpc = index.vpcById.get(a.vpcId);
+  const subnet = subnetOf(index, a);
+  b.sg('forward', a, 'outbound', packet, false);
+  b.nacl('forward', a.subnetId, 'outbound', packet);
+  const toInternet = dst.kind === 'external' ? dst.where === 'internet' : true;
+  const d = b.route('forward', a.subnetId, packet, (r) => {
+    if (!r.target) return null;
+    if (r.target.kind === 'igw') {
+      if (!toInternet) return `${r.target.id} is an internet gateway, and ${packet.dst.family === 4 ? 'a private address' : 'this address'} is not on the internet`;
+      if (packet.src.family === 4 && internetFacingAddress(a, packet.src) === undefined) {
+        return `${a.id} has no public IPv4 or Elastic IP address, so ${r.target.id} drops its traffic (IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS)`;
+      }
+      return null;
+    }
+    if (r.target.kind === 'local') return `the destination is inside the VPC's own CIDR but no network interface in the snapshot has it`;
+    if (r.target.kind === 'eigw' && packet.src.family !== 6) return `${r.target.id} is an egress-only internet gateway, which carries IPv6 only`;
+    return null;
+  });
+  if (d.outcome === 'forward' && d.target) {
+    const t = d.target;
+    if (t.kind === 'igw' || t.kind === 'eigw') {
+      b.bpa('forward', vpc, subnet, 'outbound', true, packet);
+      b.gateway('forward', 'internet-gateway', t.id, t.kind === 'igw' ? `to the internet through ${t.id}` : `to the internet through egress-only gateway ${t.id}`, packet);
+    } else if (t.kind === 'nat') {
+      throughNat(b, a, t.id, packet, reply, hasResponse);
+      return;
+    } else {
+      noteGateway(b, 'forward', d, packet);
+      if (t.kind !== 'pcx' && t.kind !== 'tgw' && t.kind !== 'vgw' && t.kind !== 'core-network') {
+        b.gateway('forward', 'gateway', t.id, `leaves the VPC through ${t.id}`, packet);
+      }
+    }
+  }
+  if (dst.kind === 'eni' && dst.via === 'public') {
+    // Back in through the destination's internet gateway, with the source's public address (ref 8.12).
+    const srcPublic = packet.src.family === 4 ? internetFacingAddress(a, packet.src) : packet.src;
+    const seen: Packet = srcPublic ? { ...packet, src: srcPublic } : packet;
+    inboundFromInternet(b, dst.eni, seen, hasResponse);
+    return;
+  }
+  if (!hasResponse) return;
+  if (d.target?.kind === 'igw' || d.target?.kind === 'eigw') b.bpa('return', vpc, subnet, 'inbound', true, reply);
+  b.nacl('return', a.subnetId, 'inbound', reply);
+  b.sg('return', a, 'inbound', reply, true);
+}
+
+function throughNat(b: PathBuilder, a: Eni, natId: string, packet: Packet, reply: Packet, hasResponse: boolean): void {
+  const index = b.index;
+  const nat: NatGateway | undefined = index.natById.get(natId);
+  if (!nat) {
+    b.gateway('forward', 'nat-gateway', natId, `through NAT gateway ${natId}, which the snapshot does not describe; beyond it is not evaluated`, packet);
+    b.notes.push(`NAT gateway ${natId} is not in the snapshot: the path after it is not evaluated.`);
+    if (hasResponse) {
+      b.nacl('return', a.subnetId, 'inbound', reply);
+      b.sg('return', a, 'inbound', reply, true);
+    }
+    return;
+  }
+  const natIp = nat.privateIps.find((ip) => ip.family === packet.src.family) ?? packet.src;
+  const sameSubnet = nat.subnetId === a.subnetId;
+  if (sameSubnet) b.naclSkip('forward', nat.subnetId, 'inbound', packet);
+  else b.nacl('forward', nat.subnetId, 'inbound', packet);
+  b.gateway('forward', 'nat-gateway', nat.id, `translated by ${nat.id} to ${nat.connectivityType === 'private' ? 'its private address' : 'its public address'}; the source port is assumed kept (a NAT gateway may remap it into 1024-65535)`, packet);
+  const outPacket: Packet = { ...packet, src: natIp };
+  const vpc = index.vpcById.get(nat.vpcId);
+  const natSubnet = index.subnetById.get(nat.subnetId);
+  const d = b.route('forward', nat.subnetId, outPacket, (r) =>
+    r.target && nat.connectivityType === 'public' && r.target.kind !== 'igw'
+      ? `the NAT gateway's subnet routes the destination to ${r.target.id}, not to an internet gateway`
+      : null,
+  );
+  b.nacl('forward', nat.subnetId, 'outbound', outPacket);
+  if (d.target?.kind === 'igw') {
+    b.bpa('forward', vpc, natSubnet, 'outbound', true, outPacket);
+    b.gateway('forward', 'internet-gateway', d.target.id, `to the internet through ${d.target.id}`, outPacket);
+  }
+  if (!hasResponse) return;
+  const backToNat = reversePacket(outPacket);
+  if (d.target?.kind === 'igw') b.bpa('return', vpc, natSubnet, 'inbound', true, backToNat);
+  b.nacl('return', nat.subnetId, 'inbound', backToNat);
+  if (sameSubnet) b.naclSkip('return', nat.subnetId, 'outbound', reply);
+  else b.nacl('return', nat.subnetId, 'outbound', reply);
+  b.nacl('return', a.subnetId, 'inbound', reply);
+  b.sg('return', a, 'inbound', reply, true);
+}
+
+function outsideToEni(
+  b: PathBuilder,
+  src: Extract<Endpoint, { kind: 'external' }>,
+  eni: Eni,
+  dstIp: Ip,
+  via: 'private' | 'public',
+  packet: Packet,
+  reply: Packet,
+  hasResponse: boolean,
+): void {
+  const index = b.index;
+  if (src.where === 'internet') {
+    if (via === 'private' && dstIp.family === 4) {
+      // The internet cannot address a private IPv4: the packet never reaches the VPC.
+      const table = index.routeTableBySubnet.get(eni.subnetId);
+      b.hops.push({
+        component: 'route',
+        subnetId: eni.subnetId,
+        route: { routeTableId: table?.id ?? null, outcome: 'no-route', route: null, target: null, prefixLength: -1 },
+        reason: 'no-route',
+        problem: `an internet host can reach ${eni.id} only at its public IPv4 or its IPv6 address, not at a private address`,
+        path: 'forward',
+        decision: 'deny',
+        packet,
+      });
+      return;
+    }
+    const internal: Packet = { ...packet, dst: via === 'public' ? (eni.publicIps.find((p) => ipEquals(p.publicIp, dstIp))?.privateIp ?? eni.primaryPrivateIp ?? dstIp) : dstIp };
+    inboundFromInternet(b, eni, internal, hasResponse);
+    return;
+  }
+  // On-premises host: arrives over a VPN / Direct Connect / transit gateway; routing outside the VPC is assumed.
+  b.gateway('forward', 'gateway', 'on-premises', `from on-premises host ${src.ip.family === 4 ? 'over a private network' : ''}`.trim(), packet);
+  b.notes.push('The path from the on-premises network into the VPC is outside the snapshot and assumed to deliver.');
+  b.nacl('forward', eni.subnetId, 'inbound', packet);
+  b.sg('forward', eni, 'inbound', packet, false);
+  if (!hasResponse) return;
+  b.sg('return', eni, 'outbound', reply, true);
+  b.nacl('return', eni.subnetId, 'outbound', reply);
+  b.route('return', eni.subnetId, reply, targetIs('vgw', 'tgw', 'eni', 'instance', 'pcx', 'core-network', 'lgw', 'nat'));
+}
+
+/** `packet.dst` is the ENI's private address (after the IGW's translation). */
+function inboundFromInternet(b: PathBuilder, eni: Eni, packet: Packet, hasResponse: boolean): void {
+  const index = b.index;
+  const vpc = index.vpcById.get(eni.vpcId);
+  const subnet = subnetOf(index, eni);
+  const igw = index.igwsByVpc.get(eni.vpcId)?.[0];
+  const table = index.routeTableBySubnet.get(eni.subnetId);
+  if (!igw) {
+    b.hops.push({
+      component: 'route',
+      subnetId: eni.subnetId,
+      route: { routeTableId: table?.id ?? null, outcome: 'no-route', route: null, target: null, prefixLength: -1 },
+      reason: 'no-route',
+      problem: `${eni.vpcId} has no internet gateway attached, so no internet traffic enters it`,
+      path: 'forward',
+      decision: 'deny',
+      packet,
+    });
+    return;
+  }
+  b.gateway('forward', 'internet-gateway', igw.id, `from the internet through ${igw.id}`, packet);
+  b.bpa('forward', vpc, subnet, 'inbound', false, packet);
+  b.nacl('forward', eni.subnetId, 'inbound', packet);
+  b.sg('forward', eni, 'inbound', packet, false);
+  if (!hasResponse) return;
+  const reply = reversePacket(packet);
+  b.sg('return', eni, 'outbound', reply, true);
+  b.nacl('return', eni.subnetId, 'outbound', reply);
+  b.route('return', eni.subnetId, reply, (r) =>
+    r.target && r.target.kind !== 'igw'
+      ? `the response to the internet host is routed to ${r.target.id}, not back through ${igw.id}, so it never reaches the client (asymmetric path)`
+      : null,
+  );
+}
+
+/** Resolves an `eni-...` id or an address to an endpoint. */
+export function resolveEndpoint(
+  index: SnapshotIndex,
+  text: string,
+  parse: (s: string) => Ip | null,
+): { ok: true; endpoint: Endpoint } | { ok: false; message: string } {
+  if (text.startsWith('eni-')) {
+    const eni = index.eniById.get(text);
+    if (!eni) return { ok: false, message: `no network interface ${text} in the snapshot` };
+    const ip = eni.primaryPrivateIp ?? eni.ipv6Addresses[0];
+    if (!ip) return { ok: false, message: `${text} has no IP address in the snapshot` };
+    return { ok: true, endpoint: { kind: 'eni', eni, ip, via: 'private' } };
+  }
+  const ip = parse(text);
+  if (!ip) return { ok: false, message: `"${text}" is neither an ENI id (eni-...) nor an IPv4/IPv6 address` };
+  const priv = index.eniByPrivateIp.get(ipKeyOf(ip));
+  if (priv) return { ok: true, endpoint: { kind: 'eni', eni: priv, ip, via: 'private' } };
+  const pub = index.eniByPublicIp.get(ipKeyOf(ip));
+  if (pub) return { ok: true, endpoint: { kind: 'eni', eni: pub, ip, via: 'public' } };
+  for (const eni of index.snapshot.enis) {
+    const prefixes = ip.family === 4 ? eni.ipv4Prefixes : eni.ipv6Prefixes;
+    if (prefixes.some((p) => cidrHas(p, ip))) return { ok: true, endpoint: { kind: 'eni', eni, ip, via: 'private' } };
+  }
+  const vpc = vpcContaining(index, ip);
+  if (vpc) {
+    return {
+      ok: false,
+      message: `${text} is inside ${vpc.id} but no network interface in the snapshot has that address; pass an ENI id or add its describe-network-interfaces output`,
+    };
+  }
+  const where = ip.family === 4 ? (isPrivateIpv4(ip) ? 'on-premises' : 'internet') : isUniqueLocal(ip) ? 'on-premises' : 'internet';
+  return { ok: true, endpoint: { kind: 'external', ip, where } };
+}
+
+import { cidrContains as cidrHas, ipKey as ipKeyOf } from '../net/ip.js';
+
+function isUniqueLocal(ip: Ip): boolean {
+  return ip.family === 6 && ip.value >> 121n === 0x7en; // fc00::/7
+}
+
+export function routeTableOf(index: SnapshotIndex, subnetId: string): RouteTable | undefined {
+  return index.routeTableBySubnet.get(subnetId);
+}

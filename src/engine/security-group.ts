@@ -1,0 +1,137 @@
+/**
+ * Security-group evaluation (ref 4): allow rules only, the union of every rule of every group on the
+ * ENI. A peer is a CIDR, a prefix list (its current entries) or a referenced group (the private
+ * addresses of the ENIs that carry it, never their public or Elastic IPs). Statefulness is the caller's
+ * business: a response of a tracked flow is not evaluated here (see path.ts and explain/).
+ */
+import type { Ip } from '../model/address.js';
+import type { Packet } from '../model/flow.js';
+import type { Direction, Eni, SgPeer, SgRule } from '../model/snapshot.js';
+import { cidrContains, ipKey } from '../net/ip.js';
+import { type Tri, andTri, matchPortPart, matchProtocol } from './match.js';
+import { peerAddress } from './nacl.js';
+import type { SnapshotIndex } from './snapshot-index.js';
+
+export type SgMissReason = 'peer' | 'port' | 'protocol';
+
+export interface SgMiss {
+  readonly rule: SgRule;
+  readonly reason: SgMissReason;
+}
+
+export interface SgDecision {
+  readonly direction: Direction;
+  readonly allowed: boolean;
+  /** Every group on the ENI, sorted (the `ids` of a security-group blocker). */
+  readonly groupIds: readonly string[];
+  /** The rules that allow the packet (all of them: the union decides). */
+  readonly matched: readonly SgRule[];
+  /** Rules whose match depends on a field the packet does not carry (an ICMP type): the deny is uncertain. */
+  readonly undecided: readonly SgRule[];
+  /** For a deny: rules that miss the packet in exactly one respect (same port from another source, ...). */
+  readonly closestMisses: readonly SgMiss[];
+  /** Groups on the ENI that the snapshot does not describe (their rules are unknown). */
+  readonly unknownGroups: readonly string[];
+  /** The ENI has no security groups (NAT gateway, TGW attachment ENIs): nothing is filtered. */
+  readonly noGroups: boolean;
+  /** True when no group on the ENI has any rule in this direction (RA's SG_HAS_NO_RULES). */
+  readonly noRules: boolean;
+}
+
+export function matchSgPeer(index: SnapshotIndex, peer: SgPeer, ip: Ip): boolean {
+  switch (peer.kind) {
+    case 'cidr':
+      return cidrContains(peer.cidr, ip);
+    case 'prefix-list': {
+      const entries = index.prefixListById.get(peer.prefixListId)?.entries;
+      if (!entries) return false;
+      for (const c of entries) if (cidrContains(c, ip)) return true;
+      return false;
+    }
+    case 'group': {
+      if (index.groupMemberIps.get(peer.groupId)?.has(ipKey(ip))) return true;
+      for (const p of index.groupMemberPrefixes.get(peer.groupId) ?? []) if (cidrContains(p, ip)) return true;
+      return false;
+    }
+    case 'invalid':
+      return false;
+  }
+}
+
+function matchPortsOf(rule: SgRule, packet: Packet): Tri {
+  return matchPortPart(rule.protocol ?? -1, rule.ports, rule.icmp, packet);
+}
+
+export function matchSgRule(index: SnapshotIndex, rule: SgRule, packet: Packet): Tri {
+  if (!matchProtocol(rule.protocol, packet)) return 'no';
+  if (!matchSgPeer(index, rule.peer, peerAddress(packet, rule.direction))) return 'no';
+  return andTri('yes', matchPortsOf(rule, packet));
+}
+
+function missReason(index: SnapshotIndex, rule: SgRule, packet: Packet): SgMissReason | null {
+  const proto = matchProtocol(rule.protocol, packet);
+  const peer = matchSgPeer(index, rule.peer, peerAddress(packet, rule.direction));
+  const port = proto && matchPortsOf(rule, packet) !== 'no';
+  if (proto && port && !peer) return 'peer';
+  if (proto && peer && !port) return 'port';
+  if (!proto && peer && rule.protocol !== null) return 'protocol';
+  return null;
+}
+
+/** The rules of the ENI's groups in one direction, in group order then rule order. */
+export function sgRulesFor(index: SnapshotIndex, groupIds: readonly string[], direction: Direction): SgRule[] {
+  const rules: SgRule[] = [];
+  for (const g of groupIds) {
+    const group = index.groupById.get(g);
+    if (group) rules.push(...(direction === 'inbound' ? group.inbound : group.outbound));
+  }
+  return rules;
+}
+
+export function evaluateSecurityGroups(index: SnapshotIndex, eni: Eni, direction: Direction, packet: Packet): SgDecision {
+  return evaluateGroupIds(index, eni.groupIds, direction, packet);
+}
+
+export function evaluateGroupIds(
+  index: SnapshotIndex,
+  groupIdsIn: readonly string[],
+  direction: Direction,
+  packet: Packet,
+): SgDecision {
+  const groupIds = [...new Set(groupIdsIn)].sort();
+  const unknownGroups = groupIds.filter((g) => !index.groupById.has(g));
+  if (groupIds.length === 0) {
+    return { direction, allowed: true, groupIds, matched: [], undecided: [], closestMisses: [], unknownGroups, noGroups: true, noRules: false };
+  }
+  const rules = sgRulesFor(index, groupIds, direction);
+  const matched: SgRule[] = [];
+  const undecided: SgRule[] = [];
+  for (const r of rules) {
+    const m = matchSgRule(index, r, packet);
+    if (m === 'yes') matched.push(r);
+    else if (m === 'maybe') undecided.push(r);
+  }
+  const allowed = matched.length > 0;
+  const closestMisses: SgMiss[] = [];
+  if (!allowed) {
+    for (const r of rules) {
+      const reason = missReason(index, r, packet);
+      if (reason !== null) closestMisses.push({ rule: r, reason });
+    }
+    // Same port from another source first, then same source on another port (the usual fix candidates).
+    const order: Record<SgMissReason, number> = { peer: 0, port: 1, protocol: 2 };
+    closestMisses.sort((a, b) => order[a.reason] - order[b.reason]);
+    closestMisses.splice(5);
+  }
+  return {
+    direction,
+    allowed,
+    groupIds,
+    matched,
+    undecided: allowed ? [] : undecided,
+    closestMisses,
+    unknownGroups,
+    noGroups: false,
+    noRules: rules.length === 0,
+  };
+}

@@ -1,0 +1,153 @@
+/**
+ * From evaluated hops to the contract shapes (`blockedBy`) and to evidence and fix sentences.
+ */
+import type { Hop, PathLeg } from '../engine/path.js';
+import type { SnapshotIndex } from '../engine/snapshot-index.js';
+import { formatIp, hostCidr } from '../net/ip.js';
+import { hasPorts } from '../net/protocol.js';
+import {
+  describeDefaultNaclRule,
+  describeNaclEntry,
+  describeRoute,
+  describeSgRule,
+  enumerate,
+  packetService,
+} from './describe.js';
+
+export type BlockedBy =
+  | { component: 'network-acl'; id: string; direction: 'inbound' | 'outbound'; rule: number; path?: PathLeg }
+  | { component: 'security-group'; ids: string[]; direction: 'inbound' | 'outbound'; path?: PathLeg }
+  | { component: 'route'; id: string; reason: 'no-route' | 'blackhole'; path?: PathLeg }
+  | { component: 'block-public-access'; direction: 'inbound' | 'outbound'; path?: PathLeg };
+
+/** The contract shape of a denying hop; `withPath` adds `path` (trace does, explain does not). */
+export function blockedByOf(hop: Hop, withPath: boolean): BlockedBy | null {
+  if (hop.decision !== 'deny') return null;
+  const path = withPath ? { path: hop.path } : {};
+  switch (hop.component) {
+    case 'network-acl':
+      return hop.nacl ? { component: 'network-acl', id: hop.nacl.aclId, direction: hop.direction, rule: hop.nacl.ruleNumber, ...path } : null;
+    case 'security-group':
+      return hop.sg ? { component: 'security-group', ids: [...hop.sg.groupIds], direction: hop.direction, ...path } : null;
+    case 'route':
+      return { component: 'route', id: hop.route.routeTableId ?? `main route table of ${hop.subnetId}`, reason: hop.reason ?? 'no-route', ...path };
+    case 'block-public-access':
+      return { component: 'block-public-access', direction: hop.direction, ...path };
+    default:
+      return null;
+  }
+}
+
+function naclName(index: SnapshotIndex, aclId: string, subnetId: string): string {
+  const acl = index.naclById.get(aclId);
+  return `network ACL ${aclId}${acl?.name ? ` (${acl.name})` : ''} of ${subnetId}`;
+}
+
+function sgNames(index: SnapshotIndex, ids: readonly string[]): string {
+  return enumerate(ids.map((id) => {
+    const g = index.groupById.get(id);
+    return g ? `${id} (${g.groupName})` : `${id} (not in the snapshot)`;
+  }));
+}
+
+/** One sentence of evidence for a hop, as the JSON `evidence` field and the text hop lines show it. */
+export function hopEvidence(hop: Hop, index: SnapshotIndex): string {
+  switch (hop.component) {
+    case 'security-group': {
+      if (hop.sg === null) return `response of a tracked connection: security groups are stateful and let it pass without evaluating ${hop.direction} rules (ref 4.3)`;
+      const sg = hop.sg;
+      if (sg.noGroups) return `${hop.eniId} has no security groups, so nothing is filtered here`;
+      if (sg.allowed) {
+        const first = sg.matched[0]!;
+        const more = sg.matched.length > 1 ? ` (and ${sg.matched.length - 1} more rule${sg.matched.length > 2 ? 's' : ''})` : '';
+        return `allowed by ${describeSgRule(first, index)}${more}`;
+      }
+      const parts = [`no ${hop.direction} rule of ${sgNames(index, sg.groupIds)} on ${hop.eniId} allows ${packetService(hop.packet)} ${hop.direction === 'inbound' ? 'from' : 'to'} ${formatIp(hop.direction === 'inbound' ? hop.packet.src : hop.packet.dst)}`];
+      if (sg.noRules) parts.push(`the groups have no ${hop.direction} rules at all`);
+      const miss = sg.closestMisses[0];
+      if (miss) {
+        const what = miss.reason === 'peer' ? 'the same port, but from another peer' : miss.reason === 'port' ? 'that peer, but other ports' : 'that peer, but another protocol';
+        parts.push(`closest: ${describeSgRule(miss.rule, index)} (${what})`);
+      }
+      if (sg.unknownGroups.length) parts.push(`the snapshot lacks ${enumerate(sg.unknownGroups)}, whose rules are unknown`);
+      if (sg.undecided.length) parts.push(`${describeSgRule(sg.undecided[0]!, index)} would allow it if the ICMP type matches, which the record does not say`);
+      return parts.join('; ');
+    }
+    case 'network-acl': {
+      if (hop.skipped === 'same-subnet') return `not evaluated: both ends are in ${hop.subnetId}, and NACLs only filter traffic that crosses the subnet boundary (ref 8.8)`;
+      if (hop.skipped === 'no-acl-in-snapshot' || hop.nacl === null) return `the snapshot has no network ACL for ${hop.subnetId}; not evaluated`;
+      const n = hop.nacl;
+      const rule = n.entry && !n.isDefaultRule ? describeNaclEntry(n.entry) : describeDefaultNaclRule(n.ruleNumber, hop.direction);
+      let s = `${naclName(index, n.aclId, hop.subnetId)}: ${hop.direction} ${rule} ${n.action === 'allow' ? 'allows' : 'denies'} it`;
+      if (n.action === 'deny' && n.shadowedAllow) s += `, evaluated before the allow in rule ${n.shadowedAllow.ruleNumber}`;
+      if (n.action === 'deny' && n.isDefaultRule) s += `: no lower-numbered ${hop.direction} rule matches`;
+      if (n.undecided.length) s += `; ${describeNaclEntry(n.undecided[0]!)} comes first and would decide instead if the ICMP type matches`;
+      return s;
+    }
+    case 'route': {
+      if (hop.skipped === 'same-subnet') return 'not routed: same subnet';
+      if (hop.skipped === 'no-table-in-snapshot') return `the snapshot has no route table for ${hop.subnetId}; routing not evaluated`;
+      const r = hop.route;
+      const table = r.routeTableId ?? 'its route table';
+      if (hop.problem) return `${table}: ${hop.problem}`;
+      if (r.outcome === 'no-route') return `${table} of ${hop.subnetId} has no route to ${formatIp(hop.packet.dst)}`;
+      if (r.outcome === 'blackhole' && r.route) return `${table} sends ${formatIp(hop.packet.dst)} over ${describeRoute(r.route)}: its target is gone, so packets are dropped`;
+      return r.route ? `${table}: ${describeRoute(r.route)} (longest match /${r.prefixLength})` : `${table}`;
+    }
+    case 'block-public-access':
+      return `VPC Block Public Access is ${hop.mode} on ${hop.vpcId}${hop.decision === 'deny' ? `, so ${hop.direction} internet-gateway traffic is blocked` : ', which lets this traffic through'}`;
+    default:
+      return hop.note;
+  }
+}
+
+/** What would fix a denying hop: a concrete change, said the way an engineer would. */
+export function fixFor(hop: Hop, index: SnapshotIndex): string {
+  const p = hop.packet;
+  switch (hop.component) {
+    case 'security-group': {
+      if (!hop.sg) return '';
+      const peerIp = hop.direction === 'inbound' ? p.src : p.dst;
+      const peerEni = index.eniByPrivateIp.get(formatIp(peerIp));
+      const peer = peerEni && peerEni.groupIds.length > 0 && peerEni.vpcId === index.eniById.get(hop.eniId)?.vpcId
+        ? `${peerEni.groupIds[0]} (a group on ${peerEni.id})`
+        : hostCidr(peerIp).text;
+      return `add an ${hop.direction} rule to ${enumerate(hop.sg.groupIds)} allowing ${packetService(p)} ${hop.direction === 'inbound' ? 'from' : 'to'} ${peer}`;
+    }
+    case 'network-acl': {
+      const n = hop.nacl;
+      if (!n) return '';
+      const peerIp = hop.direction === 'inbound' ? p.src : p.dst;
+      const svc = hop.path === 'return' && hasPorts(p.protocol) ? `${p.protocol === 6 ? 'tcp' : 'udp'}/1024-65535 (the client's ephemeral ports)` : packetService(p);
+      const target = `${hop.direction} ${svc} ${hop.direction === 'inbound' ? 'from' : 'to'} ${hostCidr(peerIp).text}`;
+      if (!n.isDefaultRule) return `network ACL ${n.aclId} rule ${n.ruleNumber} denies it: remove or narrow that rule, or add an allow for ${target} with a number lower than ${n.ruleNumber}`;
+      return `add an allow rule to network ACL ${n.aclId} for ${target} (any number below 32766 that precedes the denies you keep)`;
+    }
+    case 'route': {
+      const r = hop.route;
+      if (hop.problem) return `fix the routing: ${hop.problem}`;
+      if (r.outcome === 'blackhole' && r.route) return `the route ${describeRoute(r.route)} in ${r.routeTableId} points at a target that no longer exists: replace its target`;
+      return `add a route for ${formatIp(p.dst)} to ${r.routeTableId ?? `the route table of ${hop.subnetId}`}`;
+    }
+    case 'block-public-access':
+      return `add a VPC Block Public Access exclusion for the subnet or VPC, or turn Block Public Access off (mode ${hop.mode} on ${hop.vpcId})`;
+    default:
+      return '';
+  }
+}
+
+export function hopId(hop: Hop, index: SnapshotIndex): Record<string, unknown> {
+  switch (hop.component) {
+    case 'security-group':
+      return { eni: hop.eniId, ids: hop.sg ? [...hop.sg.groupIds] : [...new Set(index.eniById.get(hop.eniId)?.groupIds ?? [])].sort(), direction: hop.direction };
+    case 'network-acl':
+      return { id: hop.nacl?.aclId, subnet: hop.subnetId, direction: hop.direction, rule: hop.nacl?.ruleNumber };
+    case 'route':
+      return { id: hop.route.routeTableId ?? undefined, subnet: hop.subnetId, target: hop.route.target?.id };
+    case 'block-public-access':
+      return { id: hop.vpcId, direction: hop.direction };
+    default:
+      return { id: hop.id };
+  }
+}
+
