@@ -10,7 +10,7 @@ import type { Ip } from '../model/address.js';
 import type { Packet } from '../model/flow.js';
 import type { Direction, Eni, NatGateway, RouteTable, Subnet, Vpc } from '../model/snapshot.js';
 import { ICMP, ICMPV6 } from '../net/protocol.js';
-import { ipEquals, isPrivateIpv4 } from '../net/ip.js';
+import { cidrContains, ipEquals, ipKey, isPrivateIpv4 } from '../net/ip.js';
 import { type NaclDecision, evaluateNacl } from './nacl.js';
 import { type RouteDecision, evaluateRoute } from './route.js';
 import { type SgDecision, evaluateSecurityGroups } from './security-group.js';
@@ -84,32 +84,41 @@ export function reversePacket(p: Packet): Packet {
   return { protocol: p.protocol, src: p.dst, dst: p.src, srcPort: p.dstPort, dstPort: p.srcPort, icmpType, icmpCode: p.icmpCode };
 }
 
+/** A security-group hop; `tracked` marks the response of a tracked connection, which passes unevaluated (ref 4.3). */
+export function sgHop(index: SnapshotIndex, leg: PathLeg, eni: Eni, direction: Direction, packet: Packet, tracked: boolean): Hop {
+  if (tracked) return { component: 'security-group', eniId: eni.id, direction, sg: null, path: leg, decision: 'allow', packet };
+  const sg = evaluateSecurityGroups(index, eni, direction, packet);
+  return { component: 'security-group', eniId: eni.id, direction, sg, path: leg, decision: sg.allowed ? 'allow' : 'deny', packet };
+}
+
+/** A network-ACL hop at the boundary of `subnetId`. */
+export function naclHop(index: SnapshotIndex, leg: PathLeg, subnetId: string, direction: Direction, packet: Packet): Hop {
+  const acl = index.naclBySubnet.get(subnetId);
+  if (!acl) return { component: 'network-acl', subnetId, direction, nacl: null, skipped: 'no-acl-in-snapshot', path: leg, decision: 'skip', packet };
+  const nacl = evaluateNacl(acl, direction, packet);
+  return { component: 'network-acl', subnetId, direction, nacl, path: leg, decision: nacl.action, packet };
+}
+
+/** A NACL that is not evaluated because both ends share the subnet (ref 8.8). */
+export function naclSkippedHop(leg: PathLeg, subnetId: string, direction: Direction, packet: Packet): Hop {
+  return { component: 'network-acl', subnetId, direction, nacl: null, skipped: 'same-subnet', path: leg, decision: 'skip', packet };
+}
+
 class PathBuilder {
   readonly hops: Hop[] = [];
   readonly notes: string[] = [];
   constructor(readonly index: SnapshotIndex) {}
 
   sg(leg: PathLeg, eni: Eni, direction: Direction, packet: Packet, tracked: boolean): void {
-    if (tracked) {
-      this.hops.push({ component: 'security-group', eniId: eni.id, direction, sg: null, path: leg, decision: 'allow', packet });
-      return;
-    }
-    const sg = evaluateSecurityGroups(this.index, eni, direction, packet);
-    this.hops.push({ component: 'security-group', eniId: eni.id, direction, sg, path: leg, decision: sg.allowed ? 'allow' : 'deny', packet });
+    this.hops.push(sgHop(this.index, leg, eni, direction, packet, tracked));
   }
 
   nacl(leg: PathLeg, subnetId: string, direction: Direction, packet: Packet): void {
-    const acl = this.index.naclBySubnet.get(subnetId);
-    if (!acl) {
-      this.hops.push({ component: 'network-acl', subnetId, direction, nacl: null, skipped: 'no-acl-in-snapshot', path: leg, decision: 'skip', packet });
-      return;
-    }
-    const nacl = evaluateNacl(acl, direction, packet);
-    this.hops.push({ component: 'network-acl', subnetId, direction, nacl, path: leg, decision: nacl.action, packet });
+    this.hops.push(naclHop(this.index, leg, subnetId, direction, packet));
   }
 
   naclSkip(leg: PathLeg, subnetId: string, direction: Direction, packet: Packet): void {
-    this.hops.push({ component: 'network-acl', subnetId, direction, nacl: null, skipped: 'same-subnet', path: leg, decision: 'skip', packet });
+    this.hops.push(naclSkippedHop(leg, subnetId, direction, packet));
   }
 
   /** Route lookup; `expect` checks the chosen target, returning a problem sentence when it is unusable. */
@@ -206,7 +215,6 @@ export function tracePath(index: SnapshotIndex, input: TraceInput): PathResult {
 }
 
 function eniToEni(b: PathBuilder, a: Eni, bEni: Eni, packet: Packet, reply: Packet, hasResponse: boolean): void {
-  const index = b.index;
   b.sg('forward', a, 'outbound', packet, false);
   if (a.subnetId === bEni.subnetId) {
     // Same subnet: switched at layer 2, no NACL and no route table (ref 8.8).
@@ -237,7 +245,6 @@ function eniToEni(b: PathBuilder, a: Eni, bEni: Eni, packet: Packet, reply: Pack
   }
   b.nacl('return', a.subnetId, 'inbound', reply);
   b.sg('return', a, 'inbound', reply, true);
-  void index;
 }
 
 function noteGateway(b: PathBuilder, leg: PathLeg, d: RouteDecision, packet: Packet): void {
@@ -430,13 +437,13 @@ export function resolveEndpoint(
   }
   const ip = parse(text);
   if (!ip) return { ok: false, message: `"${text}" is neither an ENI id (eni-...) nor an IPv4/IPv6 address` };
-  const priv = index.eniByPrivateIp.get(ipKeyOf(ip));
+  const priv = index.eniByPrivateIp.get(ipKey(ip));
   if (priv) return { ok: true, endpoint: { kind: 'eni', eni: priv, ip, via: 'private' } };
-  const pub = index.eniByPublicIp.get(ipKeyOf(ip));
+  const pub = index.eniByPublicIp.get(ipKey(ip));
   if (pub) return { ok: true, endpoint: { kind: 'eni', eni: pub, ip, via: 'public' } };
   for (const eni of index.snapshot.enis) {
     const prefixes = ip.family === 4 ? eni.ipv4Prefixes : eni.ipv6Prefixes;
-    if (prefixes.some((p) => cidrHas(p, ip))) return { ok: true, endpoint: { kind: 'eni', eni, ip, via: 'private' } };
+    if (prefixes.some((p) => cidrContains(p, ip))) return { ok: true, endpoint: { kind: 'eni', eni, ip, via: 'private' } };
   }
   const vpc = vpcContaining(index, ip);
   if (vpc) {
@@ -449,7 +456,6 @@ export function resolveEndpoint(
   return { ok: true, endpoint: { kind: 'external', ip, where } };
 }
 
-import { cidrContains as cidrHas, ipKey as ipKeyOf } from '../net/ip.js';
 
 function isUniqueLocal(ip: Ip): boolean {
   return ip.family === 6 && ip.value >> 121n === 0x7en; // fc00::/7

@@ -37,7 +37,7 @@ export function describeNaclEntry(e: NaclEntry): string {
 }
 
 export function describeDefaultNaclRule(ruleNumber: number, direction: Direction): string {
-  return `the default rule * (${ruleNumber}: deny all ${ruleNumber === 32768 ? 'IPv6' : 'IPv4'} traffic ${direction === 'inbound' ? 'from' : 'to'} ${ruleNumber === 32768 ? '::/0' : '0.0.0.0/0'})`;
+  return `rule * (${ruleNumber}, the default: deny all ${ruleNumber === 32768 ? 'IPv6' : 'IPv4'} traffic ${direction === 'inbound' ? 'from' : 'to'} ${ruleNumber === 32768 ? '::/0' : '0.0.0.0/0'})`;
 }
 
 export function describePeer(peer: SgPeer, index?: SnapshotIndex): string {
@@ -93,7 +93,7 @@ export function describePacket(p: Packet): string {
 /** What a rule allowing this packet would say: `tcp/5432` / `icmp type 0` / `all esp`. */
 export function packetService(p: Packet): string {
   if (hasPorts(p.protocol)) return p.dstPort === null ? `all ${protocolName(p.protocol)}` : `${protocolName(p.protocol)}/${p.dstPort}`;
-  if (isIcmp(p.protocol)) return p.icmpType === null ? `all ${protocolName(p.protocol)}` : `${protocolName(p.protocol)} type ${p.icmpType}`;
+  if (isIcmp(p.protocol)) return p.icmpType === null ? protocolName(p.protocol) : `${protocolName(p.protocol)} type ${p.icmpType}`;
   return `all ${protocolName(p.protocol)}`;
 }
 

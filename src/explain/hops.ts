@@ -64,7 +64,7 @@ export function hopEvidence(hop: Hop, index: SnapshotIndex): string {
       }
       const parts = [`no ${hop.direction} rule of ${sgNames(index, sg.groupIds)} on ${hop.eniId} allows ${packetService(hop.packet)} ${hop.direction === 'inbound' ? 'from' : 'to'} ${formatIp(hop.direction === 'inbound' ? hop.packet.src : hop.packet.dst)}`];
       if (sg.noRules) parts.push(`the groups have no ${hop.direction} rules at all`);
-      const miss = sg.closestMisses[0];
+      const miss = sg.closestMisses.find((m) => m.reason !== 'protocol');
       if (miss) {
         const what = miss.reason === 'peer' ? 'the same port, but from another peer' : miss.reason === 'port' ? 'that peer, but other ports' : 'that peer, but another protocol';
         parts.push(`closest: ${describeSgRule(miss.rule, index)} (${what})`);
@@ -101,8 +101,11 @@ export function hopEvidence(hop: Hop, index: SnapshotIndex): string {
   }
 }
 
-/** What would fix a denying hop: a concrete change, said the way an engineer would. */
-export function fixFor(hop: Hop, index: SnapshotIndex): string {
+/**
+ * What would fix a denying hop: a concrete change, said the way an engineer would. A response (the
+ * return leg of a trace, or a record read as a response) needs the ephemeral port range, not one port.
+ */
+export function fixFor(hop: Hop, index: SnapshotIndex, response = hop.path === 'return'): string {
   const p = hop.packet;
   switch (hop.component) {
     case 'security-group': {
@@ -118,8 +121,10 @@ export function fixFor(hop: Hop, index: SnapshotIndex): string {
       const n = hop.nacl;
       if (!n) return '';
       const peerIp = hop.direction === 'inbound' ? p.src : p.dst;
-      const svc = hop.path === 'return' && hasPorts(p.protocol) ? `${p.protocol === 6 ? 'tcp' : 'udp'}/1024-65535 (the client's ephemeral ports)` : packetService(p);
-      const target = `${hop.direction} ${svc} ${hop.direction === 'inbound' ? 'from' : 'to'} ${hostCidr(peerIp).text}`;
+      const svc = response && hasPorts(p.protocol) ? `${p.protocol === 6 ? 'tcp' : 'udp'}/1024-65535 (the ephemeral ports responses go to)` : packetService(p);
+      const anywhere = peerIp.family === 4 ? '0.0.0.0/0' : '::/0';
+      const peer = response ? `${hostCidr(peerIp).text} (or ${anywhere} for every peer)` : hostCidr(peerIp).text;
+      const target = `${hop.direction} ${svc} ${hop.direction === 'inbound' ? 'from' : 'to'} ${peer}`;
       if (!n.isDefaultRule) return `network ACL ${n.aclId} rule ${n.ruleNumber} denies it: remove or narrow that rule, or add an allow for ${target} with a number lower than ${n.ruleNumber}`;
       return `add an allow rule to network ACL ${n.aclId} for ${target} (any number below 32766 that precedes the denies you keep)`;
     }

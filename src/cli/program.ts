@@ -1,0 +1,36 @@
+/** The composition root: commands, exit codes, and the one catch that turns failures into messages. */
+import { Command, CommanderError } from 'commander';
+import { VERSION } from '../version.js';
+import { EXIT_BAD_INPUT, reportFatal } from './errors.js';
+import { registerExplain } from './explain.js';
+import { registerTrace } from './trace.js';
+
+/** Each command's action reports its exit code through this callback. */
+export type SetExitCode = (code: number) => void;
+
+export function buildProgram(setExitCode: SetExitCode): Command {
+  const program = new Command();
+  program
+    .name('vpcwhy')
+    .description('Why was my connection rejected? Explains AWS VPC Flow Log REJECTs and traces flows through security groups, network ACLs and routes.')
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerExplain(program, setExitCode);
+  registerTrace(program, setExitCode);
+  for (const c of program.commands) c.exitOverride();
+  return program;
+}
+
+/** Runs the CLI on arguments (without `node` and the script); resolves to the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let code = 0;
+  const program = buildProgram((c) => (code = c));
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
+    return reportFatal(err);
+  }
+}

@@ -1,0 +1,25 @@
+/** `--snapshot PATH` (repeatable): load and index, turning load errors into a UsageError. */
+import { loadSnapshot, formatSnapshotLoadError } from '../aws/load-snapshot.js';
+import { indexSnapshot, type SnapshotIndex } from '../engine/snapshot-index.js';
+import { E } from '../fp.js';
+import type { Warning } from '../model/warning.js';
+import { UsageError } from './errors.js';
+
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export async function loadIndexedSnapshot(paths: readonly string[], opts: { quiet?: boolean; verbose?: boolean } = {}): Promise<SnapshotIndex> {
+  if (paths.length === 0) throw new UsageError('--snapshot PATH is required (files or directories of `aws ec2 describe-*` JSON)');
+  const result = await loadSnapshot(paths)();
+  if (E.isLeft(result)) throw new UsageError(formatSnapshotLoadError(result.left));
+  if (!opts.quiet) printWarnings(result.right.warnings, opts.verbose ?? false);
+  return indexSnapshot(result.right);
+}
+
+export function printWarnings(warnings: readonly Warning[], all: boolean): void {
+  if (warnings.length === 0) return;
+  const shown = all ? warnings : warnings.slice(0, 20);
+  for (const w of shown) process.stderr.write(`warning: ${w.source.file}: ${w.source.path}: ${w.message}\n`);
+  if (warnings.length > shown.length) process.stderr.write(`warning: ... and ${warnings.length - shown.length} more warnings (--verbose lists them all)\n`);
+}

@@ -1,0 +1,139 @@
+/** `vpcwhy trace`: hop-by-hop evaluation of a hypothetical flow. */
+import type { Command } from 'commander';
+import type { Ip } from '../model/address.js';
+import type { Packet } from '../model/flow.js';
+import type { Eni } from '../model/snapshot.js';
+import { type Endpoint, resolveEndpoint, tracePath } from '../engine/path.js';
+import type { SnapshotIndex } from '../engine/snapshot-index.js';
+import { buildTraceReport } from '../explain/trace.js';
+import { formatIp, parseIp } from '../net/ip.js';
+import { ICMP, ICMPV6, hasPorts, isIcmp, parseProtocol } from '../net/protocol.js';
+import { renderTraceText } from '../report/trace-text.js';
+import { EXIT_FINDINGS, EXIT_OK, UsageError } from './errors.js';
+import { collect, loadIndexedSnapshot } from './snapshot-option.js';
+
+/** The assumed source port: inside Linux's 32768-61000 and Windows' 49152-65535 ephemeral ranges (ref 5.3). */
+export const DEFAULT_SRC_PORT = 50000;
+
+interface TraceOptions {
+  snapshot: string[];
+  from: string;
+  to: string;
+  protocol: string;
+  port?: string;
+  srcPort?: string;
+  icmpType?: string;
+  icmpCode?: string;
+  ipv6?: boolean;
+  format: string;
+  verbose?: boolean;
+}
+
+function intOption(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^-?\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new UsageError(`${name}: expected an integer from ${min} to ${max}, got "${value}"`);
+  return Number(value);
+}
+
+/** Picks the ENI address of the wanted family, or its internet-facing address when `public`. */
+function eniAddress(eni: Eni, family: 4 | 6, wantPublic: boolean): { ip: Ip; via: 'private' | 'public' } | null {
+  if (family === 6) {
+    const v6 = eni.ipv6Addresses[0];
+    return v6 ? { ip: v6, via: 'private' } : null;
+  }
+  if (wantPublic && eni.publicIps[0]) return { ip: eni.publicIps[0].publicIp, via: 'public' };
+  return eni.primaryPrivateIp ? { ip: eni.primaryPrivateIp, via: 'private' } : null;
+}
+
+function resolve(index: SnapshotIndex, text: string, label: string): Endpoint {
+  const r = resolveEndpoint(index, text, parseIp);
+  if (!r.ok) throw new UsageError(`${label}: ${r.message}`);
+  return r.endpoint;
+}
+
+/** Aligns the two endpoints on one address family and on the address an outside peer must use. */
+function alignEndpoints(src: Endpoint, dst: Endpoint, preferV6: boolean, fromText: string, toText: string): [Endpoint, Endpoint] {
+  const family: 4 | 6 = src.kind === 'external' || (src.kind === 'eni' && !fromText.startsWith('eni-'))
+    ? src.ip.family
+    : dst.kind === 'external' || !toText.startsWith('eni-')
+      ? dst.ip.family
+      : preferV6 ? 6 : 4;
+  const fix = (e: Endpoint, text: string, other: Endpoint): Endpoint => {
+    if (e.kind !== 'eni' || !text.startsWith('eni-')) return e;
+    const wantPublic = other.kind === 'external' && other.where === 'internet';
+    const a = eniAddress(e.eni, family, wantPublic);
+    if (!a) throw new UsageError(`${e.eni.id} has no IPv${family} address${family === 6 ? '' : ''} in the snapshot`);
+    return { kind: 'eni', eni: e.eni, ip: a.ip, via: a.via };
+  };
+  const s = fix(src, fromText, dst);
+  const d = fix(dst, toText, src);
+  if (s.ip.family !== d.ip.family) throw new UsageError(`--from ${formatIp(s.ip)} and --to ${formatIp(d.ip)} are of different address families`);
+  return [s, d];
+}
+
+function label(e: Endpoint, index: SnapshotIndex): string {
+  if (e.kind === 'external') return `${e.where === 'internet' ? 'internet host' : 'on-premises host'} ${formatIp(e.ip)}`;
+  const name = e.eni.instanceId ? index.instanceNameById.get(e.eni.instanceId) : e.eni.name;
+  return `${e.eni.id}${name ? ` (${name})` : ''}${e.via === 'public' ? ` at its public address ${formatIp(e.ip)}` : ''}`;
+}
+
+export function registerTrace(program: Command, setExitCode: (code: number) => void): void {
+  program
+    .command('trace')
+    .description('trace a hypothetical flow hop by hop: security groups, network ACLs, routes, and the return path')
+    .option('--snapshot <path>', 'describe-* JSON file or directory (repeatable)', collect, [])
+    .requiredOption('--from <eni-or-ip>', 'source: an ENI id (eni-...) or an IP address')
+    .requiredOption('--to <eni-or-ip>', 'destination: an ENI id or an IP address')
+    .requiredOption('--protocol <proto>', 'tcp | udp | icmp | icmpv6 | a protocol number')
+    .option('--port <n>', 'destination port (tcp/udp)')
+    .option('--src-port <n>', `source port (default ${DEFAULT_SRC_PORT}, an ephemeral port)`)
+    .option('--icmp-type <n>', 'ICMP type (default: echo request, 8 or 128)')
+    .option('--icmp-code <n>', 'ICMP code (default 0)')
+    .option('--ipv6', 'when both ends are ENI ids, use their IPv6 addresses')
+    .option('--format <format>', 'text | json', 'text')
+    .option('--verbose', 'list every snapshot warning')
+    .action(async (opts: TraceOptions) => {
+      setExitCode(await runTrace(opts));
+    });
+}
+
+export async function runTrace(opts: TraceOptions): Promise<number> {
+  if (opts.format !== 'text' && opts.format !== 'json') throw new UsageError(`--format: expected text or json, got "${opts.format}"`);
+  const protocol = parseProtocol(opts.protocol);
+  if (protocol === null || protocol === -1) throw new UsageError(`--protocol: expected tcp, udp, icmp, icmpv6 or a protocol number 0-255, got "${opts.protocol}"`);
+  const port = intOption('--port', opts.port, 0, 65535);
+  const srcPortGiven = intOption('--src-port', opts.srcPort, 0, 65535);
+  if (hasPorts(protocol) && port === undefined) throw new UsageError(`--port is required for ${opts.protocol}`);
+  if (!hasPorts(protocol) && port !== undefined) throw new UsageError(`--port applies to tcp and udp only${isIcmp(protocol) ? ' (use --icmp-type / --icmp-code for ICMP)' : ''}`);
+  const index = await loadIndexedSnapshot(opts.snapshot, { verbose: opts.verbose ?? false });
+  const [src, dst] = alignEndpoints(resolve(index, opts.from, '--from'), resolve(index, opts.to, '--to'), opts.ipv6 ?? false, opts.from, opts.to);
+  if (src.kind === 'external' && dst.kind === 'external') throw new UsageError('at least one of --from and --to must be a network interface in the snapshot');
+  const family = src.ip.family;
+  if ((protocol === ICMP && family === 6) || (protocol === ICMPV6 && family === 4)) {
+    throw new UsageError(`${protocol === ICMP ? 'icmp is IPv4; use icmpv6 for IPv6' : 'icmpv6 is IPv6; use icmp for IPv4'}`);
+  }
+  const icmpType = isIcmp(protocol) ? intOption('--icmp-type', opts.icmpType, 0, 255) ?? (protocol === ICMP ? 8 : 128) : null;
+  const icmpCode = isIcmp(protocol) ? intOption('--icmp-code', opts.icmpCode, 0, 255) ?? 0 : null;
+  const ports = hasPorts(protocol);
+  const packet: Packet = {
+    protocol,
+    src: src.ip,
+    dst: dst.ip,
+    srcPort: ports ? srcPortGiven ?? DEFAULT_SRC_PORT : null,
+    dstPort: ports ? port ?? null : null,
+    icmpType,
+    icmpCode,
+  };
+  const result = tracePath(index, { src, dst, packet });
+  const assumed = ports && srcPortGiven === undefined
+    ? `The source port ${DEFAULT_SRC_PORT} is an assumed ephemeral port (inside the Linux 32768-61000 and Windows 49152-65535 ranges); pass --src-port to trace another.`
+    : null;
+  const report = buildTraceReport(index, result, { srcLabel: label(src, index), dstLabel: label(dst, index), assumedSrcPort: assumed });
+  if (opts.format === 'json') {
+    const { reachable, blockedBy, hops, explanation, alsoBlockedBy, fix, packet: p, notes } = report;
+    process.stdout.write(`${JSON.stringify({ reachable, blockedBy, hops, explanation, alsoBlockedBy, fix, packet: p, notes }, null, 2)}\n`);
+  } else {
+    process.stdout.write(renderTraceText(report));
+  }
+  return report.reachable ? EXIT_OK : EXIT_FINDINGS;
+}

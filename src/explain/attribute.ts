@@ -1,0 +1,435 @@
+/**
+ * Attribution of one flow-log record (ref 8.2-8.9): find the ENI, decide the direction and whether the
+ * record is a request or a response, evaluate the ENI's own NACL and security groups in path order, and
+ * name the first component that denies. Flow logs never say who rejected a packet (ref 8.1): everything
+ * here is inferred from the configuration in the snapshot.
+ */
+import type { Ip } from '../model/address.js';
+import type { Packet, Traffic } from '../model/flow.js';
+import type { Direction, Eni } from '../model/snapshot.js';
+import { type Hop, naclHop, naclSkippedHop, sgHop } from '../engine/path.js';
+import { type SnapshotIndex, eniOwnsIp, vpcContaining } from '../engine/snapshot-index.js';
+import { evaluateSecurityGroups } from '../engine/security-group.js';
+import { cidrContains, parseIp } from '../net/ip.js';
+import { TCP, UDP, isIcmp } from '../net/protocol.js';
+import { describePacket } from './describe.js';
+import { type BlockedBy, blockedByOf, fixFor, hopEvidence } from './hops.js';
+
+export type Verdict = 'blocked' | 'config-allows' | 'unknown-interface' | 'ambiguous';
+
+/** The fields of a record that attribution reads (a FlowRecord provides them). */
+export interface RecordFacts {
+  readonly interfaceId: string | null;
+  readonly srcaddr: string | null;
+  readonly dstaddr: string | null;
+  readonly srcport: number | null;
+  readonly dstport: number | null;
+  readonly protocol: number | null;
+  readonly tcpFlags: number | null;
+  readonly flowDirection: 'ingress' | 'egress' | null;
+  readonly pktSrcaddr: string | null;
+  readonly pktDstaddr: string | null;
+  readonly rejectReason: string | null;
+  readonly action: 'ACCEPT' | 'REJECT' | null;
+}
+
+export type TrafficEvidence = 'tcp-flags' | 'reverse-accept' | 'service-rule' | 'ports' | 'none';
+
+export interface Candidate {
+  readonly reading: string;
+  readonly traffic: Traffic;
+  readonly verdict: 'blocked' | 'config-allows';
+  readonly blockedBy: BlockedBy | null;
+  readonly explanation: string;
+}
+
+export interface Attribution {
+  readonly direction: Direction;
+  readonly traffic: Traffic;
+  readonly trafficEvidence: TrafficEvidence;
+  readonly verdict: Verdict;
+  readonly blockedBy: BlockedBy | null;
+  readonly alsoBlockedBy: readonly BlockedBy[];
+  readonly candidates: readonly Candidate[] | null;
+  readonly explanation: string;
+  readonly fix: string | null;
+  /** The ENI the record belongs to, when known. */
+  readonly eniId: string | null;
+  /** Stable key and label of the blocking rule, for the summary. */
+  readonly ruleKey: string | null;
+  readonly ruleLabel: string | null;
+}
+
+export interface AttributionContext {
+  readonly index: SnapshotIndex;
+  /** True when an ACCEPT record of the reverse tuple on the same ENI was seen in the input. */
+  readonly reverseAccepted: (r: RecordFacts) => boolean;
+  /** `captured at <time>` for explanations, when the snapshot knows it. */
+  readonly snapshotTime?: string;
+}
+
+const SYN = 2;
+const ACK = 16;
+
+function parseAddr(s: string | null): Ip | null {
+  return s === null ? null : parseIp(s);
+}
+
+function cap(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** Direction of the record relative to the ENI (ref 8.3). */
+function directionOf(eni: Eni | undefined, r: RecordFacts, src: Ip | null, dst: Ip | null): Direction | null {
+  if (r.flowDirection) return r.flowDirection === 'ingress' ? 'inbound' : 'outbound';
+  if (!eni) return null;
+  const owns = (ip: Ip | null) => ip !== null && eniOwnsIp(eni, ip);
+  const pktSrc = parseAddr(r.pktSrcaddr);
+  const pktDst = parseAddr(r.pktDstaddr);
+  const inbound = owns(dst) || owns(pktDst);
+  const outbound = owns(src) || owns(pktSrc);
+  if (inbound && !outbound) return 'inbound';
+  if (outbound && !inbound) return 'outbound';
+  return null;
+}
+
+interface TrafficReading {
+  readonly traffic: Traffic;
+  readonly evidence: TrafficEvidence;
+  readonly because: string;
+}
+
+const SERVICE_PORTS = new Set([20, 21, 22, 23, 25, 53, 80, 88, 110, 111, 123, 135, 137, 138, 139, 143, 161, 389, 443, 445, 465, 514, 587, 636, 993, 995, 1433, 1521, 2049, 2379, 3306, 3389, 5432, 5439, 5671, 5672, 5900, 5984, 6379, 6443, 7000, 7001, 8080, 8443, 9042, 9092, 9200, 9300, 11211, 27017]);
+
+function isServicePort(p: number): boolean {
+  return p < 1024 || SERVICE_PORTS.has(p);
+}
+
+/** Request or response (ref 8.5), most reliable evidence first. */
+function readTraffic(ctx: AttributionContext, eni: Eni, direction: Direction, r: RecordFacts, packet: Packet): TrafficReading {
+  const flags = r.tcpFlags;
+  if (packet.protocol === TCP && flags !== null && (flags & SYN) !== 0) {
+    if ((flags & ACK) !== 0) return { traffic: 'response', evidence: 'tcp-flags', because: `tcp-flags ${flags} (SYN-ACK) marks the responder's side (ref 1.7, 2.6)` };
+    return { traffic: 'request', evidence: 'tcp-flags', because: `tcp-flags ${flags} (SYN) marks the initiator's side (ref 1.7, 2.6)` };
+  }
+  if (ctx.reverseAccepted(r)) {
+    return { traffic: 'response', evidence: 'reverse-accept', because: 'the reverse flow was accepted on this interface earlier in the input (ref 8.6)' };
+  }
+  const ports = packet.protocol === TCP || packet.protocol === UDP;
+  if (ports && packet.srcPort !== null && packet.dstPort !== null) {
+    // Does the ENI serve the port? Its security groups admit the peer on it.
+    if (direction === 'outbound') {
+      const served: Packet = { ...packet, src: packet.dst, dst: packet.src, srcPort: packet.dstPort, dstPort: packet.srcPort };
+      if (evaluateSecurityGroups(ctx.index, eni, 'inbound', served).allowed && !isServicePort(packet.dstPort)) {
+        return { traffic: 'response', evidence: 'service-rule', because: `the interface's security groups let ${describeHost(packet.dst)} connect to its port ${packet.srcPort}, so this is the service answering` };
+      }
+    } else if (evaluateSecurityGroups(ctx.index, eni, 'inbound', packet).allowed && !isServicePort(packet.srcPort)) {
+      return { traffic: 'request', evidence: 'service-rule', because: `the interface's security groups admit connections to its port ${packet.dstPort}, so this is a client connecting` };
+    }
+    const dstService = isServicePort(packet.dstPort);
+    const srcService = isServicePort(packet.srcPort);
+    if (dstService && !srcService) return { traffic: 'request', evidence: 'ports', because: `port ${packet.dstPort} is a service port and ${packet.srcPort} an ephemeral one` };
+    if (srcService && !dstService) return { traffic: 'response', evidence: 'ports', because: `port ${packet.srcPort} is a service port and ${packet.dstPort} an ephemeral one` };
+  }
+  const why = isIcmp(packet.protocol)
+    ? 'ICMP records carry no type, so an echo request and a reply look alike (ref 2.4, 8.5)'
+    : packet.protocol === TCP
+      ? `tcp-flags ${flags === null ? 'are not in the record' : `${flags} carry no SYN`}, and the ports do not tell client from server`
+      : 'nothing in the record tells which side started the flow';
+  return { traffic: 'unknown', evidence: 'none', because: why };
+}
+
+function describeHost(ip: Ip): string {
+  return describePacket({ protocol: 0, src: ip, dst: ip, srcPort: null, dstPort: null, icmpType: null, icmpCode: null }).split(' ')[1]!;
+}
+
+/** Is the peer inside the ENI's own subnet? Then no NACL applies (ref 8.8). */
+function peerInSameSubnet(ctx: AttributionContext, eni: Eni, peer: Ip): boolean {
+  const subnet = ctx.index.subnetById.get(eni.subnetId);
+  if (!subnet) return false;
+  if (peer.family === 4) return subnet.cidr4 !== null && cidrContains(subnet.cidr4, peer);
+  return subnet.cidrs6.some((c) => cidrContains(c, peer));
+}
+
+/** The hops a packet crosses at this ENI, in path order (ref 8.2). */
+function hopsFor(ctx: AttributionContext, eni: Eni, direction: Direction, traffic: 'request' | 'response', packet: Packet): Hop[] {
+  const peer = direction === 'inbound' ? packet.src : packet.dst;
+  const same = peerInSameSubnet(ctx, eni, peer);
+  const tracked = traffic === 'response';
+  const nacl = same ? naclSkippedHop('forward', eni.subnetId, direction, packet) : naclHop(ctx.index, 'forward', eni.subnetId, direction, packet);
+  const sg = sgHop(ctx.index, 'forward', eni, direction, packet, tracked);
+  return direction === 'inbound' ? [nacl, sg] : [sg, nacl];
+}
+
+function isUncertain(hop: Hop): boolean {
+  if (hop.component === 'network-acl') return (hop.nacl?.undecided.length ?? 0) > 0;
+  if (hop.component === 'security-group') return hop.sg !== null && !hop.sg.allowed && (hop.sg.undecided.length > 0 || hop.sg.unknownGroups.length > 0);
+  return false;
+}
+
+interface Reading {
+  readonly traffic: 'request' | 'response';
+  readonly hops: Hop[];
+  readonly blocking: Hop | null;
+  readonly also: Hop[];
+}
+
+function evaluateReading(ctx: AttributionContext, eni: Eni, direction: Direction, traffic: 'request' | 'response', packet: Packet): Reading {
+  const hops = hopsFor(ctx, eni, direction, traffic, packet);
+  const denies = hops.filter((h) => h.decision === 'deny');
+  return { traffic, hops, blocking: denies[0] ?? null, also: denies.slice(1) };
+}
+
+function sameBlocker(a: Reading, b: Reading): boolean {
+  return JSON.stringify(a.blocking ? blockedByOf(a.blocking, false) : null) === JSON.stringify(b.blocking ? blockedByOf(b.blocking, false) : null);
+}
+
+function ruleKeyOf(b: BlockedBy): string {
+  switch (b.component) {
+    case 'network-acl':
+      return `network-acl ${b.id} ${b.direction} ${b.rule}`;
+    case 'security-group':
+      return `security-group ${b.ids.join(',')} ${b.direction}`;
+    case 'route':
+      return `route ${b.id} ${b.reason}`;
+    case 'block-public-access':
+      return `block-public-access ${b.direction}`;
+  }
+}
+
+function ruleLabelOf(hop: Hop, index: SnapshotIndex): string {
+  const ev = hopEvidence(hop, index);
+  if (hop.component === 'network-acl') return ev.replace(/ denies it.*$/, '');
+  if (hop.component === 'security-group') return `security groups ${hop.sg?.groupIds.join(', ')} (${hop.direction}): no rule allows`;
+  return ev;
+}
+
+const POST_CLOSE_FLAGS = 1 | 4;
+
+function configAllowsCauses(r: RecordFacts, packet: Packet, traffic: Traffic, snapshotTime?: string): string {
+  const causes: string[] = [];
+  const flags = r.tcpFlags;
+  if (packet.protocol === TCP && flags !== null && (flags & SYN) === 0) {
+    causes.push(
+      (flags & POST_CLOSE_FLAGS) !== 0
+        ? `tcp-flags ${flags} (${(flags & 1) !== 0 ? 'FIN' : ''}${(flags & 5) === 5 ? '+' : ''}${(flags & 4) !== 0 ? 'RST' : ''}) without SYN: most likely a packet that arrived after the connection was closed (ref 8.9)`
+        : `tcp-flags ${flags} without SYN: a packet of a connection that was closed, or whose tracking expired (ref 4.3, 8.9)`,
+    );
+  } else if (packet.protocol === UDP) {
+    causes.push('a UDP packet after its tracked flow timed out (30 s, or 180 s for streams, by default; ref 4.3)');
+  }
+  causes.push(`the configuration changed between the record and the snapshot${snapshotTime ? ` (${snapshotTime})` : ''}`);
+  causes.push("the instance's connection-tracking allowance was exceeded (see the ENA metric conntrack_allowance_exceeded; ref 4.3)");
+  void traffic;
+  return `Likely causes: ${causes.join('; ')}.`;
+}
+
+/** Attributes one REJECT (or, with --all, ACCEPT) record. */
+export function attributeRecord(ctx: AttributionContext, r: RecordFacts): Attribution {
+  const index = ctx.index;
+  const srcRaw = parseAddr(r.srcaddr);
+  const dstRaw = parseAddr(r.dstaddr);
+  const eni = r.interfaceId ? index.eniById.get(r.interfaceId) : undefined;
+  const inferred = `inferred from the snapshot configuration${ctx.snapshotTime ? ` captured ${ctx.snapshotTime}` : ''}; flow logs never name the blocker (ref 8.1)`;
+
+  if (!eni) {
+    let direction: Direction = 'inbound';
+    let dirNote = '';
+    const fromDir = directionOf(undefined, r, srcRaw, dstRaw);
+    if (fromDir) direction = fromDir;
+    else if (dstRaw && srcRaw && vpcContaining(index, srcRaw) && !vpcContaining(index, dstRaw)) direction = 'outbound';
+    else dirNote = ' Its direction cannot be told without the interface; it is reported as inbound.';
+    return {
+      direction,
+      traffic: 'unknown',
+      trafficEvidence: 'none',
+      verdict: 'unknown-interface',
+      blockedBy: null,
+      alsoBlockedBy: [],
+      candidates: null,
+      explanation: `${r.interfaceId ?? 'The interface'} is not in the snapshot, so its security groups and network ACL are unknown: add its describe-network-interfaces output (and its subnet's network ACL and security groups), or the record comes from another account or Region.${dirNote}`,
+      fix: null,
+      eniId: r.interfaceId,
+      ruleKey: null,
+      ruleLabel: null,
+    };
+  }
+
+  const direction = directionOf(eni, r, srcRaw, dstRaw);
+  // SGs and NACLs see the real packet addresses (ref 8.4).
+  const src = parseAddr(r.pktSrcaddr) ?? srcRaw;
+  const dst = parseAddr(r.pktDstaddr) ?? dstRaw;
+  const name = eni.instanceId ? index.instanceNameById.get(eni.instanceId) : eni.name;
+  const where = `${eni.id}${name ? ` (${name})` : ''}`;
+  if (!src || !dst || r.protocol === null || direction === null || src.family !== dst.family) {
+    const why = !src || !dst
+      ? 'its addresses are missing or unreadable'
+      : r.protocol === null
+        ? 'its protocol is missing'
+        : src.family !== dst.family
+          ? 'its source and destination are of different address families'
+          : `neither ${r.srcaddr} nor ${r.dstaddr} is an address of ${eni.id}, and the record has no flow-direction`;
+    const candidates: Candidate[] = [];
+    return {
+      direction: direction ?? 'inbound',
+      traffic: 'unknown',
+      trafficEvidence: 'none',
+      verdict: 'ambiguous',
+      blockedBy: null,
+      alsoBlockedBy: [],
+      candidates,
+      explanation: `The record on ${where} cannot be attributed: ${why}.`,
+      fix: null,
+      eniId: eni.id,
+      ruleKey: null,
+      ruleLabel: null,
+    };
+  }
+
+  const protocol = r.protocol;
+  const hasPorts = protocol === TCP || protocol === UDP;
+  const packet: Packet = {
+    protocol,
+    src,
+    dst,
+    srcPort: hasPorts ? r.srcport : null,
+    dstPort: hasPorts ? r.dstport : null,
+    icmpType: null,
+    icmpCode: null,
+  };
+  const dirText = cap(direction);
+  const head = `${dirText} ${describePacket(packet)} on ${where}`;
+
+  if (r.rejectReason === 'BPA') {
+    const blockedBy: BlockedBy = { component: 'block-public-access', direction };
+    return {
+      direction,
+      traffic: 'unknown',
+      trafficEvidence: 'none',
+      verdict: 'blocked',
+      blockedBy,
+      alsoBlockedBy: [],
+      candidates: null,
+      explanation: `${head} was rejected by VPC Block Public Access: the record's reject-reason is BPA (ref 1.5, 8.17), so neither the security groups nor the network ACL decided it.`,
+      fix: `add a Block Public Access exclusion for ${eni.subnetId} or ${eni.vpcId}, or switch Block Public Access off`,
+      eniId: eni.id,
+      ruleKey: ruleKeyOf(blockedBy),
+      ruleLabel: `VPC Block Public Access (${direction})`,
+    };
+  }
+
+  const reading = readTraffic(ctx, eni, direction, r, packet);
+  const readings: Reading[] =
+    reading.traffic === 'unknown'
+      ? [evaluateReading(ctx, eni, direction, 'request', packet), evaluateReading(ctx, eni, direction, 'response', packet)]
+      : [evaluateReading(ctx, eni, direction, reading.traffic, packet)];
+
+  const explainReading = (rd: Reading, lead: string): string => {
+    if (!rd.blocking) return `${lead}: the configuration allows it (${rd.hops.map((h) => `${h.component} ${h.decision}`).join(', ')}).`;
+    const ev = hopEvidence(rd.blocking, index);
+    return `${lead}: ${ev}.`;
+  };
+
+  // Two readings that disagree: ambiguous, with each reading and its blocker.
+  if (readings.length === 2 && !sameBlocker(readings[0]!, readings[1]!)) {
+    const candidates = readings.map((rd) => ({
+      reading: rd.traffic === 'request' ? 'as a request (the peer or this interface starting a connection)' : 'as a response of a tracked connection',
+      traffic: rd.traffic,
+      verdict: rd.blocking ? ('blocked' as const) : ('config-allows' as const),
+      blockedBy: rd.blocking ? blockedByOf(rd.blocking, false) : null,
+      explanation: explainReading(rd, rd.traffic === 'request' ? 'As a request' : 'As a response'),
+    }));
+    return {
+      direction,
+      traffic: 'unknown',
+      trafficEvidence: reading.evidence,
+      verdict: 'ambiguous',
+      blockedBy: null,
+      alsoBlockedBy: [],
+      candidates,
+      explanation: `${head} could be a request or a response: ${reading.because}. The two readings lead to different blockers. ${candidates.map((c) => c.explanation).join(' ')} (${inferred})`,
+      fix: null,
+      eniId: eni.id,
+      ruleKey: null,
+      ruleLabel: null,
+    };
+  }
+
+  const chosen = readings[0]!;
+  const trafficText = reading.traffic === 'unknown'
+    ? `request or response (${reading.because}; both readings lead to the same result)`
+    : `${reading.evidence === 'ports' ? 'probably ' : ''}a ${reading.traffic} (${reading.because})`;
+
+  if (!chosen.blocking) {
+    return {
+      direction,
+      traffic: reading.traffic,
+      trafficEvidence: reading.evidence,
+      verdict: 'config-allows',
+      blockedBy: null,
+      alsoBlockedBy: [],
+      candidates: null,
+      explanation: `${head}, ${trafficText}, is allowed by the current configuration: ${chosen.hops.map((h) => hopEvidence(h, index)).join('; ')}. ${r.action === 'REJECT' ? configAllowsCauses(r, packet, reading.traffic, ctx.snapshotTime) : ''}`.trim(),
+      fix: null,
+      eniId: eni.id,
+      ruleKey: null,
+      ruleLabel: null,
+    };
+  }
+
+  const blocking = chosen.blocking;
+  const blockedBy = blockedByOf(blocking, false)!;
+  const alsoBlockedBy = chosen.also.map((h) => blockedByOf(h, false)).filter((b): b is BlockedBy => b !== null);
+  const parts = [`${head}, ${trafficText}, was denied by ${hopEvidence(blocking, index)}.`];
+  if (chosen.traffic === 'response' && blocking.component === 'network-acl') {
+    parts.push('As a response it passes the security groups (they are stateful), but network ACLs are stateless and judge it on its own (ref 8.6).');
+  }
+  for (const h of chosen.also) parts.push(`The ${h.component === 'security-group' ? 'security groups' : h.component} would also deny it: ${hopEvidence(h, index)}.`);
+  const fix = fixFor(blocking, index, chosen.traffic === 'response') || null;
+  if (fix) parts.push(`Fix: ${fix}.`);
+  if (r.action === 'ACCEPT') parts.push('The record itself was ACCEPTed, so the configuration has changed since, or the connection was tracked under earlier rules (ref 8.9).');
+  parts.push(`(${inferred})`);
+
+  // A deny that rests on a field the record lacks (the ICMP type) is not certain.
+  if (isUncertain(blocking)) {
+    return {
+      direction,
+      traffic: reading.traffic,
+      trafficEvidence: reading.evidence,
+      verdict: 'ambiguous',
+      blockedBy: null,
+      alsoBlockedBy: [],
+      candidates: [
+        { reading: 'as evaluated, the unknown field matching no type-specific rule', traffic: chosen.traffic, verdict: 'blocked', blockedBy, explanation: parts[0]! },
+        {
+          reading: 'if the record matches a rule that depends on a field the record does not carry (ICMP type, or a group missing from the snapshot)',
+          traffic: chosen.traffic,
+          verdict: 'config-allows',
+          blockedBy: null,
+          explanation: 'A rule the record cannot be checked against would decide differently.',
+        },
+      ],
+      explanation: `${parts.join(' ')} This is uncertain: ${hopEvidence(blocking, index)}.`,
+      fix,
+      eniId: eni.id,
+      ruleKey: null,
+      ruleLabel: null,
+    };
+  }
+
+  return {
+    direction,
+    traffic: reading.traffic,
+    trafficEvidence: reading.evidence,
+    verdict: 'blocked',
+    blockedBy,
+    alsoBlockedBy,
+    candidates: null,
+    explanation: parts.join(' '),
+    fix,
+    eniId: eni.id,
+    ruleKey: ruleKeyOf(blockedBy),
+    ruleLabel: ruleLabelOf(blocking, index),
+  };
+}
+

@@ -1,0 +1,168 @@
+/**
+ * The explain loop: flow-log events in, one attribution per REJECT (or every record with `all`) out,
+ * plus the summary. Identical tuples are attributed once (a bounded cache); ACCEPTs only feed the
+ * reverse-flow index. Output goes through a `Writer` that respects back-pressure.
+ */
+import type { FlowLogEvent } from '../flowlog/reader.js';
+import type { FlowRecord } from '../flowlog/record.js';
+import type { SnapshotIndex } from '../engine/snapshot-index.js';
+import { AcceptIndex } from './accept-index.js';
+import { type Attribution, attributeRecord } from './attribute.js';
+import { ExplainSummary } from './summary.js';
+
+export type ExplainFormat = 'text' | 'json' | 'jsonl';
+
+export interface ExplainRunOptions {
+  readonly format: ExplainFormat;
+  readonly all: boolean;
+  readonly strict: boolean;
+  readonly snapshotTime?: string;
+}
+
+export interface Writer {
+  write(s: string): void;
+  /** Resolves when buffered output has been handed to the stream. */
+  flush(): Promise<void>;
+}
+
+export interface ExplainRunResult {
+  readonly summary: ExplainSummary;
+  /** Set when --strict stopped the run at a bad line. */
+  readonly strictFailure: string | null;
+}
+
+const CACHE_LIMIT = 200_000;
+
+/** JSON of an attribution after `record`, computed once per distinct tuple. */
+function tailJson(a: Attribution): string {
+  const o: Record<string, unknown> = {
+    direction: a.direction,
+    traffic: a.traffic,
+    trafficEvidence: a.trafficEvidence,
+    verdict: a.verdict,
+  };
+  if (a.blockedBy) o['blockedBy'] = a.blockedBy;
+  o['alsoBlockedBy'] = a.alsoBlockedBy;
+  if (a.candidates) o['candidates'] = a.candidates;
+  if (a.eniId) o['interface'] = a.eniId;
+  o['explanation'] = a.explanation;
+  if (a.fix) o['fix'] = a.fix;
+  return JSON.stringify(o).slice(1);
+}
+
+interface Cached {
+  readonly attribution: Attribution;
+  readonly tail: string;
+}
+
+function cacheKey(r: FlowRecord, reverse: boolean): string {
+  const f = r.format;
+  return `${r.raw(f.interfaceId)}|${r.raw(f.srcaddr)}|${r.raw(f.dstaddr)}|${r.raw(f.srcport)}|${r.raw(f.dstport)}|${r.raw(f.protocol)}|${r.raw(f.tcpFlags)}|${r.raw(f.flowDirection)}|${r.raw(f.pktSrcaddr)}|${r.raw(f.pktDstaddr)}|${r.raw(f.rejectReason)}|${r.action}|${reverse ? 1 : 0}`;
+}
+
+export async function runExplain(
+  index: SnapshotIndex,
+  events: AsyncIterable<FlowLogEvent>,
+  opts: ExplainRunOptions,
+  out: Writer,
+  renderText: (file: string, line: number, a: Attribution) => string,
+): Promise<ExplainRunResult> {
+  const summary = new ExplainSummary();
+  const accepts = new AcceptIndex();
+  const cache = new Map<string, Cached>();
+  let reverse = false;
+  const ctx = {
+    index,
+    reverseAccepted: () => reverse,
+    ...(opts.snapshotTime ? { snapshotTime: opts.snapshotTime } : {}),
+  };
+  const fileJson = new Map<string, string>();
+  let first = true;
+  if (opts.format === 'json') out.write('{"records":[');
+  let strictFailure: string | null = null;
+
+  outer: for await (const ev of events) {
+    switch (ev.kind) {
+      case 'records':
+        for (const r of ev.records) {
+          summary.records++;
+          const action = r.action;
+          if (action === null) {
+            const status = r.logStatus;
+            if (status === 'NODATA') summary.nodata++;
+            else if (status === 'SKIPDATA') summary.skipdata++;
+            continue;
+          }
+          if (action === 'ACCEPT') {
+            summary.accepted++;
+            accepts.add(r);
+            if (!opts.all) continue;
+          } else {
+            summary.rejected++;
+          }
+          reverse = accepts.hasReverse(r);
+          const key = cacheKey(r, reverse);
+          let hit = cache.get(key);
+          if (!hit) {
+            const attribution = attributeRecord(ctx, r);
+            hit = { attribution, tail: opts.format === 'text' ? '' : tailJson(attribution) };
+            if (cache.size >= CACHE_LIMIT) cache.clear();
+            cache.set(key, hit);
+          }
+          summary.addExplained(hit.attribution, r.srcaddr, r.dstport);
+          if (opts.format === 'text') {
+            out.write(renderText(r.file, r.line, hit.attribution));
+          } else {
+            let fj = fileJson.get(r.file);
+            if (fj === undefined) fileJson.set(r.file, (fj = JSON.stringify(r.file)));
+            const line = `{"file":${fj},"line":${r.line},"record":${JSON.stringify(r.fields())},${hit.tail}`;
+            if (opts.format === 'jsonl') out.write(`${line}\n`);
+            else {
+              out.write(first ? line : `,${line}`);
+              first = false;
+            }
+          }
+        }
+        await out.flush();
+        break;
+      case 'bad-line':
+        summary.addBadLine({ file: ev.error.file, line: ev.error.line, message: ev.error.message });
+        if (opts.strict) {
+          strictFailure = `${ev.error.file}:${ev.error.line}: ${ev.error.message}`;
+          break outer;
+        }
+        break;
+      case 'file-start':
+        summary.files++;
+        break;
+      case 'file-error':
+        summary.fileErrors.push({ file: ev.file, message: ev.message });
+        break;
+    }
+  }
+  if (opts.format === 'json') out.write(`],"summary":${JSON.stringify(summary.toJson())}}\n`);
+  await out.flush();
+  return { summary, strictFailure };
+}
+
+/** A Writer over a Node stream: batches small writes, waits for 'drain' when the stream asks. */
+export function streamWriter(stream: NodeJS.WritableStream): Writer {
+  let buf: string[] = [];
+  let size = 0;
+  const push = async () => {
+    if (buf.length === 0) return;
+    const chunk = buf.join('');
+    buf = [];
+    size = 0;
+    if (!stream.write(chunk)) await new Promise<void>((resolve) => stream.once('drain', resolve));
+  };
+  return {
+    write(s: string) {
+      buf.push(s);
+      size += s.length;
+    },
+    async flush() {
+      if (size > 0) await push();
+    },
+  };
+}

@@ -1,0 +1,44 @@
+/** Text output of `explain`: one paragraph per record, then the summary a senior engineer would read first. */
+import type { Attribution } from '../explain/attribute.js';
+import type { ExplainSummary } from '../explain/summary.js';
+
+const LABEL: Record<Attribution['verdict'], string> = {
+  blocked: 'BLOCKED',
+  'config-allows': 'CONFIG ALLOWS',
+  'unknown-interface': 'UNKNOWN INTERFACE',
+  ambiguous: 'AMBIGUOUS',
+};
+
+export function renderRecordText(file: string, line: number, a: Attribution): string {
+  return `${file}:${line}: ${LABEL[a.verdict]}\n  ${a.explanation}\n\n`;
+}
+
+export function renderSummaryText(s: ExplainSummary): string {
+  const lines: string[] = ['Summary'];
+  lines.push(
+    `  ${s.records} records in ${s.files} file${s.files === 1 ? '' : 's'}: ${s.rejected} REJECT, ${s.accepted} ACCEPT${s.nodata ? `, ${s.nodata} NODATA` : ''}${s.skipdata ? `, ${s.skipdata} SKIPDATA (records were lost in those windows)` : ''}`,
+  );
+  lines.push(`  ${s.explained} explained: ${Object.entries(s.verdicts).map(([k, v]) => `${v} ${k}`).join(', ')}`);
+  const groups = s.ruleGroups();
+  if (groups.length) {
+    lines.push('', 'Rejects by blocking rule');
+    for (const g of groups.slice(0, 20)) {
+      lines.push(`  ${String(g.count).padStart(8)}  ${g.rule}`);
+      const src = g.sources.top(3).map(([a, c]) => `${a} (${c})`).join(', ');
+      const ports = g.ports.top(5).map(([p, c]) => `${p} (${c})`).join(', ');
+      if (src) lines.push(`            top sources: ${src}`);
+      if (ports) lines.push(`            top destination ports: ${ports}`);
+    }
+    if (groups.length > 20) lines.push(`  ... and ${groups.length - 20} more rules (use --format json for all)`);
+  }
+  if (s.badLines) {
+    lines.push('', `Bad lines: ${s.badLines} (skipped)`);
+    for (const b of s.badLineSamples.slice(0, 10)) lines.push(`  ${b.file}:${b.line}: ${b.message}`);
+    if (s.badLines > 10) lines.push(`  ... and ${s.badLines - 10} more`);
+  }
+  if (s.fileErrors.length) {
+    lines.push('', 'File errors');
+    for (const e of s.fileErrors) lines.push(`  ${e.file}: ${e.message}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
