@@ -33,7 +33,7 @@ export interface RecordFacts {
   readonly action: 'ACCEPT' | 'REJECT' | null;
 }
 
-export type TrafficEvidence = 'tcp-flags' | 'reverse-accept' | 'service-rule' | 'ports' | 'none';
+export type TrafficEvidence = 'tcp-flags' | 'reverse-accept' | 'service-rule' | 'ports' | 'consistency' | 'none';
 
 export interface Candidate {
   readonly reading: string;
@@ -330,7 +330,20 @@ export function attributeRecord(ctx: AttributionContext, r: RecordFacts): Attrib
     return `${lead}: ${ev}.`;
   };
 
-  // Two readings that disagree: ambiguous, with each reading and its blocker.
+  // Two readings that disagree. When only one of them blocks, only that one is consistent with the
+  // REJECT; when both block, each with its own component, the record is ambiguous.
+  if (readings.length === 2 && !sameBlocker(readings[0]!, readings[1]!) && r.action === 'REJECT') {
+    const blocking = readings.filter((rd) => rd.blocking !== null);
+    if (blocking.length === 1) {
+      const rd = blocking[0]!;
+      const other = rd.traffic === 'request' ? 'response' : 'request';
+      return finishBlocked(ctx, r, eni, direction, packet, rd, {
+        traffic: rd.traffic,
+        evidence: 'consistency',
+        because: `${reading.because}; read as a ${other}, the configuration would have let it through, so only the ${rd.traffic} reading fits the REJECT`,
+      }, head, inferred);
+    }
+  }
   if (readings.length === 2 && !sameBlocker(readings[0]!, readings[1]!)) {
     const candidates = readings.map((rd) => ({
       reading: rd.traffic === 'request' ? 'as a request (the peer or this interface starting a connection)' : 'as a response of a tracked connection',
@@ -377,7 +390,25 @@ export function attributeRecord(ctx: AttributionContext, r: RecordFacts): Attrib
     };
   }
 
-  const blocking = chosen.blocking;
+  return finishBlocked(ctx, r, eni, direction, packet, chosen, reading, head, inferred);
+}
+
+function finishBlocked(
+  ctx: AttributionContext,
+  r: RecordFacts,
+  eni: Eni,
+  direction: Direction,
+  packet: Packet,
+  chosen: Reading,
+  reading: TrafficReading,
+  head: string,
+  inferred: string,
+): Attribution {
+  const index = ctx.index;
+  const trafficText = reading.traffic === 'unknown'
+    ? `request or response (${reading.because}; both readings lead to the same result)`
+    : `${reading.evidence === 'ports' ? 'probably ' : ''}a ${reading.traffic} (${reading.because})`;
+  const blocking = chosen.blocking!;
   const blockedBy = blockedByOf(blocking, false)!;
   const alsoBlockedBy = chosen.also.map((h) => blockedByOf(h, false)).filter((b): b is BlockedBy => b !== null);
   const parts = [`${head}, ${trafficText}, was denied by ${hopEvidence(blocking, index)}.`];
@@ -432,4 +463,3 @@ export function attributeRecord(ctx: AttributionContext, r: RecordFacts): Attrib
     ruleLabel: ruleLabelOf(blocking, index),
   };
 }
-
