@@ -230,7 +230,7 @@ export function attributeRecord(ctx: AttributionContext, r: RecordFacts): Attrib
   const srcRaw = parseAddr(r.srcaddr);
   const dstRaw = parseAddr(r.dstaddr);
   const eni = r.interfaceId ? index.eniById.get(r.interfaceId) : undefined;
-  const inferred = `inferred from the snapshot configuration${ctx.snapshotTime ? ` captured ${ctx.snapshotTime}` : ''}; flow logs never name the blocker (ref 8.1)`;
+  const inferred = `Inferred from the snapshot configuration${ctx.snapshotTime ? ` captured ${ctx.snapshotTime}` : ''}.`;
 
   if (!eni) {
     let direction: Direction = 'inbound';
@@ -360,7 +360,7 @@ export function attributeRecord(ctx: AttributionContext, r: RecordFacts): Attrib
       blockedBy: null,
       alsoBlockedBy: [],
       candidates,
-      explanation: `${head} could be a request or a response: ${reading.because}. The two readings lead to different blockers. ${candidates.map((c) => c.explanation).join(' ')} (${inferred})`,
+      explanation: `${head} could be a request or a response: ${reading.because}. The two readings lead to different blockers. ${candidates.map((c) => c.explanation).join(' ')} ${inferred}`,
       fix: null,
       eniId: eni.id,
       ruleKey: null,
@@ -419,7 +419,7 @@ function finishBlocked(
   const fix = fixFor(blocking, index, chosen.traffic === 'response') || null;
   if (fix) parts.push(`Fix: ${fix}.`);
   if (r.action === 'ACCEPT') parts.push('The record itself was ACCEPTed, so the configuration has changed since, or the connection was tracked under earlier rules (ref 8.9).');
-  parts.push(`(${inferred})`);
+  parts.push(inferred);
 
   // A deny that rests on a field the record lacks (the ICMP type) is not certain.
   if (isUncertain(blocking)) {

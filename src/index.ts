@@ -1,0 +1,31 @@
+/**
+ * The public library API of vpcwhy. Everything the CLI does is available here: load a snapshot, index
+ * it, evaluate rules, trace a flow, read flow logs and attribute their records.
+ */
+export type * from './model/address.js';
+export type * from './model/snapshot.js';
+export type * from './model/flow.js';
+export type * from './model/warning.js';
+export { emptySnapshot } from './model/snapshot.js';
+
+export { parseIp, parseCidr, formatIp, cidrContains, cidrCovers } from './net/ip.js';
+export { parseProtocol, protocolName } from './net/protocol.js';
+
+export { loadSnapshot, formatSnapshotLoadError } from './aws/load-snapshot.js';
+export type { SnapshotLoadError } from './aws/load-snapshot.js';
+
+export { indexSnapshot, type SnapshotIndex } from './engine/snapshot-index.js';
+export { evaluateNacl, NACL_DEFAULT_RULE_IPV4, NACL_DEFAULT_RULE_IPV6, type NaclDecision } from './engine/nacl.js';
+export { evaluateSecurityGroups, evaluateGroupIds, type SgDecision } from './engine/security-group.js';
+export { evaluateRoute, type RouteDecision } from './engine/route.js';
+export { tracePath, resolveEndpoint, type Hop, type Endpoint, type PathResult } from './engine/path.js';
+
+export { buildTraceReport, type TraceReport } from './explain/trace.js';
+export { attributeRecord, type Attribution, type Verdict, type RecordFacts } from './explain/attribute.js';
+export { runExplain, streamWriter, type ExplainRunOptions } from './explain/run.js';
+export type { BlockedBy } from './explain/hops.js';
+
+export { readFlowLogs, readFlowLogStream, parseFlowLogLines } from './flowlog/reader.js';
+export type { FlowLogEvent, ReadOptions } from './flowlog/reader.js';
+export { FlowRecord } from './flowlog/record.js';
+export { parseLogFormat, formatFromHeader, DEFAULT_FORMAT, type FlowLogFormat } from './flowlog/format.js';
