@@ -21,6 +21,7 @@ export interface RouteDecision {
 
 function matchLength(index: SnapshotIndex, route: Route, ip: Ip): number {
   const d = route.destination;
+  if (d.kind === 'invalid') return -1;
   if (d.kind === 'cidr') return cidrContains(d.cidr, ip) ? d.cidr.prefix : -1;
   const entries = index.prefixListById.get(d.prefixListId)?.entries ?? [];
   let best = -1;

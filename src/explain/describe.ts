@@ -66,7 +66,8 @@ export function describeSgRule(r: SgRule, index?: SnapshotIndex): string {
 }
 
 export function describeRoute(r: Route): string {
-  const dest = r.destination.kind === 'cidr' ? r.destination.cidr.text : r.destination.prefixListId;
+  const d = r.destination;
+  const dest = d.kind === 'cidr' ? d.cidr.text : d.kind === 'prefix-list' ? d.prefixListId : `unreadable "${d.text}"`;
   return `${dest} -> ${r.target.id}${r.state !== 'active' ? ` (${r.state})` : ''}`;
 }
 

@@ -160,7 +160,9 @@ export interface RouteTarget {
 
 export type RouteDestination =
   | { readonly kind: 'cidr'; readonly cidr: Cidr }
-  | { readonly kind: 'prefix-list'; readonly prefixListId: string };
+  | { readonly kind: 'prefix-list'; readonly prefixListId: string }
+  /** A destination the loader could not read: kept (with a warning), never matches. */
+  | { readonly kind: 'invalid'; readonly text: string };
 
 export type RouteState = 'active' | 'blackhole' | 'filtered';
 
