@@ -231,15 +231,26 @@ function eniToEni(b: PathBuilder, a: Eni, bEni: Eni, packet: Packet, reply: Pack
   }
   const sameVpc = a.vpcId === bEni.vpcId;
   const viaKinds = sameVpc ? ['local'] : ['pcx', 'tgw', 'vgw', 'eni', 'instance', 'core-network'];
+  /** A peering route must lead to the other end's VPC (ref 6.1). */
+  const expect = (from: Eni, to: Eni) => (d: RouteDecision): string | null => {
+    const basic = targetIs(...viaKinds)(d);
+    if (basic !== null || d.target?.kind !== 'pcx') return basic;
+    const pcx = b.index.peeringById.get(d.target.id);
+    if (!pcx) return null;
+    const ends = [pcx.requesterVpcId, pcx.accepterVpcId];
+    return ends.includes(from.vpcId) && ends.includes(to.vpcId)
+      ? null
+      : `${pcx.id} connects ${pcx.requesterVpcId} and ${pcx.accepterVpcId}, not ${to.vpcId}, where ${to.id} is`;
+  };
   b.nacl('forward', a.subnetId, 'outbound', packet);
-  const fwd = b.route('forward', a.subnetId, packet, targetIs(...viaKinds));
+  const fwd = b.route('forward', a.subnetId, packet, expect(a, bEni));
   noteGateway(b, 'forward', fwd, packet);
   b.nacl('forward', bEni.subnetId, 'inbound', packet);
   b.sg('forward', bEni, 'inbound', packet, false);
   if (!hasResponse) return;
   b.sg('return', bEni, 'outbound', reply, true);
   b.nacl('return', bEni.subnetId, 'outbound', reply);
-  const back = b.route('return', bEni.subnetId, reply, targetIs(...viaKinds));
+  const back = b.route('return', bEni.subnetId, reply, expect(bEni, a));
   if (!sameVpc && fwd.target?.kind === 'pcx' && back.target?.kind === 'pcx' && fwd.target.id !== back.target.id) {
     b.notes.push(`The response returns over ${back.target.id}, not ${fwd.target.id}: asymmetric peering routes.`);
   }
