@@ -1,0 +1,210 @@
+/**
+ * Where flow-log bytes come from: paths on the command line (files, directories, `-` for stdin) and
+ * streams (S3 object bodies, stdin), and how they are decoded (gzip and Parquet are recognised by their
+ * magic bytes, never by the file name alone; ref 1.9).
+ *
+ * Directories are walked depth first, the entries of each directory in code-unit order of their names,
+ * so an `AWSLogs/<account>/vpcflowlogs/<region>/yyyy/mm/dd/` tree or its Hive-style variant
+ * (`aws-account-id=…/year=2024/month=01/…`) is read in time order. Hidden entries (`.name`) and Hadoop
+ * marker files (`_SUCCESS`, `_common_metadata`) are skipped; every other regular file is read.
+ */
+import { createReadStream, promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { Readable, pipeline } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+
+/** What one command-line input expands to. */
+export type InputItem =
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'stdin' }
+  | { readonly kind: 'error'; readonly path: string; readonly message: string };
+
+export type Magic = 'gzip' | 'parquet' | 'text';
+
+export const STDIN_NAME = '<stdin>';
+
+/** The bytes at the start of a gzip member (RFC 1952) and of a Parquet file. */
+export function magicOf(head: Uint8Array): Magic {
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x41 && head[2] === 0x52 && head[3] === 0x31) return 'parquet';
+  return 'text';
+}
+
+/** A readable message for an fs / zlib error. */
+export function describeError(err: unknown): string {
+  if (err instanceof Error) {
+    const code = (err as NodeJS.ErrnoException).code;
+    switch (code) {
+      case 'ENOENT':
+        return 'no such file or directory';
+      case 'EACCES':
+      case 'EPERM':
+        return 'permission denied';
+      case 'EISDIR':
+        return 'is a directory';
+      case 'Z_BUF_ERROR':
+        return `truncated gzip data (${err.message})`;
+      case 'Z_DATA_ERROR':
+        return `corrupt gzip data (${err.message})`;
+      default:
+        return err.message;
+    }
+  }
+  return String(err);
+}
+
+function byName(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function skipped(name: string): boolean {
+  return name.startsWith('.') || name.startsWith('_');
+}
+
+async function* walkDirectory(dir: string, seen: Set<string>): AsyncGenerator<InputItem> {
+  let real: string;
+  let entries: import('node:fs').Dirent[];
+  try {
+    real = await fsp.realpath(dir);
+    if (seen.has(real)) return; // a symlink loop
+    seen.add(real);
+    entries = await fsp.readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    yield { kind: 'error', path: dir, message: describeError(err) };
+    return;
+  }
+  entries.sort((a, b) => byName(a.name, b.name));
+  for (const entry of entries) {
+    if (skipped(entry.name)) continue;
+    const p = path.join(dir, entry.name);
+    let isDir = entry.isDirectory();
+    let isFile = entry.isFile();
+    if (entry.isSymbolicLink()) {
+      try {
+        const st = await fsp.stat(p);
+        isDir = st.isDirectory();
+        isFile = st.isFile();
+      } catch (err) {
+        yield { kind: 'error', path: p, message: describeError(err) };
+        continue;
+      }
+    }
+    if (isDir) yield* walkDirectory(p, seen);
+    else if (isFile) yield { kind: 'file', path: p };
+  }
+}
+
+/** Expand command-line inputs into files, in order: each path as given, directories walked recursively. */
+export async function* expandInputs(inputs: readonly string[]): AsyncGenerator<InputItem> {
+  for (const input of inputs) {
+    if (input === '-') {
+      yield { kind: 'stdin' };
+      continue;
+    }
+    let st: import('node:fs').Stats;
+    try {
+      st = await fsp.stat(input);
+    } catch (err) {
+      yield { kind: 'error', path: input, message: describeError(err) };
+      continue;
+    }
+    if (st.isDirectory()) yield* walkDirectory(input, new Set());
+    else yield { kind: 'file', path: input };
+  }
+}
+
+/** The magic of a file, from its first four bytes. */
+export async function sniffFile(file: string): Promise<Magic> {
+  const fd = await fsp.open(file, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    const { bytesRead } = await fd.read(head, 0, 4, 0);
+    return magicOf(head.subarray(0, bytesRead));
+  } finally {
+    await fd.close();
+  }
+}
+
+const READ_CHUNK = 1 << 18;
+
+export function fileChunks(file: string): AsyncIterable<Buffer> {
+  return createReadStream(file, { highWaterMark: READ_CHUNK });
+}
+
+function toBuffer(chunk: unknown): Buffer {
+  if (Buffer.isBuffer(chunk)) return chunk;
+  if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');
+  throw new TypeError(`unexpected chunk of type ${typeof chunk}`);
+}
+
+/** A stream or async iterable of bytes (or strings) as an async iterable of Buffers. */
+export async function* asBuffers(source: NodeJS.ReadableStream | AsyncIterable<Uint8Array | string>): AsyncGenerator<Buffer> {
+  for await (const chunk of source as AsyncIterable<unknown>) {
+    const b = toBuffer(chunk);
+    if (b.length > 0) yield b;
+  }
+}
+
+/** Decoded content of a source: text bytes, or a whole Parquet file held in memory. */
+export type Decoded =
+  | { readonly kind: 'text'; readonly chunks: AsyncIterable<Buffer> }
+  | { readonly kind: 'parquet'; readonly bytes: Buffer };
+
+async function* prepend(head: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  try {
+    if (head.length > 0) yield head;
+    for (;;) {
+      const r = await rest.next();
+      if (r.done === true) return;
+      yield r.value;
+    }
+  } finally {
+    await rest.return?.();
+  }
+}
+
+/** Read at least `n` bytes (or everything, if shorter) from the front of an iterator. */
+async function peek(it: AsyncIterator<Buffer>, n: number): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let len = 0;
+  while (len < n) {
+    const r = await it.next();
+    if (r.done === true) break;
+    parts.push(r.value);
+    len += r.value.length;
+  }
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts, len);
+}
+
+function gunzip(chunks: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
+  const z = createGunzip({ chunkSize: READ_CHUNK });
+  // Errors reach the consumer through the gunzip stream's iterator; the callback only keeps them handled.
+  pipeline(Readable.from(chunks, { objectMode: false }), z, () => {});
+  return z;
+}
+
+async function collect(chunks: AsyncIterable<Buffer>): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const c of chunks) parts.push(c);
+  return Buffer.concat(parts);
+}
+
+/**
+ * Decode a byte source by its magic: gzip is inflated (concatenated members included), Parquet (plain or
+ * inside gzip) is gathered in memory (Parquet needs random access; a file from disk is read in place by
+ * the reader instead), anything else is text.
+ */
+export async function decodeSource(source: AsyncIterable<Buffer>): Promise<Decoded> {
+  const it = source[Symbol.asyncIterator]();
+  const head = await peek(it, 4);
+  const magic = magicOf(head);
+  const rest = prepend(head, it);
+  if (magic === 'text') return { kind: 'text', chunks: rest };
+  if (magic === 'parquet') return { kind: 'parquet', bytes: await collect(rest) };
+  const inflated = gunzip(rest)[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const innerHead = await peek(inflated, 4);
+  const inner = prepend(innerHead, inflated);
+  if (magicOf(innerHead) === 'parquet') return { kind: 'parquet', bytes: await collect(inner) };
+  return { kind: 'text', chunks: inner };
+}
