@@ -61,6 +61,9 @@ export async function runExplainCommand(logs: string[], opts: ExplainOptions): P
     for (const b of summary.badLineSamples.slice(0, 20)) process.stderr.write(`vpcwhy: bad line ${b.file}:${b.line}: ${b.message}\n`);
     if (summary.badLines > 20) process.stderr.write(`vpcwhy: ... ${summary.badLines - 20} more bad lines\n`);
   }
+  if (format !== 'text' && summary.noAction > 0 && !opts.all) {
+    process.stderr.write(`vpcwhy: warning: ${summary.noAction} records have no action field value, so REJECTs cannot be told apart; --all explains them\n`);
+  }
   for (const e of summary.fileErrors) process.stderr.write(`vpcwhy: error: ${e.file}: ${e.message}\n`);
   if (strictFailure) {
     process.stderr.write(`vpcwhy: bad line (--strict): ${strictFailure}\n`);

@@ -91,9 +91,10 @@ export async function runExplain(
             const status = r.logStatus;
             if (status === 'NODATA') summary.nodata++;
             else if (status === 'SKIPDATA') summary.skipdata++;
-            continue;
-          }
-          if (action === 'ACCEPT') {
+            else summary.noAction++;
+            // A record whose format has no action (or `-`) cannot be told REJECT from ACCEPT: only --all explains it.
+            if (!opts.all || status === 'NODATA' || status === 'SKIPDATA') continue;
+          } else if (action === 'ACCEPT') {
             summary.accepted++;
             accepts.add(r);
             if (!opts.all) continue;
@@ -134,6 +135,7 @@ export async function runExplain(
         break;
       case 'file-start':
         summary.files++;
+        if (ev.format.action < 0) summary.formatsWithoutAction.push(ev.file);
         break;
       case 'file-error':
         summary.fileErrors.push({ file: ev.file, message: ev.message });

@@ -37,6 +37,7 @@ export interface SummaryJson {
   rejected: number;
   nodata: number;
   skipdata: number;
+  noAction: number;
   verdicts: Record<Verdict, number>;
   blockingRules: Array<{ blockedBy: BlockedBy; rule: string; count: number; topSources: Array<{ address: string; count: number }>; topDestinationPorts: Array<{ port: number; count: number }> }>;
   badLines: number;
@@ -52,6 +53,10 @@ export class ExplainSummary {
   rejected = 0;
   nodata = 0;
   skipdata = 0;
+  /** Records with no action (a format without the field, or `-` outside NODATA/SKIPDATA). */
+  noAction = 0;
+  /** Files whose column order has no `action` field. */
+  readonly formatsWithoutAction: string[] = [];
   files = 0;
   badLines = 0;
   readonly badLineSamples: BadLine[] = [];
@@ -90,6 +95,7 @@ export class ExplainSummary {
       rejected: this.rejected,
       nodata: this.nodata,
       skipdata: this.skipdata,
+      noAction: this.noAction,
       verdicts: { ...this.verdicts },
       blockingRules: this.ruleGroups().map((g) => ({
         blockedBy: g.blockedBy,

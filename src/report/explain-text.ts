@@ -18,6 +18,7 @@ export function renderSummaryText(s: ExplainSummary): string {
   lines.push(
     `  ${s.records} records in ${s.files} file${s.files === 1 ? '' : 's'}: ${s.rejected} REJECT, ${s.accepted} ACCEPT${s.nodata ? `, ${s.nodata} NODATA` : ''}${s.skipdata ? `, ${s.skipdata} SKIPDATA (records were lost in those windows)` : ''}`,
   );
+  if (s.noAction) lines.push(`  ${s.noAction} records have no action, so they cannot be told REJECT from ACCEPT${s.formatsWithoutAction.length ? ` (no action field in the format of ${s.formatsWithoutAction.slice(0, 3).join(', ')})` : ''}; --all explains them`);
   lines.push(`  ${s.explained} explained: ${Object.entries(s.verdicts).map(([k, v]) => `${v} ${k}`).join(', ')}`);
   const groups = s.ruleGroups();
   if (groups.length) {

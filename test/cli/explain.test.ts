@@ -84,6 +84,18 @@ describe('vpcwhy explain on the three-tier example', () => {
     expect(r.stdout.split('\n').filter(Boolean).length).toBeGreaterThan(0);
   });
 
+  it('does not drop records of a format without an action field: it says so, and --all explains them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vpcwhy-'));
+    const file = join(dir, 'noaction.log');
+    writeFileSync(file, 'interface-id srcaddr dstaddr srcport dstport protocol\neni-0db1000000000004 10.0.1.10 10.0.3.30 50612 5432 6\n');
+    const plain = await runCli(['explain', ...SNAP, file]);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toMatch(/1 records have no action.*--all explains them/);
+    const all = jsonl((await runCli(['explain', ...SNAP, '--all', '--format', 'jsonl', file])).stdout);
+    expect(all).toHaveLength(1);
+    expect(all[0]).toMatchObject({ line: 2, blockedBy: { component: 'network-acl', rule: 90 } });
+  });
+
   it('rejects an unknown --format and a bad --log-format with exit 2', async () => {
     expect((await runCli(['explain', ...SNAP, '--format', 'xml', LOG])).code).toBe(2);
     const bad = await runCli(['explain', ...SNAP, '--log-format', '${version} ${srcaddr', LOG]);
