@@ -79,6 +79,24 @@ function cap(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
+/** A plain copy of the fields attribution reads (a FlowRecord's are getters). */
+function factsOf(r: RecordFacts): RecordFacts {
+  return {
+    interfaceId: r.interfaceId,
+    srcaddr: r.srcaddr,
+    dstaddr: r.dstaddr,
+    srcport: r.srcport,
+    dstport: r.dstport,
+    protocol: r.protocol,
+    tcpFlags: r.tcpFlags,
+    flowDirection: r.flowDirection,
+    pktSrcaddr: r.pktSrcaddr,
+    pktDstaddr: r.pktDstaddr,
+    rejectReason: r.rejectReason,
+    action: r.action,
+  };
+}
+
 /** Direction of the record relative to the ENI (ref 8.3). */
 function directionOf(eni: Eni | undefined, r: RecordFacts, src: Ip | null, dst: Ip | null): Direction | null {
   if (r.flowDirection) return r.flowDirection === 'ingress' ? 'inbound' : 'outbound';
@@ -261,6 +279,32 @@ export function attributeRecord(ctx: AttributionContext, r: RecordFacts): Attrib
   const dst = parseAddr(r.pktDstaddr) ?? dstRaw;
   const name = eni.instanceId ? index.instanceNameById.get(eni.instanceId) : eni.name;
   const where = `${eni.id}${name ? ` (${name})` : ''}`;
+  if (direction === null && src && dst && r.protocol !== null && src.family === dst.family) {
+    // Neither address is the ENI's (an intermediate ENI, or a rewritten address, ref 1.8 and 8.4): read
+    // the record both ways and list both; blockers of different directions never coincide.
+    const both = (['ingress', 'egress'] as const).map((d) => attributeRecord(ctx, { ...factsOf(r), flowDirection: d }));
+    const candidates: Candidate[] = both.map((a) => ({
+      reading: `as ${a.direction} traffic`,
+      traffic: a.traffic,
+      verdict: a.verdict === 'blocked' ? 'blocked' : 'config-allows',
+      blockedBy: a.blockedBy,
+      explanation: a.explanation,
+    }));
+    return {
+      direction: 'inbound',
+      traffic: 'unknown',
+      trafficEvidence: 'none',
+      verdict: 'ambiguous',
+      blockedBy: null,
+      alsoBlockedBy: [],
+      candidates,
+      explanation: `Neither ${r.srcaddr} nor ${r.dstaddr} is an address of ${where}, and the record has no flow-direction, so its direction is unknown (ref 8.3, 8.4); "direction" is reported as inbound. ${candidates.map((c) => `Read ${c.reading}: ${c.explanation}`).join(' ')}`,
+      fix: null,
+      eniId: eni.id,
+      ruleKey: null,
+      ruleLabel: null,
+    };
+  }
   if (!src || !dst || r.protocol === null || direction === null || src.family !== dst.family) {
     const why = !src || !dst
       ? 'its addresses are missing or unreadable'
@@ -268,7 +312,7 @@ export function attributeRecord(ctx: AttributionContext, r: RecordFacts): Attrib
         ? 'its protocol is missing'
         : src.family !== dst.family
           ? 'its source and destination are of different address families'
-          : `neither ${r.srcaddr} nor ${r.dstaddr} is an address of ${eni.id}, and the record has no flow-direction`;
+          : 'its direction cannot be determined';
     const candidates: Candidate[] = [];
     return {
       direction: direction ?? 'inbound',

@@ -181,7 +181,22 @@ describe('attributeRecord: verdicts', () => {
   });
 
   it('is ambiguous when neither address belongs to the ENI and there is no flow-direction (ref 8.4)', () => {
-    const a = attributeRecord(ctx(pingSnapshot({ sgInboundIcmp: true, naclOutbound: true })), rec('2 1 eni-1235b8ca123456789 1.2.3.4 5.6.7.8 1 2 6 1 1 1 1 REJECT OK'));
+    const a = attributeRecord(ctx(pingSnapshot({ sgInboundIcmp: true, naclOutbound: true })), rec('2 1 eni-1235b8ca123456789 1.2.3.4 5.6.7.8 40000 22 6 1 1 1 1 REJECT OK'));
     expect(a.verdict).toBe('ambiguous');
+    expect(a.candidates?.map((c) => [c.reading, c.blockedBy?.component ?? null])).toEqual([
+      ['as inbound traffic', 'security-group'],
+      ['as outbound traffic', 'security-group'],
+    ]);
+  });
+
+  it('lists the inbound and outbound readings of an unplaceable record with their own blockers (ref 8.4)', () => {
+    const snap = pingSnapshot({ sgInboundIcmp: true, naclOutbound: false });
+    const withOut = { ...snap, networkAcls: [nacl('acl-1', [naclEntry(90, 'deny', 'inbound', '-1', '0.0.0.0/0'), naclEntry(90, 'deny', 'outbound', '-1', '0.0.0.0/0')], ['subnet-1'])] };
+    const a = attributeRecord(ctx(withOut), rec('2 1 eni-1235b8ca123456789 1.2.3.4 5.6.7.8 40000 22 6 1 1 1 1 REJECT OK'));
+    expect(a.verdict).toBe('ambiguous');
+    expect(a.candidates?.map((c) => c.blockedBy)).toEqual([
+      { component: 'network-acl', id: 'acl-1', direction: 'inbound', rule: 90 },
+      { component: 'security-group', ids: ['sg-1'], direction: 'outbound' },
+    ]);
   });
 });
