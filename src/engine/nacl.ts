@@ -29,8 +29,9 @@ export interface NaclDecision {
   /** True when the `*` default rule decided. */
   readonly isDefaultRule: boolean;
   /**
-   * Entries before the deciding one whose match depends on a field the packet does not carry
-   * (the ICMP type of a flow-log record), and whose action differs: the decision is uncertain.
+   * Entries before the deciding one whose match depends on a field the packet does not carry (the ICMP
+   * type of a flow-log record): any of them might decide instead, so the rule number (and, when their
+   * action differs, the action) is uncertain.
    */
   readonly undecided: readonly NaclEntry[];
   /** For a deny by an explicit entry: the first later entry that would have allowed the packet. */
@@ -132,7 +133,7 @@ export function evaluateNacl(acl: NetworkAcl, direction: Direction, packet: Pack
     ruleNumber,
     entry: decided,
     isDefaultRule: ruleNumber === NACL_DEFAULT_RULE_IPV4 || ruleNumber === NACL_DEFAULT_RULE_IPV6 || decided === null,
-    undecided: maybes.filter((e) => e.action !== action),
+    undecided: maybes,
     shadowedAllow,
     closestMisses,
   };

@@ -1,7 +1,7 @@
 /**
  * Route selection (ref 6.1): longest prefix match over CIDR and prefix-list destinations, IPv4 and
- * IPv6 apart. On equal length a static route beats a propagated one and a CIDR route beats a
- * prefix-list route. A blackhole route drops the packet.
+ * IPv6 apart. On equal length a static CIDR route beats a prefix-list route, which beats a propagated
+ * route. A blackhole route drops the packet.
  */
 import type { Ip } from '../model/address.js';
 import type { Route, RouteTable, RouteTarget } from '../model/snapshot.js';
@@ -29,12 +29,10 @@ function matchLength(index: SnapshotIndex, route: Route, ip: Ip): number {
   return best;
 }
 
-/** Higher wins at equal prefix length. */
+/** Higher wins at equal prefix length (ref 6.1): static CIDR > prefix list > propagated CIDR. */
 function preference(route: Route): number {
-  let p = 0;
-  if (route.destination.kind === 'cidr') p += 2;
-  if (route.origin !== 'EnableVgwRoutePropagation') p += 1;
-  return p;
+  if (route.destination.kind === 'prefix-list') return 1;
+  return route.origin === 'EnableVgwRoutePropagation' ? 0 : 2;
 }
 
 export function selectRoute(index: SnapshotIndex, table: RouteTable, dst: Ip): { route: Route; prefixLength: number } | null {

@@ -179,6 +179,14 @@ function hopsFor(ctx: AttributionContext, eni: Eni, direction: Direction, traffi
   return direction === 'inbound' ? [nacl, sg] : [sg, nacl];
 }
 
+/** The reading re-evaluated with the ICMP type and code the first undecided rule of the hop asks for. */
+function alternativeReading(ctx: AttributionContext, eni: Eni, direction: Direction, rd: Reading, hop: Hop, packet: Packet): (Reading & { packet: Packet }) | null {
+  const icmp = hop.component === 'network-acl' ? hop.nacl?.undecided[0]?.icmp : hop.component === 'security-group' ? hop.sg?.undecided[0]?.icmp : undefined;
+  if (!icmp) return null;
+  const concrete: Packet = { ...packet, icmpType: icmp.type, icmpCode: icmp.code === -1 ? 0 : icmp.code };
+  return { ...evaluateReading(ctx, eni, direction, rd.traffic, concrete), packet: concrete };
+}
+
 function isUncertain(hop: Hop): boolean {
   if (hop.component === 'network-acl') return (hop.nacl?.undecided.length ?? 0) > 0;
   if (hop.component === 'security-group') return hop.sg !== null && !hop.sg.allowed && (hop.sg.undecided.length > 0 || hop.sg.unknownGroups.length > 0);
@@ -465,8 +473,21 @@ function finishBlocked(
   if (r.action === 'ACCEPT') parts.push('The record itself was ACCEPTed, so the configuration has changed since, or the connection was tracked under earlier rules (ref 8.9).');
   parts.push(inferred);
 
-  // A deny that rests on a field the record lacks (the ICMP type) is not certain.
+  // A deny that rests on a field the record lacks (the ICMP type) is not certain: evaluate again with the
+  // value the undecided rule wants, and offer both readings.
   if (isUncertain(blocking)) {
+    const alt = alternativeReading(ctx, eni, direction, chosen, blocking, packet);
+    const altBlockedBy = alt?.blocking ? blockedByOf(alt.blocking, false) : null;
+    const candidates: Candidate[] = [
+      { reading: 'if the missing field matches no type-specific rule', traffic: chosen.traffic, verdict: 'blocked', blockedBy, explanation: parts[0]! },
+      {
+        reading: alt ? `if the ICMP type is ${alt.packet.icmpType}` : 'if a group missing from the snapshot allows it',
+        traffic: chosen.traffic,
+        verdict: altBlockedBy ? 'blocked' : 'config-allows',
+        blockedBy: altBlockedBy,
+        explanation: alt?.blocking ? `It would be denied by ${hopEvidence(alt.blocking, index)}.` : 'The configuration would allow it.',
+      },
+    ];
     return {
       direction,
       traffic: reading.traffic,
@@ -474,17 +495,8 @@ function finishBlocked(
       verdict: 'ambiguous',
       blockedBy: null,
       alsoBlockedBy: [],
-      candidates: [
-        { reading: 'as evaluated, the unknown field matching no type-specific rule', traffic: chosen.traffic, verdict: 'blocked', blockedBy, explanation: parts[0]! },
-        {
-          reading: 'if the record matches a rule that depends on a field the record does not carry (ICMP type, or a group missing from the snapshot)',
-          traffic: chosen.traffic,
-          verdict: 'config-allows',
-          blockedBy: null,
-          explanation: 'A rule the record cannot be checked against would decide differently.',
-        },
-      ],
-      explanation: `${parts.join(' ')} This is uncertain: ${hopEvidence(blocking, index)}.`,
+      candidates,
+      explanation: `${parts.join(' ')} This is not certain: the record does not carry the field a rule depends on. ${candidates.map((c) => `${cap(c.reading)}: ${c.explanation}`).join(' ')}`,
       fix,
       eniId: eni.id,
       ruleKey: null,

@@ -200,3 +200,20 @@ describe('attributeRecord: verdicts', () => {
     ]);
   });
 });
+
+describe('attributeRecord: fields the record does not carry', () => {
+  it('is ambiguous between two NACL rules when a type-specific ICMP deny precedes the catch-all (ref 2.4, 5.2)', () => {
+    const snap = snapshotOf({
+      subnets: [subnet('subnet-1', '10.0.1.0/24')],
+      enis: [eni('eni-1', 'subnet-1', ['10.0.1.5'], ['sg-1'])],
+      securityGroups: [sg('sg-1', [sgRule('sg-1', 'inbound', 'icmp', '0.0.0.0/0')])],
+      networkAcls: [nacl('acl-1', [naclEntry(100, 'deny', 'inbound', '1', '0.0.0.0/0', { icmp: [8, -1] }), naclEntry(200, 'deny', 'inbound', '-1', '0.0.0.0/0')], ['subnet-1'])],
+    });
+    const a = attributeRecord(ctx(snap), rec('8 eni-1 203.0.113.12 10.0.1.5 0 0 1 - REJECT OK -'));
+    expect(a.verdict).toBe('ambiguous');
+    expect(a.candidates?.map((c) => c.blockedBy)).toEqual([
+      { component: 'network-acl', id: 'acl-1', direction: 'inbound', rule: 200 },
+      { component: 'network-acl', id: 'acl-1', direction: 'inbound', rule: 100 },
+    ]);
+  });
+});
