@@ -10,7 +10,7 @@ import type { Ip } from '../model/address.js';
 import type { Packet } from '../model/flow.js';
 import type { Direction, Eni, NatGateway, RouteTable, Subnet, Vpc } from '../model/snapshot.js';
 import { ICMP, ICMPV6 } from '../net/protocol.js';
-import { cidrContains, ipEquals, ipKey, isPrivateIpv4 } from '../net/ip.js';
+import { cidrContains, ipEquals, isPrivateIpv4 } from '../net/ip.js';
 import { type NaclDecision, evaluateNacl } from './nacl.js';
 import { type RouteDecision, evaluateRoute } from './route.js';
 import { type SgDecision, evaluateSecurityGroups } from './security-group.js';
@@ -448,9 +448,9 @@ export function resolveEndpoint(
   }
   const ip = parse(text);
   if (!ip) return { ok: false, message: `"${text}" is neither an ENI id (eni-...) nor an IPv4/IPv6 address` };
-  const priv = index.eniByPrivateIp.get(ipKey(ip));
+  const priv = index.eniByPrivateIp.get(ip.value);
   if (priv) return { ok: true, endpoint: { kind: 'eni', eni: priv, ip, via: 'private' } };
-  const pub = index.eniByPublicIp.get(ipKey(ip));
+  const pub = index.eniByPublicIp.get(ip.value);
   if (pub) return { ok: true, endpoint: { kind: 'eni', eni: pub, ip, via: 'public' } };
   for (const eni of index.snapshot.enis) {
     const prefixes = ip.family === 4 ? eni.ipv4Prefixes : eni.ipv6Prefixes;

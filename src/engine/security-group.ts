@@ -7,7 +7,7 @@
 import type { Ip } from '../model/address.js';
 import type { Packet } from '../model/flow.js';
 import type { Direction, Eni, SgPeer, SgRule } from '../model/snapshot.js';
-import { cidrContains, ipKey } from '../net/ip.js';
+import { cidrContains } from '../net/ip.js';
 import { type Tri, andTri, matchPortPart, matchProtocol } from './match.js';
 import { peerAddress } from './nacl.js';
 import type { SnapshotIndex } from './snapshot-index.js';
@@ -49,7 +49,7 @@ export function matchSgPeer(index: SnapshotIndex, peer: SgPeer, ip: Ip): boolean
       return false;
     }
     case 'group': {
-      if (index.groupMemberIps.get(peer.groupId)?.has(ipKey(ip))) return true;
+      if (index.groupMemberIps.get(peer.groupId)?.has(ip.value)) return true;
       for (const p of index.groupMemberPrefixes.get(peer.groupId) ?? []) if (cidrContains(p, ip)) return true;
       return false;
     }
@@ -78,14 +78,47 @@ function missReason(index: SnapshotIndex, rule: SgRule, packet: Packet): SgMissR
   return null;
 }
 
-/** The rules of the ENI's groups in one direction, in group order then rule order. */
-export function sgRulesFor(index: SnapshotIndex, groupIds: readonly string[], direction: Direction): SgRule[] {
-  const rules: SgRule[] = [];
+interface CompiledGroups {
+  /** Distinct, sorted. */
+  readonly groupIds: readonly string[];
+  readonly unknownGroups: readonly string[];
+  readonly inbound: readonly SgRule[];
+  readonly outbound: readonly SgRule[];
+}
+
+const compiledByIndex = new WeakMap<SnapshotIndex, WeakMap<readonly string[], CompiledGroups>>();
+
+/** The union of the rules of a set of groups, per direction, built once per group list and snapshot. */
+function compileGroups(index: SnapshotIndex, groupIdsIn: readonly string[]): CompiledGroups {
+  let byList = compiledByIndex.get(index);
+  if (!byList) compiledByIndex.set(index, (byList = new WeakMap()));
+  let c = byList.get(groupIdsIn);
+  if (c) return c;
+  const groupIds = [...new Set(groupIdsIn)].sort();
+  const inbound: SgRule[] = [];
+  const outbound: SgRule[] = [];
   for (const g of groupIds) {
     const group = index.groupById.get(g);
-    if (group) rules.push(...(direction === 'inbound' ? group.inbound : group.outbound));
+    if (!group) continue;
+    inbound.push(...group.inbound);
+    outbound.push(...group.outbound);
   }
-  return rules;
+  c = { groupIds, unknownGroups: groupIds.filter((g) => !index.groupById.has(g)), inbound, outbound };
+  byList.set(groupIdsIn, c);
+  return c;
+}
+
+/** The rules of the groups in one direction, in group order then rule order. */
+export function sgRulesFor(index: SnapshotIndex, groupIds: readonly string[], direction: Direction): readonly SgRule[] {
+  const c = compileGroups(index, groupIds);
+  return direction === 'inbound' ? c.inbound : c.outbound;
+}
+
+/** Just the verdict, without evidence: does some rule of the groups certainly allow the packet? */
+export function sgAllows(index: SnapshotIndex, groupIds: readonly string[], direction: Direction, packet: Packet): boolean {
+  if (groupIds.length === 0) return true;
+  for (const r of sgRulesFor(index, groupIds, direction)) if (matchSgRule(index, r, packet) === 'yes') return true;
+  return false;
 }
 
 export function evaluateSecurityGroups(index: SnapshotIndex, eni: Eni, direction: Direction, packet: Packet): SgDecision {
@@ -98,12 +131,12 @@ export function evaluateGroupIds(
   direction: Direction,
   packet: Packet,
 ): SgDecision {
-  const groupIds = [...new Set(groupIdsIn)].sort();
-  const unknownGroups = groupIds.filter((g) => !index.groupById.has(g));
+  const compiled = compileGroups(index, groupIdsIn);
+  const { groupIds, unknownGroups } = compiled;
   if (groupIds.length === 0) {
     return { direction, allowed: true, groupIds, matched: [], undecided: [], closestMisses: [], unknownGroups, noGroups: true, noRules: false };
   }
-  const rules = sgRulesFor(index, groupIds, direction);
+  const rules = direction === 'inbound' ? compiled.inbound : compiled.outbound;
   const matched: SgRule[] = [];
   const undecided: SgRule[] = [];
   for (const r of rules) {

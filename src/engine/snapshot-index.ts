@@ -16,20 +16,26 @@ import type {
   Vpc,
   VpcPeering,
 } from '../model/snapshot.js';
-import { cidrContains, ipKey } from '../net/ip.js';
+import { cidrContains } from '../net/ip.js';
+
+/**
+ * An address as a map key: IPv4 values are numbers and IPv6 values bigints, so the two families never
+ * collide, and no string is built on the hot path.
+ */
+export type IpValue = number | bigint;
 
 export interface SnapshotIndex {
   readonly snapshot: Snapshot;
   readonly vpcById: ReadonlyMap<string, Vpc>;
   readonly subnetById: ReadonlyMap<string, Subnet>;
   readonly eniById: ReadonlyMap<string, Eni>;
-  /** Private IPv4 (primary and secondary) and IPv6 addresses of ENIs. */
-  readonly eniByPrivateIp: ReadonlyMap<string, Eni>;
-  /** Public IPv4 / Elastic IPs of ENIs. */
-  readonly eniByPublicIp: ReadonlyMap<string, Eni>;
+  /** Private IPv4 (primary and secondary) and IPv6 addresses of ENIs, keyed by `ip.value`. */
+  readonly eniByPrivateIp: ReadonlyMap<IpValue, Eni>;
+  /** Public IPv4 / Elastic IPs of ENIs, keyed by `ip.value`. */
+  readonly eniByPublicIp: ReadonlyMap<IpValue, Eni>;
   readonly groupById: ReadonlyMap<string, SecurityGroup>;
-  /** Private addresses (IPv4 and IPv6) of every ENI that carries the group. */
-  readonly groupMemberIps: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Private addresses (IPv4 and IPv6) of every ENI that carries the group, as `ip.value`. */
+  readonly groupMemberIps: ReadonlyMap<string, ReadonlySet<IpValue>>;
   /** Delegated prefixes of ENIs carrying the group (prefix delegation): members too. */
   readonly groupMemberPrefixes: ReadonlyMap<string, readonly Cidr[]>;
   readonly naclBySubnet: ReadonlyMap<string, NetworkAcl>;
@@ -55,23 +61,21 @@ export function indexSnapshot(snapshot: Snapshot): SnapshotIndex {
     for (const it of items) if (!m.has(it.id)) m.set(it.id, it);
     return m;
   };
-  const eniByPrivateIp = new Map<string, Eni>();
-  const eniByPublicIp = new Map<string, Eni>();
-  const members = new Map<string, Set<string>>();
+  const eniByPrivateIp = new Map<IpValue, Eni>();
+  const eniByPublicIp = new Map<IpValue, Eni>();
+  const members = new Map<string, Set<IpValue>>();
   const memberPrefixes = new Map<string, Cidr[]>();
   for (const eni of snapshot.enis) {
     for (const ip of [...eni.privateIps, ...eni.ipv6Addresses]) {
-      const k = ipKey(ip);
-      if (!eniByPrivateIp.has(k)) eniByPrivateIp.set(k, eni);
+      if (!eniByPrivateIp.has(ip.value)) eniByPrivateIp.set(ip.value, eni);
     }
     for (const pub of eni.publicIps) {
-      const k = ipKey(pub.publicIp);
-      if (!eniByPublicIp.has(k)) eniByPublicIp.set(k, eni);
+      if (!eniByPublicIp.has(pub.publicIp.value)) eniByPublicIp.set(pub.publicIp.value, eni);
     }
     for (const g of eni.groupIds) {
       let set = members.get(g);
       if (!set) members.set(g, (set = new Set()));
-      for (const ip of [...eni.privateIps, ...eni.ipv6Addresses]) set.add(ipKey(ip));
+      for (const ip of [...eni.privateIps, ...eni.ipv6Addresses]) set.add(ip.value);
       for (const p of [...eni.ipv4Prefixes, ...eni.ipv6Prefixes]) push(memberPrefixes, g, p);
     }
   }

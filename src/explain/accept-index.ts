@@ -24,56 +24,72 @@ export class AcceptIndex {
   private readonly b = new Uint32Array(SLOTS);
   private used = 0;
 
-  /** Field columns in tuple order; `reversed` swaps the endpoints. */
-  private hashes(r: FlowRecord, reversed: boolean): [number, number] | null {
+  private h1 = 0;
+  private h2 = 0;
+
+  /** Hashes the tuple into h1/h2; `reversed` swaps the endpoints. False when a column is missing. */
+  private hash(r: FlowRecord, reversed: boolean): boolean {
     const f = r.format;
-    const cols = reversed
-      ? [f.interfaceId, f.dstaddr, f.dstport, f.srcaddr, f.srcport, f.protocol]
-      : [f.interfaceId, f.srcaddr, f.srcport, f.dstaddr, f.dstport, f.protocol];
-    let h1 = 2166136261;
-    let h2 = 0x9e3779b9;
     const o = r.offsets;
-    for (const c of cols) {
-      if (c < 0) return null;
-      const s = o[2 * c]!;
-      const e = o[2 * c + 1]!;
-      h1 = mix(h1, r.text, s, e);
-      h2 = mix2(h2, r.text, s, e);
-    }
-    return [h1 >>> 0 || 1, h2 >>> 0];
+    const t = r.text;
+    if (f.interfaceId < 0 || f.srcaddr < 0 || f.dstaddr < 0 || f.srcport < 0 || f.dstport < 0 || f.protocol < 0) return false;
+    const a = reversed ? f.dstaddr : f.srcaddr;
+    const ap = reversed ? f.dstport : f.srcport;
+    const b = reversed ? f.srcaddr : f.dstaddr;
+    const bp = reversed ? f.srcport : f.dstport;
+    this.h1 = 2166136261;
+    this.h2 = 0x9e3779b9;
+    this.mixColumn(t, o, f.interfaceId);
+    this.mixColumn(t, o, a);
+    this.mixColumn(t, o, ap);
+    this.mixColumn(t, o, b);
+    this.mixColumn(t, o, bp);
+    this.mixColumn(t, o, f.protocol);
+    this.h1 = this.h1 >>> 0 || 1;
+    this.h2 = this.h2 >>> 0;
+    return true;
+  }
+
+  private mixColumn(t: string, o: readonly number[], c: number): void {
+    const s = o[2 * c]!;
+    const e = o[2 * c + 1]!;
+    this.h1 = mix(this.h1, t, s, e);
+    this.h2 = mix2(this.h2, t, s, e);
   }
 
   add(r: FlowRecord): void {
-    const h = this.hashes(r, false);
-    if (!h) return;
+    if (!this.hash(r, false)) return;
+    const h0 = this.h1;
+    const h1 = this.h2;
     if (this.used * 2 >= SLOTS) {
       this.a.fill(0);
       this.b.fill(0);
       this.used = 0;
     }
-    let i = h[0] & (SLOTS - 1);
+    let i = h0 & (SLOTS - 1);
     for (;;) {
       const cur = this.a[i]!;
       if (cur === 0) {
-        this.a[i] = h[0];
-        this.b[i] = h[1];
+        this.a[i] = h0;
+        this.b[i] = h1;
         this.used++;
         return;
       }
-      if (cur === h[0] && this.b[i] === h[1]) return;
+      if (cur === h0 && this.b[i] === h1) return;
       i = (i + 1) & (SLOTS - 1);
     }
   }
 
   /** Was the reverse of this record's tuple accepted on the same interface? */
   hasReverse(r: FlowRecord): boolean {
-    const h = this.hashes(r, true);
-    if (!h) return false;
-    let i = h[0] & (SLOTS - 1);
+    if (!this.hash(r, true)) return false;
+    const h0 = this.h1;
+    const h1 = this.h2;
+    let i = h0 & (SLOTS - 1);
     for (;;) {
       const cur = this.a[i]!;
       if (cur === 0) return false;
-      if (cur === h[0] && this.b[i] === h[1]) return true;
+      if (cur === h0 && this.b[i] === h1) return true;
       i = (i + 1) & (SLOTS - 1);
     }
   }

@@ -9,7 +9,7 @@ import type { Packet, Traffic } from '../model/flow.js';
 import type { Direction, Eni } from '../model/snapshot.js';
 import { type Hop, naclHop, naclSkippedHop, sgHop } from '../engine/path.js';
 import { type SnapshotIndex, eniOwnsIp, vpcContaining } from '../engine/snapshot-index.js';
-import { evaluateSecurityGroups } from '../engine/security-group.js';
+import { sgAllows } from '../engine/security-group.js';
 import { cidrContains, parseIp } from '../net/ip.js';
 import { TCP, UDP, isIcmp } from '../net/protocol.js';
 import { describePacket } from './describe.js';
@@ -136,12 +136,14 @@ function readTraffic(ctx: AttributionContext, eni: Eni, direction: Direction, r:
   const ports = packet.protocol === TCP || packet.protocol === UDP;
   if (ports && packet.srcPort !== null && packet.dstPort !== null) {
     // Does the ENI serve the port? Its security groups admit the peer on it.
-    if (direction === 'outbound') {
+    if (eni.groupIds.length === 0) {
+      // No security groups: nothing to learn from them.
+    } else if (direction === 'outbound') {
       const served: Packet = { ...packet, src: packet.dst, dst: packet.src, srcPort: packet.dstPort, dstPort: packet.srcPort };
-      if (evaluateSecurityGroups(ctx.index, eni, 'inbound', served).allowed && !isServicePort(packet.dstPort)) {
+      if (!isServicePort(packet.dstPort) && sgAllows(ctx.index, eni.groupIds, 'inbound', served)) {
         return { traffic: 'response', evidence: 'service-rule', because: `the interface's security groups let ${describeHost(packet.dst)} connect to its port ${packet.srcPort}, so this is the service answering` };
       }
-    } else if (evaluateSecurityGroups(ctx.index, eni, 'inbound', packet).allowed && !isServicePort(packet.srcPort)) {
+    } else if (!isServicePort(packet.srcPort) && sgAllows(ctx.index, eni.groupIds, 'inbound', packet)) {
       return { traffic: 'request', evidence: 'service-rule', because: `the interface's security groups admit connections to its port ${packet.dstPort}, so this is a client connecting` };
     }
     const dstService = isServicePort(packet.dstPort);
@@ -463,7 +465,7 @@ function finishBlocked(
   const blocking = chosen.blocking!;
   const blockedBy = blockedByOf(blocking, false)!;
   const alsoBlockedBy = chosen.also.map((h) => blockedByOf(h, false)).filter((b): b is BlockedBy => b !== null);
-  const parts = [`${head}, ${trafficText}, was denied by ${hopEvidence(blocking, index)}.`];
+  const parts = [`${head}, ${trafficText}, was denied: ${hopEvidence(blocking, index)}.`];
   if (chosen.traffic === 'response' && blocking.component === 'network-acl') {
     parts.push('As a response it passes the security groups (they are stateful), but network ACLs are stateless and judge it on its own (ref 8.6).');
   }

@@ -3,6 +3,7 @@
  */
 import type { Hop, PathLeg } from '../engine/path.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
+import type { SgRule } from '../model/snapshot.js';
 import { formatIp, hostCidr } from '../net/ip.js';
 import { hasPorts } from '../net/protocol.js';
 import {
@@ -43,12 +44,30 @@ function naclName(index: SnapshotIndex, aclId: string, subnetId: string): string
   return `network ACL ${aclId}${acl?.name ? ` (${acl.name})` : ''} of ${subnetId}`;
 }
 
+const sgNamesMemo = new WeakMap<readonly string[], string>();
+
 function sgNames(index: SnapshotIndex, ids: readonly string[]): string {
-  return enumerate(ids.map((id) => {
-    const g = index.groupById.get(id);
-    return g ? `${id} (${g.groupName})` : `${id} (not in the snapshot)`;
-  }));
+  let s = sgNamesMemo.get(ids);
+  if (s === undefined) {
+    s = enumerate(ids.map((id) => {
+      const g = index.groupById.get(id);
+      return g ? `${id} (${g.groupName})` : `${id} (not in the snapshot)`;
+    }));
+    sgNamesMemo.set(ids, s);
+  }
+  return s;
 }
+
+const sgRuleMemo = new WeakMap<SgRule, string>();
+
+function sgRuleText(rule: SgRule, index: SnapshotIndex): string {
+  let s = sgRuleMemo.get(rule);
+  if (s === undefined) sgRuleMemo.set(rule, (s = describeSgRule(rule, index)));
+  return s;
+}
+
+/** NACL evidence depends only on the deciding entries, so it is built once per distinct decision. */
+const naclEvidenceMemo = new WeakMap<SnapshotIndex, Map<string, string>>();
 
 /** One sentence of evidence for a hop, as the JSON `evidence` field and the text hop lines show it. */
 export function hopEvidence(hop: Hop, index: SnapshotIndex): string {
@@ -60,28 +79,34 @@ export function hopEvidence(hop: Hop, index: SnapshotIndex): string {
       if (sg.allowed) {
         const first = sg.matched[0]!;
         const more = sg.matched.length > 1 ? ` (and ${sg.matched.length - 1} more rule${sg.matched.length > 2 ? 's' : ''})` : '';
-        return `allowed by ${describeSgRule(first, index)}${more}`;
+        return `allowed by ${sgRuleText(first, index)}${more}`;
       }
       const parts = [`no ${hop.direction} rule of ${sgNames(index, sg.groupIds)} on ${hop.eniId} allows ${packetService(hop.packet)} ${hop.direction === 'inbound' ? 'from' : 'to'} ${formatIp(hop.direction === 'inbound' ? hop.packet.src : hop.packet.dst)}`];
       if (sg.noRules) parts.push(`the groups have no ${hop.direction} rules at all`);
       const miss = sg.closestMisses.find((m) => m.reason !== 'protocol');
       if (miss) {
         const what = miss.reason === 'peer' ? 'the same port, but from another peer' : miss.reason === 'port' ? 'that peer, but other ports' : 'that peer, but another protocol';
-        parts.push(`closest: ${describeSgRule(miss.rule, index)} (${what})`);
+        parts.push(`closest: ${sgRuleText(miss.rule, index)} (${what})`);
       }
       if (sg.unknownGroups.length) parts.push(`the snapshot lacks ${enumerate(sg.unknownGroups)}, whose rules are unknown`);
-      if (sg.undecided.length) parts.push(`${describeSgRule(sg.undecided[0]!, index)} would allow it if the ICMP type matches, which the record does not say`);
+      if (sg.undecided.length) parts.push(`${sgRuleText(sg.undecided[0]!, index)} would allow it if the ICMP type matches, which the record does not say`);
       return parts.join('; ');
     }
     case 'network-acl': {
       if (hop.skipped === 'same-subnet') return `not evaluated: both ends are in ${hop.subnetId}, and NACLs only filter traffic that crosses the subnet boundary (ref 8.8)`;
       if (hop.skipped === 'no-acl-in-snapshot' || hop.nacl === null) return `the snapshot has no network ACL for ${hop.subnetId}; not evaluated`;
       const n = hop.nacl;
+      let memo = naclEvidenceMemo.get(index);
+      if (!memo) naclEvidenceMemo.set(index, (memo = new Map()));
+      const key = `${n.aclId}|${hop.subnetId}|${hop.direction}|${n.ruleNumber}|${n.action}|${n.entry?.source.path ?? ''}|${n.shadowedAllow?.ruleNumber ?? ''}|${n.undecided[0]?.ruleNumber ?? ''}`;
+      let s = memo.get(key);
+      if (s !== undefined) return s;
       const rule = n.entry && !n.isDefaultRule ? describeNaclEntry(n.entry) : describeDefaultNaclRule(n.ruleNumber, hop.direction);
-      let s = `${naclName(index, n.aclId, hop.subnetId)}: ${hop.direction} ${rule} ${n.action === 'allow' ? 'allows' : 'denies'} it`;
+      s = `${naclName(index, n.aclId, hop.subnetId)}: ${hop.direction} ${rule} ${n.action === 'allow' ? 'allows' : 'denies'} it`;
       if (n.action === 'deny' && n.shadowedAllow) s += `, evaluated before the allow in rule ${n.shadowedAllow.ruleNumber}`;
       if (n.action === 'deny' && n.isDefaultRule) s += `: no lower-numbered ${hop.direction} rule matches`;
       if (n.undecided.length) s += `; ${describeNaclEntry(n.undecided[0]!)} comes first and would decide instead if the ICMP type matches`;
+      if (memo.size < 50_000) memo.set(key, s);
       return s;
     }
     case 'route': {
@@ -111,11 +136,12 @@ export function fixFor(hop: Hop, index: SnapshotIndex, response = hop.path === '
     case 'security-group': {
       if (!hop.sg) return '';
       const peerIp = hop.direction === 'inbound' ? p.src : p.dst;
-      const peerEni = index.eniByPrivateIp.get(formatIp(peerIp));
+      const peerEni = index.eniByPrivateIp.get(peerIp.value);
       const peer = peerEni && peerEni.groupIds.length > 0 && peerEni.vpcId === index.eniById.get(hop.eniId)?.vpcId
         ? `${peerEni.groupIds[0]} (a group on ${peerEni.id})`
         : hostCidr(peerIp).text;
-      return `add an ${hop.direction} rule to ${enumerate(hop.sg.groupIds)} allowing ${packetService(p)} ${hop.direction === 'inbound' ? 'from' : 'to'} ${peer}`;
+      const groups = hop.sg.groupIds.length === 1 ? hop.sg.groupIds[0]! : `one of ${enumerate(hop.sg.groupIds)}`;
+      return `add an ${hop.direction} rule to ${groups} allowing ${packetService(p)} ${hop.direction === 'inbound' ? 'from' : 'to'} ${peer}`;
     }
     case 'network-acl': {
       const n = hop.nacl;

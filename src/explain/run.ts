@@ -31,7 +31,11 @@ export interface ExplainRunResult {
   readonly strictFailure: string | null;
 }
 
-const CACHE_LIMIT = 200_000;
+/**
+ * Distinct tuples kept at once. Each entry holds only the output text and the summary facts (about
+ * 2 KB), so the cache stays near 40 MB; when full it starts over.
+ */
+const CACHE_LIMIT = 20_000;
 
 /** JSON of an attribution after `record`, computed once per distinct tuple. */
 function tailJson(a: Attribution): string {
@@ -50,9 +54,45 @@ function tailJson(a: Attribution): string {
   return JSON.stringify(o).slice(1);
 }
 
+/** What the loop needs of an attribution: no evidence graph, so memory stays flat. */
 interface Cached {
-  readonly attribution: Attribution;
+  readonly attribution: SlimAttribution;
   readonly tail: string;
+}
+
+type SlimAttribution = Pick<Attribution, 'verdict' | 'blockedBy' | 'ruleKey' | 'ruleLabel' | 'explanation' | 'direction'>;
+
+function slim(a: Attribution): SlimAttribution {
+  return { verdict: a.verdict, blockedBy: a.blockedBy, ruleKey: a.ruleKey, ruleLabel: a.ruleLabel, explanation: a.explanation, direction: a.direction };
+}
+
+const keyPrefixes = new WeakMap<FlowRecord['format'], string[]>();
+
+function needsEscape(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 32 || c === 34 || c === 92 || (c >= 0xd800 && c <= 0xdfff)) return true;
+  }
+  return false;
+}
+
+/** `JSON.stringify(r.fields())` without building the object: the hot path of JSONL output. */
+export function recordJson(r: FlowRecord): string {
+  const f = r.format;
+  let keys = keyPrefixes.get(f);
+  if (!keys) keyPrefixes.set(f, (keys = f.fields.map((name, i) => `${i === 0 ? '{' : ','}${JSON.stringify(name)}:`)));
+  let out = '';
+  for (let i = 0; i < keys.length; i++) {
+    out += keys[i];
+    if (f.intMask[i] === 1) {
+      const v = r.int(i);
+      out += v === null ? 'null' : String(v);
+    } else {
+      const v = r.raw(i);
+      out += v === null ? 'null' : needsEscape(v) ? JSON.stringify(v) : `"${v}"`;
+    }
+  }
+  return keys.length === 0 ? '{}' : `${out}}`;
 }
 
 function cacheKey(r: FlowRecord, reverse: boolean): string {
@@ -65,7 +105,7 @@ export async function runExplain(
   events: AsyncIterable<FlowLogEvent>,
   opts: ExplainRunOptions,
   out: Writer,
-  renderText: (file: string, line: number, a: Attribution) => string,
+  renderText: (file: string, line: number, a: Pick<Attribution, 'verdict' | 'explanation'>) => string,
 ): Promise<ExplainRunResult> {
   const summary = new ExplainSummary();
   const accepts = new AcceptIndex();
@@ -106,7 +146,7 @@ export async function runExplain(
           let hit = cache.get(key);
           if (!hit) {
             const attribution = attributeRecord(ctx, r);
-            hit = { attribution, tail: opts.format === 'text' ? '' : tailJson(attribution) };
+            hit = { attribution: slim(attribution), tail: opts.format === 'text' ? '' : tailJson(attribution) };
             if (cache.size >= CACHE_LIMIT) cache.clear();
             cache.set(key, hit);
           }
@@ -116,7 +156,7 @@ export async function runExplain(
           } else {
             let fj = fileJson.get(r.file);
             if (fj === undefined) fileJson.set(r.file, (fj = JSON.stringify(r.file)));
-            const line = `{"file":${fj},"line":${r.line},"record":${JSON.stringify(r.fields())},${hit.tail}`;
+            const line = `{"file":${fj},"line":${r.line},"record":${recordJson(r)},${hit.tail}`;
             if (opts.format === 'jsonl') out.write(`${line}\n`);
             else {
               out.write(first ? line : `,${line}`);
@@ -147,24 +187,25 @@ export async function runExplain(
   return { summary, strictFailure };
 }
 
-/** A Writer over a Node stream: batches small writes, waits for 'drain' when the stream asks. */
-export function streamWriter(stream: NodeJS.WritableStream): Writer {
-  let buf: string[] = [];
-  let size = 0;
+/** A Writer over a Node stream: accumulates output into large chunks, waits for 'drain' when asked. */
+export function streamWriter(stream: NodeJS.WritableStream, chunkSize = 1 << 16): Writer {
+  let buf = '';
   const push = async () => {
-    if (buf.length === 0) return;
-    const chunk = buf.join('');
-    buf = [];
-    size = 0;
+    const chunk = buf;
+    buf = '';
     if (!stream.write(chunk)) await new Promise<void>((resolve) => stream.once('drain', resolve));
   };
   return {
     write(s: string) {
-      buf.push(s);
-      size += s.length;
+      buf += s;
+      if (buf.length >= chunkSize * 4) {
+        // Hand a large chunk over without waiting; flush() waits for drain.
+        stream.write(buf);
+        buf = '';
+      }
     },
     async flush() {
-      if (size > 0) await push();
+      if (buf.length > 0) await push();
     },
   };
 }

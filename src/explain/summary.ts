@@ -2,7 +2,8 @@
 import type { BlockedBy } from './hops.js';
 import type { Attribution, Verdict } from './attribute.js';
 
-const TRACKED_KEYS = 10_000;
+/** Distinct sources / ports counted per rule; later ones are not counted (bounded memory). */
+const TRACKED_KEYS = 1_000;
 
 class TopCounter<K> {
   private readonly counts = new Map<K, number>();
@@ -64,7 +65,7 @@ export class ExplainSummary {
   readonly verdicts: Record<Verdict, number> = { blocked: 0, 'config-allows': 0, 'unknown-interface': 0, ambiguous: 0 };
   private readonly groups = new Map<string, RuleGroup>();
 
-  addExplained(a: Attribution, srcaddr: string | null, dstport: number | null): void {
+  addExplained(a: Pick<Attribution, 'verdict' | 'ruleKey' | 'blockedBy' | 'ruleLabel'>, srcaddr: string | null, dstport: number | null): void {
     this.explained++;
     this.verdicts[a.verdict]++;
     if (a.verdict !== 'blocked' || !a.ruleKey || !a.blockedBy) return;

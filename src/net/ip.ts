@@ -32,6 +32,65 @@ export function parseIpv4Fast(s: string): number {
   return value * 256 + octet;
 }
 
+const MAX_GROUPS = 8;
+const groupsScratch = new Array<number>(MAX_GROUPS);
+
+/**
+ * Parses plain IPv6 text (hex groups, at most one `::`) into a bigint; returns null for anything else,
+ * including embedded IPv4 and zone ids, which the caller hands to ipaddr.js.
+ */
+function parseIpv6Fast(s: string): bigint | null {
+  let groups = 0;
+  let gap = -1; // index in groups where '::' sits
+  let value = 0;
+  let digits = 0;
+  const n = s.length;
+  if (n < 2) return null;
+  let i = 0;
+  if (s.charCodeAt(0) === 58) {
+    if (s.charCodeAt(1) !== 58) return null;
+    gap = 0;
+    i = 2;
+    if (n === 2) return 0n;
+  }
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    let d: number;
+    if (c >= 48 && c <= 57) d = c - 48;
+    else if (c >= 97 && c <= 102) d = c - 87;
+    else if (c >= 65 && c <= 70) d = c - 55;
+    else if (c === 58) {
+      if (digits === 0) return null;
+      if (groups >= MAX_GROUPS) return null;
+      groupsScratch[groups++] = value;
+      value = 0;
+      digits = 0;
+      if (i + 1 < n && s.charCodeAt(i + 1) === 58) {
+        if (gap >= 0) return null;
+        gap = groups;
+        i++;
+        if (i + 1 === n) break;
+      }
+      continue;
+    } else return null;
+    if (++digits > 4) return null;
+    value = value * 16 + d;
+  }
+  if (digits > 0) {
+    if (groups >= MAX_GROUPS) return null;
+    groupsScratch[groups++] = value;
+  } else if (gap !== groups) return null; // trailing single ':'
+  if (gap < 0 ? groups !== MAX_GROUPS : groups >= MAX_GROUPS) return null;
+  const zeros = gap < 0 ? 0 : MAX_GROUPS - groups;
+  const words = [0, 0, 0, 0];
+  for (let k = 0, g = 0; k < MAX_GROUPS; k++) {
+    const part = gap >= 0 && k >= gap && k < gap + zeros ? 0 : groupsScratch[g++]!;
+    // Two 16-bit groups per 32-bit word: exact in a double.
+    words[k >> 1] = words[k >> 1]! * 65536 + part;
+  }
+  return (BigInt(words[0]!) << 96n) | (BigInt(words[1]!) << 64n) | (BigInt(words[2]!) << 32n) | BigInt(words[3]!);
+}
+
 function ipv6ToBigint(addr: ipaddr.IPv6): bigint {
   let v = 0n;
   for (const part of addr.parts) v = (v << 16n) | BigInt(part);
@@ -43,6 +102,8 @@ export function parseIp(text: string): Ip | null {
   const v4 = parseIpv4Fast(text);
   if (v4 >= 0) return { family: 4, value: v4 };
   if (!text.includes(':')) return null;
+  const fast = parseIpv6Fast(text);
+  if (fast !== null) return { family: 6, value: fast };
   try {
     const parsed = ipaddr.IPv6.parse(text);
     if (parsed.zoneId !== undefined) return null;

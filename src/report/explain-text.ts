@@ -9,7 +9,7 @@ const LABEL: Record<Attribution['verdict'], string> = {
   ambiguous: 'AMBIGUOUS',
 };
 
-export function renderRecordText(file: string, line: number, a: Attribution): string {
+export function renderRecordText(file: string, line: number, a: Pick<Attribution, 'verdict' | 'explanation'>): string {
   return `${file}:${line}: ${LABEL[a.verdict]}\n  ${a.explanation}\n\n`;
 }
 

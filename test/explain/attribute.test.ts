@@ -217,3 +217,21 @@ describe('attributeRecord: fields the record does not carry', () => {
     ]);
   });
 });
+
+import fc from 'fast-check';
+import { recordJson } from '../../src/explain/run.js';
+
+describe('recordJson', () => {
+  it('equals JSON.stringify(record.fields()) for any tokens, escapes included', () => {
+    const f = parseLogFormat('${version} ${interface-id} ${srcaddr} ${srcport} ${action} ${x-unknown}');
+    if (E.isLeft(f)) throw new Error('format');
+    const token = fc.oneof(fc.constant('-'), fc.stringMatching(/^[0-9]{1,6}$/), fc.string({ minLength: 1 }).filter((s) => !/\s/.test(s)));
+    fc.assert(
+      fc.property(fc.array(token, { minLength: 6, maxLength: 6 }), (tokens) => {
+        const r = FlowRecord.fromTokens('t', 1, f.right, tokens);
+        expect(recordJson(r)).toBe(JSON.stringify(r.fields()));
+      }),
+      { seed: Number(process.env.FC_SEED ?? 424242), numRuns: 300 },
+    );
+  });
+});
