@@ -1,0 +1,94 @@
+/**
+ * `vpcwhy snapshot`: takes a snapshot of live AWS accounts with EC2 describe calls and writes it in vpcwhy's
+ * snapshot format, which `--snapshot FILE` reads back.
+ *
+ *   vpcwhy snapshot [--region R ...] [--profile P] [--endpoint-url URL] [--allow-partial] -o snapshot.json
+ */
+import { promises as fs } from 'node:fs';
+import * as nodePath from 'node:path';
+import type { Command } from 'commander';
+import { UsageError } from './errors.js';
+import { formatSnapshotSummary, takeLiveSnapshot } from './live-snapshot.js';
+import { collect } from './snapshot-option.js';
+
+export interface SnapshotCommandOptions {
+  region: string[];
+  profile?: string | undefined;
+  endpointUrl?: string | undefined;
+  allowPartial?: boolean | undefined;
+  output: string;
+}
+
+export function registerSnapshot(program: Command, setExitCode: (code: number) => void): void {
+  program
+    .command('snapshot')
+    .description('take a snapshot of live AWS accounts (read-only EC2 describe calls) and write it as JSON for --snapshot')
+    .option('--region <region>', 'AWS region (repeatable; default AWS_REGION, AWS_DEFAULT_REGION or the profile\'s region)', collect, [])
+    .option('--profile <name>', 'profile of the shared AWS config / credentials files (default AWS_PROFILE)')
+    .option('--endpoint-url <url>', 'send EC2 calls to this URL instead of the regional endpoint')
+    .option('--allow-partial', 'skip calls that are denied and record them under VpcwhySnapshot.missing')
+    .requiredOption('-o, --output <file>', 'where to write the snapshot (- for stdout)')
+    .action(async (opts: SnapshotCommandOptions) => {
+      setExitCode(await runSnapshot(opts));
+    });
+}
+
+/** Runs the command; resolves to the exit code (0), throws UsageError (exit 2) on failure. */
+export async function runSnapshot(opts: SnapshotCommandOptions): Promise<number> {
+  if (opts.output === '') throw new UsageError('--output: expected a file name, or - for stdout');
+  const toStdout = opts.output === '-';
+  if (!toStdout) await checkWritable(opts.output);
+  const taken = await takeLiveSnapshot({
+    regions: opts.region,
+    profile: opts.profile,
+    endpointUrl: opts.endpointUrl,
+    allowPartial: opts.allowPartial ?? false,
+  });
+  const text = `${JSON.stringify(taken.document, null, 2)}\n`;
+  if (toStdout) {
+    process.stdout.write(text);
+  } else {
+    await writeAtomically(opts.output, text);
+  }
+  process.stderr.write(formatSnapshotSummary(taken));
+  if (!toStdout) process.stderr.write(`wrote ${opts.output}\n`);
+  return 0;
+}
+
+function errnoText(e: unknown): string {
+  const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
+  if (code === 'ENOENT') return 'no such directory';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory';
+  if (code === 'ENOTDIR') return 'not a directory';
+  return code === '' ? String(e) : code;
+}
+
+/** Fails before any AWS call when the file cannot be written (missing directory, a directory, no rights). */
+async function checkWritable(file: string): Promise<void> {
+  const dir = nodePath.dirname(nodePath.resolve(file));
+  try {
+    const stat = await fs.stat(dir);
+    if (!stat.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    await fs.access(dir, fs.constants.W_OK);
+  } catch (e) {
+    throw new UsageError(`--output: cannot write ${file}: ${errnoText(e)} (${dir})`);
+  }
+  try {
+    if ((await fs.stat(file)).isDirectory()) throw new UsageError(`--output: cannot write ${file}: is a directory`);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+  }
+}
+
+/** Writes next to the target and renames, so a failed write never leaves half a snapshot. */
+async function writeAtomically(file: string, text: string): Promise<void> {
+  const tmp = nodePath.join(nodePath.dirname(file), `.${nodePath.basename(file)}.${process.pid}.tmp`);
+  try {
+    await fs.writeFile(tmp, text);
+    await fs.rename(tmp, file);
+  } catch (e) {
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    throw new UsageError(`--output: cannot write ${file}: ${errnoText(e)}`);
+  }
+}
