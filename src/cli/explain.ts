@@ -1,62 +1,150 @@
 /** `vpcwhy explain`: attribute every REJECT of a flow log to the rule that blocked it. */
 import type { Command } from 'commander';
-import { parseLogFormat } from '../flowlog/format.js';
-import { readFlowLogs } from '../flowlog/reader.js';
+import { readCloudWatchFlowLogs } from '../aws/cloudwatch-source.js';
+import { type RemoteOptions, isAwsSourceError } from '../aws/remote-common.js';
+import { isS3Url, readS3FlowLogs } from '../aws/s3-source.js';
+import { TimeOptionException, checkTimeWindow, parseTimeOption } from '../aws/time-range.js';
+import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import { type ExplainFormat, runExplain, streamWriter } from '../explain/run.js';
+import { type FlowLogFormat, parseLogFormat } from '../flowlog/format.js';
+import { type FlowLogEvent, readFlowLogs } from '../flowlog/reader.js';
 import { E } from '../fp.js';
 import { renderRecordText, renderSummaryText } from '../report/explain-text.js';
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError } from './errors.js';
+import { takeLiveSnapshotIndex } from './live-snapshot.js';
+import { createProgress } from './progress.js';
 import { collect, loadIndexedSnapshot } from './snapshot-option.js';
 
-interface ExplainOptions {
+export interface ExplainOptions {
   snapshot: string[];
   logFormat?: string;
   format: string;
   all?: boolean;
   strict?: boolean;
   verbose?: boolean;
+  logGroup: string[];
+  region: string[];
+  profile?: string;
+  endpointUrl?: string;
+  since?: string;
+  until?: string;
+  interface: string[];
+  allowPartial?: boolean;
 }
 
 export function registerExplain(program: Command, setExitCode: (code: number) => void): void {
   program
     .command('explain')
     .description('name the security group, network ACL rule or other component behind every REJECT in VPC Flow Logs')
-    .argument('<logs...>', 'flow-log files, .gz files, Parquet files, directories (walked recursively), or - for stdin')
-    .option('--snapshot <path>', 'describe-* JSON file or directory (repeatable)', collect, [])
-    .option('--log-format <format>', "the flow log's LogFormat ('${version} ${vpc-id} ...') for files without a header line")
+    .argument('[logs...]', 'flow-log files, .gz and Parquet files, directories (walked recursively), s3://bucket/prefix, or - for stdin')
+    .option('--snapshot <path>', 'describe-* JSON file or directory (repeatable); without it, a live snapshot of --region is taken', collect, [])
+    .option('--log-format <format>', "the flow log's LogFormat ('${version} ${vpc-id} ...') for input without a header line")
+    .option('--log-group <name>', 'read flow logs from this CloudWatch Logs group (repeatable)', collect, [])
     .option('--format <format>', 'text | json | jsonl', 'text')
     .option('--all', 'explain ACCEPT records too')
     .option('--strict', 'stop at the first bad line (exit 2)')
+    .option('--since <time>', 'S3 / CloudWatch: only records from this time (ISO time, or relative: 2h, 3d)')
+    .option('--until <time>', 'S3 / CloudWatch: only records before this time')
+    .option('--interface <eni-id>', 'only records of this network interface (repeatable)', collect, [])
+    .option('--region <region>', 'AWS region for the live snapshot, S3 and CloudWatch (repeatable for the snapshot)', collect, [])
+    .option('--profile <profile>', 'AWS named profile')
+    .option('--endpoint-url <url>', 'AWS endpoint URL, as in the AWS CLI')
+    .option('--allow-partial', 'live snapshot: go on without describe calls that are denied')
     .option('--verbose', 'list every snapshot warning')
     .action(async (logs: string[], opts: ExplainOptions) => {
       setExitCode(await runExplainCommand(logs, opts));
     });
 }
 
+/** The CloudWatch column order: --log-format, else the LogFormat of the flow log that writes to the group. */
+function formatForLogGroup(index: SnapshotIndex, group: string, given: FlowLogFormat | undefined): FlowLogFormat | undefined {
+  if (given) return given;
+  const def = index.snapshot.flowLogs.find((f) => f.logGroupName === group && f.logFormat);
+  if (!def?.logFormat) return undefined;
+  const parsed = parseLogFormat(def.logFormat, `LogFormat of ${def.id}`);
+  return E.isRight(parsed) ? parsed.right : undefined;
+}
+
+async function* inputs(index: SnapshotIndex, logs: string[], opts: ExplainOptions, logFormat: FlowLogFormat | undefined, remote: RemoteOptions): AsyncGenerator<FlowLogEvent> {
+  let locals: string[] = [];
+  const readLocals = async function* () {
+    if (locals.length === 0) return;
+    const batch = locals;
+    locals = [];
+    yield* readFlowLogs(batch, { ...(logFormat ? { logFormat } : {}), strict: opts.strict ?? false });
+  };
+  for (const input of logs) {
+    if (isS3Url(input)) {
+      yield* readLocals();
+      yield* readS3FlowLogs(input, { ...remote, logFormat });
+    } else {
+      locals.push(input);
+    }
+  }
+  yield* readLocals();
+  for (const group of opts.logGroup) {
+    yield* readCloudWatchFlowLogs(group, { ...remote, logFormat: formatForLogGroup(index, group, logFormat) });
+  }
+}
+
 export async function runExplainCommand(logs: string[], opts: ExplainOptions): Promise<number> {
   const format = opts.format as ExplainFormat;
   if (!['text', 'json', 'jsonl'].includes(format)) throw new UsageError(`--format: expected text, json or jsonl, got "${opts.format}"`);
-  let logFormat;
+  if (logs.length === 0 && opts.logGroup.length === 0) throw new UsageError('nothing to read: give flow-log files, directories, s3:// URLs, - for stdin, or --log-group');
+  let logFormat: FlowLogFormat | undefined;
   if (opts.logFormat !== undefined) {
     const parsed = parseLogFormat(opts.logFormat, '--log-format');
     if (E.isLeft(parsed)) throw new UsageError(`--log-format: ${parsed.left.message}`);
     logFormat = parsed.right;
   }
-  const index = await loadIndexedSnapshot(opts.snapshot, { verbose: opts.verbose ?? false });
-  const events = readFlowLogs(logs, { ...(logFormat ? { logFormat } : {}), strict: opts.strict ?? false });
+  const now = new Date();
+  let since: Date | undefined;
+  let until: Date | undefined;
+  try {
+    since = opts.since !== undefined ? parseTimeOption(opts.since, now, '--since') : undefined;
+    until = opts.until !== undefined ? parseTimeOption(opts.until, now, '--until') : undefined;
+  } catch (e) {
+    if (e instanceof TimeOptionException) throw new UsageError(e.message);
+    throw e;
+  }
+  const window = checkTimeWindow({ since, until });
+  if (E.isLeft(window)) throw new UsageError(window.left.message);
+
+  const index = opts.snapshot.length > 0
+    ? await loadIndexedSnapshot(opts.snapshot, { verbose: opts.verbose ?? false })
+    : await takeLiveSnapshotIndex({ regions: opts.region, profile: opts.profile, endpointUrl: opts.endpointUrl, allowPartial: opts.allowPartial });
+
+  const remote: RemoteOptions = {
+    region: opts.region[0],
+    profile: opts.profile,
+    endpointUrl: opts.endpointUrl,
+    since,
+    until,
+    all: opts.all ?? false,
+    interfaceIds: opts.interface.length > 0 ? opts.interface : undefined,
+    progress: createProgress(process.stderr, { stdout: process.stdout }),
+    warn: (m) => process.stderr.write(`vpcwhy: warning: ${m}\n`),
+  };
   const out = streamWriter(process.stdout);
   const snapshotTime = index.snapshot.meta.capturedAt;
-  const { summary, strictFailure } = await runExplain(
+  const result = await runExplain(
     index,
-    events,
-    { format, all: opts.all ?? false, strict: opts.strict ?? false, ...(snapshotTime ? { snapshotTime } : {}) },
+    inputs(index, logs, opts, logFormat, remote),
+    {
+      format,
+      all: opts.all ?? false,
+      strict: opts.strict ?? false,
+      ...(snapshotTime ? { snapshotTime } : {}),
+      ...(opts.interface.length > 0 ? { interfaceIds: new Set(opts.interface) } : {}),
+    },
     out,
     renderRecordText,
   );
+  const { summary, strictFailure, failure } = result;
   if (format === 'text') {
     out.write(renderSummaryText(summary));
     await out.flush();
-  } else if (summary.badLines > 0 || summary.fileErrors.length > 0) {
+  } else if (summary.badLines > 0) {
     // Machine formats keep stdout clean; problems go to stderr.
     for (const b of summary.badLineSamples.slice(0, 20)) process.stderr.write(`vpcwhy: bad line ${b.file}:${b.line}: ${b.message}\n`);
     if (summary.badLines > 20) process.stderr.write(`vpcwhy: ... ${summary.badLines - 20} more bad lines\n`);
@@ -65,6 +153,10 @@ export async function runExplainCommand(logs: string[], opts: ExplainOptions): P
     process.stderr.write(`vpcwhy: warning: ${summary.noAction} records have no action field value, so REJECTs cannot be told apart; --all explains them\n`);
   }
   for (const e of summary.fileErrors) process.stderr.write(`vpcwhy: error: ${e.file}: ${e.message}\n`);
+  if (failure) {
+    if (isAwsSourceError(failure) || failure instanceof UsageError) throw new UsageError(failure.message);
+    throw failure;
+  }
   if (strictFailure) {
     process.stderr.write(`vpcwhy: bad line (--strict): ${strictFailure}\n`);
     return EXIT_BAD_INPUT;

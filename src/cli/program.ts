@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { EXIT_BAD_INPUT, reportFatal } from './errors.js';
 import { registerExplain } from './explain.js';
+import { registerSnapshot } from './snapshot.js';
 import { registerTrace } from './trace.js';
 
 /** Each command's action reports its exit code through this callback. */
@@ -18,6 +19,7 @@ export function buildProgram(setExitCode: SetExitCode): Command {
     .exitOverride();
   registerExplain(program, setExitCode);
   registerTrace(program, setExitCode);
+  registerSnapshot(program, setExitCode);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

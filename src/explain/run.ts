@@ -17,6 +17,8 @@ export interface ExplainRunOptions {
   readonly all: boolean;
   readonly strict: boolean;
   readonly snapshotTime?: string;
+  /** Only records of these interfaces. */
+  readonly interfaceIds?: ReadonlySet<string>;
 }
 
 export interface Writer {
@@ -29,6 +31,8 @@ export interface ExplainRunResult {
   readonly summary: ExplainSummary;
   /** Set when --strict stopped the run at a bad line. */
   readonly strictFailure: string | null;
+  /** An input that failed part-way (an S3 permission, ...): the output up to it is complete and closed. */
+  readonly failure: Error | null;
 }
 
 /**
@@ -120,71 +124,78 @@ export async function runExplain(
   let first = true;
   if (opts.format === 'json') out.write('{"records":[');
   let strictFailure: string | null = null;
+  let failure: Error | null = null;
+  const only = opts.interfaceIds;
 
-  outer: for await (const ev of events) {
-    switch (ev.kind) {
-      case 'records':
-        for (const r of ev.records) {
-          summary.records++;
-          const action = r.action;
-          if (action === null) {
-            const status = r.logStatus;
-            if (status === 'NODATA') summary.nodata++;
-            else if (status === 'SKIPDATA') summary.skipdata++;
-            else summary.noAction++;
-            // A record whose format has no action (or `-`) cannot be told REJECT from ACCEPT: only --all explains it.
-            if (!opts.all || status === 'NODATA' || status === 'SKIPDATA') continue;
-          } else if (action === 'ACCEPT') {
-            summary.accepted++;
-            accepts.add(r);
-            if (!opts.all) continue;
-          } else {
-            summary.rejected++;
-          }
-          reverse = accepts.hasReverse(r);
-          const key = cacheKey(r, reverse);
-          let hit = cache.get(key);
-          if (!hit) {
-            const attribution = attributeRecord(ctx, r);
-            hit = { attribution: slim(attribution), tail: opts.format === 'text' ? '' : tailJson(attribution) };
-            if (cache.size >= CACHE_LIMIT) cache.clear();
-            cache.set(key, hit);
-          }
-          summary.addExplained(hit.attribution, r.srcaddr, r.dstport);
-          if (opts.format === 'text') {
-            out.write(renderText(r.file, r.line, hit.attribution));
-          } else {
-            let fj = fileJson.get(r.file);
-            if (fj === undefined) fileJson.set(r.file, (fj = JSON.stringify(r.file)));
-            const line = `{"file":${fj},"line":${r.line},"record":${recordJson(r)},${hit.tail}`;
-            if (opts.format === 'jsonl') out.write(`${line}\n`);
-            else {
-              out.write(first ? line : `,${line}`);
-              first = false;
+  try {
+    outer: for await (const ev of events) {
+      switch (ev.kind) {
+        case 'records':
+          for (const r of ev.records) {
+            if (only && !only.has(r.interfaceId ?? '')) continue;
+            summary.records++;
+            const action = r.action;
+            if (action === null) {
+              const status = r.logStatus;
+              if (status === 'NODATA') summary.nodata++;
+              else if (status === 'SKIPDATA') summary.skipdata++;
+              else summary.noAction++;
+              // A record whose format has no action (or `-`) cannot be told REJECT from ACCEPT: only --all explains it.
+              if (!opts.all || status === 'NODATA' || status === 'SKIPDATA') continue;
+            } else if (action === 'ACCEPT') {
+              summary.accepted++;
+              accepts.add(r);
+              if (!opts.all) continue;
+            } else {
+              summary.rejected++;
+            }
+            reverse = accepts.hasReverse(r);
+            const key = cacheKey(r, reverse);
+            let hit = cache.get(key);
+            if (!hit) {
+              const attribution = attributeRecord(ctx, r);
+              hit = { attribution: slim(attribution), tail: opts.format === 'text' ? '' : tailJson(attribution) };
+              if (cache.size >= CACHE_LIMIT) cache.clear();
+              cache.set(key, hit);
+            }
+            summary.addExplained(hit.attribution, r.srcaddr, r.dstport);
+            if (opts.format === 'text') {
+              out.write(renderText(r.file, r.line, hit.attribution));
+            } else {
+              let fj = fileJson.get(r.file);
+              if (fj === undefined) fileJson.set(r.file, (fj = JSON.stringify(r.file)));
+              const line = `{"file":${fj},"line":${r.line},"record":${recordJson(r)},${hit.tail}`;
+              if (opts.format === 'jsonl') out.write(`${line}\n`);
+              else {
+                out.write(first ? line : `,${line}`);
+                first = false;
+              }
             }
           }
-        }
-        await out.flush();
-        break;
-      case 'bad-line':
-        summary.addBadLine({ file: ev.error.file, line: ev.error.line, message: ev.error.message });
-        if (opts.strict) {
-          strictFailure = `${ev.error.file}:${ev.error.line}: ${ev.error.message}`;
-          break outer;
-        }
-        break;
-      case 'file-start':
-        summary.files++;
-        if (ev.format.action < 0) summary.formatsWithoutAction.push(ev.file);
-        break;
-      case 'file-error':
-        summary.fileErrors.push({ file: ev.file, message: ev.message });
-        break;
+          await out.flush();
+          break;
+        case 'bad-line':
+          summary.addBadLine({ file: ev.error.file, line: ev.error.line, message: ev.error.message });
+          if (opts.strict) {
+            strictFailure = `${ev.error.file}:${ev.error.line}: ${ev.error.message}`;
+            break outer;
+          }
+          break;
+        case 'file-start':
+          summary.files++;
+          if (ev.format.action < 0) summary.formatsWithoutAction.push(ev.file);
+          break;
+        case 'file-error':
+          summary.fileErrors.push({ file: ev.file, message: ev.message });
+          break;
+      }
     }
+  } catch (e) {
+    failure = e instanceof Error ? e : new Error(String(e));
   }
   if (opts.format === 'json') out.write(`],"summary":${JSON.stringify(summary.toJson())}}\n`);
   await out.flush();
-  return { summary, strictFailure };
+  return { summary, strictFailure, failure };
 }
 
 /** A Writer over a Node stream: accumulates output into large chunks, waits for 'drain' when asked. */

@@ -1,15 +1,11 @@
 /**
  * Helpers of the live-snapshot tests: a hermetic AWS environment (fake credentials, no shared config files,
- * no instance metadata), the three-tier example as a fake account, and a CLI runner for the `snapshot` and
- * `trace` commands that captures stdout, stderr and the exit code.
+ * no instance metadata), the three-tier example as a fake account, and the in-process CLI runner.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import * as nodePath from 'node:path';
-import { Command, CommanderError } from 'commander';
 import { vi } from 'vitest';
-import { EXIT_BAD_INPUT, reportFatal } from '../../src/cli/errors.js';
-import { registerSnapshot } from '../../src/cli/snapshot.js';
-import { registerTrace } from '../../src/cli/trace.js';
+import { runCli } from '../cli/run-cli.js';
 import type { FakeAccount, JsonItem } from './fake-ec2.js';
 
 /** AWS's documentation example credentials: never real, and easy to search for in outputs. */
@@ -75,30 +71,7 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `vpcwhy <args>` with the snapshot and trace commands, as src/cli/program.ts's main does. */
-export async function runVpcwhy(args: string[]): Promise<CliRun> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
-    return true;
-  });
-  let code = 0;
-  const program = new Command().name('vpcwhy').exitOverride();
-  registerSnapshot(program, (c) => (code = c));
-  registerTrace(program, (c) => (code = c));
-  for (const c of program.commands) c.exitOverride();
-  try {
-    await program.parseAsync(args, { from: 'user' });
-  } catch (e) {
-    code = e instanceof CommanderError ? (e.exitCode === 0 ? 0 : EXIT_BAD_INPUT) : reportFatal(e);
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  return { code, stdout, stderr };
+/** Runs `vpcwhy <args>` in-process, as the built CLI would (src/cli/program.ts's main). */
+export function runVpcwhy(args: string[]): Promise<CliRun> {
+  return runCli(args);
 }
