@@ -146,10 +146,33 @@ export function formatIpv4(v: number): string {
   return `${(v >>> 24) & 255}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
 }
 
+/** RFC 5952 text: lower-case hex, no leading zeros, the longest run (two or more) of zero groups as `::`. */
 export function formatIpv6(v: bigint): string {
-  const parts: number[] = [];
-  for (let i = 7; i >= 0; i--) parts.push(Number((v >> BigInt(i * 16)) & 0xffffn));
-  return ipaddr.fromByteArray(parts.flatMap((p) => [p >> 8, p & 255])).toString();
+  const parts = new Array<number>(8);
+  const w = [Number((v >> 96n) & 0xffffffffn), Number((v >> 64n) & 0xffffffffn), Number((v >> 32n) & 0xffffffffn), Number(v & 0xffffffffn)];
+  for (let i = 0; i < 4; i++) {
+    parts[2 * i] = Math.floor(w[i]! / 65536);
+    parts[2 * i + 1] = w[i]! % 65536;
+  }
+  let bestStart = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (parts[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && parts[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  if (bestStart < 0) return parts.map((p) => p.toString(16)).join(':');
+  const head = parts.slice(0, bestStart).map((p) => p.toString(16)).join(':');
+  const tail = parts.slice(bestStart + bestLen).map((p) => p.toString(16)).join(':');
+  return `${head}::${tail}`;
 }
 
 export function formatIp(ip: Ip): string {
