@@ -32,6 +32,7 @@
  * object. A missing permission (s3:ListBucket, s3:GetObject), missing or refused credentials, a missing
  * bucket or region, or an unreachable endpoint throws an `AwsSourceError` (the CLI: message, exit 2).
  */
+import { isS3Url } from './s3-url.js';
 import { GetObjectCommand, ListObjectsV2Command, S3Client, type ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
 import { E, type Either } from '../fp.js';
 import { readFlowLogStream, type FlowLogEvent, type ReadOptions } from '../flowlog/reader.js';
@@ -60,9 +61,8 @@ export interface S3Location {
 const BUCKET_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{1,254}$/;
 
 /** Whether a command-line input names S3 (`s3://...`, or an S3 ARN as in a flow log's LogDestination). */
-export function isS3Url(text: string): boolean {
-  return /^s3:\/\//i.test(text) || text.startsWith('arn:aws:s3:::') || /^arn:aws[a-z-]*:s3:::/.test(text);
-}
+
+export { isS3Url };
 
 /** `s3://bucket[/prefix]` or `arn:aws:s3:::bucket[/prefix]` into bucket and prefix. */
 export function parseS3Url(text: string): Either<string, S3Location> {

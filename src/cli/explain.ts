@@ -1,8 +1,7 @@
 /** `vpcwhy explain`: attribute every REJECT of a flow log to the rule that blocked it. */
 import type { Command } from 'commander';
-import { readCloudWatchFlowLogs } from '../aws/cloudwatch-source.js';
 import { type RemoteOptions, isAwsSourceError } from '../aws/remote-common.js';
-import { isS3Url, readS3FlowLogs } from '../aws/s3-source.js';
+import { isS3Url } from '../aws/s3-url.js';
 import { TimeOptionException, checkTimeWindow, parseTimeOption } from '../aws/time-range.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import { type ExplainFormat, runExplain, streamWriter } from '../explain/run.js';
@@ -11,7 +10,6 @@ import { type FlowLogEvent, readFlowLogs } from '../flowlog/reader.js';
 import { E } from '../fp.js';
 import { renderRecordText, renderSummaryText } from '../report/explain-text.js';
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError } from './errors.js';
-import { takeLiveSnapshotIndex } from './live-snapshot.js';
 import { createProgress } from './progress.js';
 import { collect, loadIndexedSnapshot } from './snapshot-option.js';
 
@@ -76,12 +74,16 @@ async function* inputs(index: SnapshotIndex, logs: string[], opts: ExplainOption
   for (const input of logs) {
     if (isS3Url(input)) {
       yield* readLocals();
+      // The AWS SDK is loaded only when an input needs it: it is most of vpcwhy's start-up time.
+      const { readS3FlowLogs } = await import('../aws/s3-source.js');
       yield* readS3FlowLogs(input, { ...remote, logFormat });
     } else {
       locals.push(input);
     }
   }
   yield* readLocals();
+  if (opts.logGroup.length === 0) return;
+  const { readCloudWatchFlowLogs } = await import('../aws/cloudwatch-source.js');
   for (const group of opts.logGroup) {
     yield* readCloudWatchFlowLogs(group, { ...remote, logFormat: formatForLogGroup(index, group, logFormat) });
   }
@@ -112,7 +114,7 @@ export async function runExplainCommand(logs: string[], opts: ExplainOptions): P
 
   const index = opts.snapshot.length > 0
     ? await loadIndexedSnapshot(opts.snapshot, { verbose: opts.verbose ?? false })
-    : await takeLiveSnapshotIndex({ regions: opts.region, profile: opts.profile, endpointUrl: opts.endpointUrl, allowPartial: opts.allowPartial });
+    : await (await import('./live-snapshot.js')).takeLiveSnapshotIndex({ regions: opts.region, profile: opts.profile, endpointUrl: opts.endpointUrl, allowPartial: opts.allowPartial });
 
   const remote: RemoteOptions = {
     region: opts.region[0],

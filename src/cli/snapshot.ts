@@ -8,7 +8,6 @@ import { promises as fs } from 'node:fs';
 import * as nodePath from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from './errors.js';
-import { formatSnapshotSummary, takeLiveSnapshot } from './live-snapshot.js';
 import { collect } from './snapshot-option.js';
 
 export interface SnapshotCommandOptions {
@@ -38,6 +37,8 @@ export async function runSnapshot(opts: SnapshotCommandOptions): Promise<number>
   if (opts.output === '') throw new UsageError('--output: expected a file name, or - for stdout');
   const toStdout = opts.output === '-';
   if (!toStdout) await checkWritable(opts.output);
+  // The SDK is loaded only when a command needs it: it is most of vpcwhy's start-up time.
+  const { formatSnapshotSummary, takeLiveSnapshot } = await import('./live-snapshot.js');
   const taken = await takeLiveSnapshot({
     regions: opts.region,
     profile: opts.profile,
