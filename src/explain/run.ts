@@ -8,6 +8,7 @@ import type { FlowRecord } from '../flowlog/record.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import { AcceptIndex } from './accept-index.js';
 import { type Attribution, attributeRecord } from './attribute.js';
+import { trimHeap } from './memory.js';
 import { ExplainSummary } from './summary.js';
 
 export type ExplainFormat = 'text' | 'json' | 'jsonl';
@@ -39,7 +40,7 @@ export interface ExplainRunResult {
  * Distinct tuples kept at once. Each entry holds only the output text and the summary facts (about
  * 2 KB), so the cache stays near 40 MB; when full it starts over.
  */
-const CACHE_LIMIT = 20_000;
+const CACHE_LIMIT = 5_000;
 
 /** JSON of an attribution after `record`, computed once per distinct tuple. */
 function tailJson(a: Attribution): string {
@@ -52,9 +53,7 @@ function tailJson(a: Attribution): string {
   if (a.blockedBy) o['blockedBy'] = a.blockedBy;
   o['alsoBlockedBy'] = a.alsoBlockedBy;
   if (a.candidates) o['candidates'] = a.candidates;
-  if (a.eniId) o['interface'] = a.eniId;
   o['explanation'] = a.explanation;
-  if (a.fix) o['fix'] = a.fix;
   return JSON.stringify(o).slice(1);
 }
 
@@ -112,6 +111,7 @@ export async function runExplain(
   renderText: (file: string, line: number, a: Pick<Attribution, 'verdict' | 'explanation'>) => string,
 ): Promise<ExplainRunResult> {
   const summary = new ExplainSummary();
+  trimHeap(true);
   const accepts = new AcceptIndex();
   const cache = new Map<string, Cached>();
   let reverse = false;
@@ -173,6 +173,7 @@ export async function runExplain(
             }
           }
           await out.flush();
+          trimHeap();
           break;
         case 'bad-line':
           summary.addBadLine({ file: ev.error.file, line: ev.error.line, message: ev.error.message });
