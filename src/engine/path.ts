@@ -203,6 +203,11 @@ export function tracePath(index: SnapshotIndex, input: TraceInput): PathResult {
     outsideToEni(b, src, dst.eni, dst.ip, dst.via, packet, reply, hasResponse);
   }
   if (!hasResponse) b.notes.push('ICMP messages other than echo requests get no response, so no return path is evaluated.');
+  const unevaluated = b.hops.filter((h) => (h.component === 'network-acl' && h.skipped === 'no-acl-in-snapshot') || (h.component === 'route' && h.skipped === 'no-table-in-snapshot'));
+  if (unevaluated.length > 0) {
+    const what = [...new Set(unevaluated.map((h) => `the ${h.component === 'route' ? 'route table' : 'network ACL'} of ${'subnetId' in h ? h.subnetId : ''}`))];
+    b.notes.push(`Not evaluated because the snapshot lacks them: ${what.join(', ')}; the answer assumes they allow the traffic.`);
+  }
   const denies = b.hops.filter((h) => h.decision === 'deny');
   return {
     reachable: denies.length === 0,

@@ -189,6 +189,15 @@ function alternativeReading(ctx: AttributionContext, eni: Eni, direction: Direct
   return { ...evaluateReading(ctx, eni, direction, rd.traffic, concrete), packet: concrete };
 }
 
+/** A NACL the snapshot lacks, on the path before the blocker (or anywhere, when nothing blocks). */
+function unknownBefore(rd: Reading): Extract<Hop, { component: 'network-acl' }> | null {
+  for (const h of rd.hops) {
+    if (h === rd.blocking) return null;
+    if (h.component === 'network-acl' && h.skipped === 'no-acl-in-snapshot') return h;
+  }
+  return null;
+}
+
 function isUncertain(hop: Hop): boolean {
   if (hop.component === 'network-acl') return (hop.nacl?.undecided.length ?? 0) > 0;
   if (hop.component === 'security-group') return hop.sg !== null && !hop.sg.allowed && (hop.sg.undecided.length > 0 || hop.sg.unknownGroups.length > 0);
@@ -423,6 +432,31 @@ export function attributeRecord(ctx: AttributionContext, r: RecordFacts): Attrib
   }
 
   const chosen = readings[0]!;
+  const unknown = unknownBefore(chosen);
+  if (unknown) {
+    const missing = ctx.index.snapshot.meta.missing;
+    const why = `the snapshot has no network ACL for ${unknown.subnetId}${missing.length ? ` (it was taken without ${missing.join(', ')})` : ''}, so the first check on the path cannot be evaluated`;
+    const candidates: Candidate[] = [
+      { reading: `if the network ACL of ${unknown.subnetId} denies it`, traffic: chosen.traffic, verdict: 'blocked', blockedBy: null, explanation: 'The unknown network ACL would be the blocker.' },
+      chosen.blocking
+        ? { reading: 'if that network ACL allows it', traffic: chosen.traffic, verdict: 'blocked', blockedBy: blockedByOf(chosen.blocking, false), explanation: `It is denied: ${hopEvidence(chosen.blocking, index)}.` }
+        : { reading: 'if that network ACL allows it', traffic: chosen.traffic, verdict: 'config-allows', blockedBy: null, explanation: 'The rest of the configuration allows it.' },
+    ];
+    return {
+      direction,
+      traffic: reading.traffic,
+      trafficEvidence: reading.evidence,
+      verdict: 'ambiguous',
+      blockedBy: null,
+      alsoBlockedBy: [],
+      candidates,
+      explanation: `${head}: ${why}. ${candidates.map((c) => `${cap(c.reading)}: ${c.explanation}`).join(' ')}`,
+      fix: null,
+      eniId: eni.id,
+      ruleKey: null,
+      ruleLabel: null,
+    };
+  }
   const trafficText = reading.traffic === 'unknown'
     ? `request or response (${reading.because}; both readings lead to the same result)`
     : `${reading.evidence === 'ports' ? 'probably ' : ''}a ${reading.traffic} (${reading.because})`;

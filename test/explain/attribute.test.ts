@@ -235,3 +235,17 @@ describe('recordJson', () => {
     );
   });
 });
+
+describe('attributeRecord: partial snapshots', () => {
+  it('is ambiguous, not config-allows, when the NACL of the subnet is missing from the snapshot (--allow-partial)', () => {
+    const base = pingSnapshot({ sgInboundIcmp: true, naclOutbound: true });
+    const snap = { ...base, networkAcls: [], meta: { ...base.meta, missing: ['ec2:DescribeNetworkAcls'] } };
+    const ssh = { ...snap, securityGroups: [sg('sg-1', [sgRule('sg-1', 'inbound', 'tcp', '0.0.0.0/0', { ports: [22, 22] })])] };
+    const a = attributeRecord(ctx(ssh), rec('8 eni-1235b8ca123456789 203.0.113.12 172.31.16.139 40000 22 6 2 REJECT OK -'));
+    expect(a.verdict).toBe('ambiguous');
+    expect(a.explanation).toContain('taken without ec2:DescribeNetworkAcls');
+    const b = attributeRecord(ctx(ssh), rec('8 eni-1235b8ca123456789 203.0.113.12 172.31.16.139 40000 80 6 2 REJECT OK -'));
+    expect(b.verdict).toBe('ambiguous');
+    expect(b.candidates?.[1]?.blockedBy).toEqual({ component: 'security-group', ids: ['sg-1'], direction: 'inbound' });
+  });
+});
