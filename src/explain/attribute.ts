@@ -79,6 +79,11 @@ function cap(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
+/** An ambiguous attribution: no blocker, the readings in `candidates`. */
+function ambiguous(a: Pick<Attribution, 'direction' | 'traffic' | 'trafficEvidence' | 'explanation' | 'fix' | 'eniId'> & { candidates: readonly Candidate[] }): Attribution {
+  return { ...a, verdict: 'ambiguous', blockedBy: null, alsoBlockedBy: [], ruleKey: null, ruleLabel: null };
+}
+
 /** A plain copy of the fields attribution reads (a FlowRecord's are getters). */
 function factsOf(r: RecordFacts): RecordFacts {
   return {
@@ -309,20 +314,15 @@ export function attributeRecord(ctx: AttributionContext, r: RecordFacts): Attrib
       blockedBy: a.blockedBy,
       explanation: a.explanation,
     }));
-    return {
+    return ambiguous({
       direction: 'inbound',
       traffic: 'unknown',
       trafficEvidence: 'none',
-      verdict: 'ambiguous',
-      blockedBy: null,
-      alsoBlockedBy: [],
       candidates,
       explanation: `Neither ${r.srcaddr} nor ${r.dstaddr} is an address of ${where}, and the record has no flow-direction, so its direction is unknown (ref 8.3, 8.4); "direction" is reported as inbound. ${candidates.map((c) => `Read ${c.reading}: ${c.explanation}`).join(' ')}`,
       fix: null,
       eniId: eni.id,
-      ruleKey: null,
-      ruleLabel: null,
-    };
+    });
   }
   if (!src || !dst || r.protocol === null || direction === null || src.family !== dst.family) {
     const why = !src || !dst
@@ -333,20 +333,15 @@ export function attributeRecord(ctx: AttributionContext, r: RecordFacts): Attrib
           ? 'its source and destination are of different address families'
           : 'its direction cannot be determined';
     const candidates: Candidate[] = [];
-    return {
+    return ambiguous({
       direction: direction ?? 'inbound',
       traffic: 'unknown',
       trafficEvidence: 'none',
-      verdict: 'ambiguous',
-      blockedBy: null,
-      alsoBlockedBy: [],
       candidates,
       explanation: `The record on ${where} cannot be attributed: ${why}.`,
       fix: null,
       eniId: eni.id,
-      ruleKey: null,
-      ruleLabel: null,
-    };
+    });
   }
 
   const protocol = r.protocol;
@@ -415,20 +410,15 @@ export function attributeRecord(ctx: AttributionContext, r: RecordFacts): Attrib
       blockedBy: rd.blocking ? blockedByOf(rd.blocking, false) : null,
       explanation: explainReading(rd, rd.traffic === 'request' ? 'As a request' : 'As a response'),
     }));
-    return {
+    return ambiguous({
       direction,
       traffic: 'unknown',
       trafficEvidence: reading.evidence,
-      verdict: 'ambiguous',
-      blockedBy: null,
-      alsoBlockedBy: [],
       candidates,
       explanation: `${head} could be a request or a response: ${reading.because}. The two readings lead to different blockers. ${candidates.map((c) => c.explanation).join(' ')} ${inferred}`,
       fix: null,
       eniId: eni.id,
-      ruleKey: null,
-      ruleLabel: null,
-    };
+    });
   }
 
   const chosen = readings[0]!;
@@ -442,20 +432,15 @@ export function attributeRecord(ctx: AttributionContext, r: RecordFacts): Attrib
         ? { reading: 'if that network ACL allows it', traffic: chosen.traffic, verdict: 'blocked', blockedBy: blockedByOf(chosen.blocking, false), explanation: `It is denied: ${hopEvidence(chosen.blocking, index)}.` }
         : { reading: 'if that network ACL allows it', traffic: chosen.traffic, verdict: 'config-allows', blockedBy: null, explanation: 'The rest of the configuration allows it.' },
     ];
-    return {
+    return ambiguous({
       direction,
       traffic: reading.traffic,
       trafficEvidence: reading.evidence,
-      verdict: 'ambiguous',
-      blockedBy: null,
-      alsoBlockedBy: [],
       candidates,
       explanation: `${head}: ${why}. ${candidates.map((c) => `${cap(c.reading)}: ${c.explanation}`).join(' ')}`,
       fix: null,
       eniId: eni.id,
-      ruleKey: null,
-      ruleLabel: null,
-    };
+    });
   }
   const trafficText = reading.traffic === 'unknown'
     ? `request or response (${reading.because}; both readings lead to the same result)`
@@ -524,20 +509,15 @@ function finishBlocked(
         explanation: alt?.blocking ? `It would be denied by ${hopEvidence(alt.blocking, index)}.` : 'The configuration would allow it.',
       },
     ];
-    return {
+    return ambiguous({
       direction,
       traffic: reading.traffic,
       trafficEvidence: reading.evidence,
-      verdict: 'ambiguous',
-      blockedBy: null,
-      alsoBlockedBy: [],
       candidates,
       explanation: `${parts.join(' ')} This is not certain: the record does not carry the field a rule depends on. ${candidates.map((c) => `${cap(c.reading)}: ${c.explanation}`).join(' ')}`,
       fix,
       eniId: eni.id,
-      ruleKey: null,
-      ruleLabel: null,
-    };
+    });
   }
 
   return {
