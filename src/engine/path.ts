@@ -309,10 +309,19 @@ function eniToOutside(b: PathBuilder, a: Eni, dst: Endpoint, packet: Packet, rep
     }
   }
   if (dst.kind === 'eni' && dst.via === 'public') {
-    // Back in through the destination's internet gateway, with the source's public address (ref 8.12).
+    // Back in through the destination's internet gateway: the source is the sender's public address (so
+    // group references cannot match it, ref 8.12) and the destination the receiver's private address.
     const srcPublic = packet.src.family === 4 ? internetFacingAddress(a, packet.src) : packet.src;
-    const seen: Packet = srcPublic ? { ...packet, src: srcPublic } : packet;
+    const dstPrivate = dst.eni.publicIps.find((p) => ipEquals(p.publicIp, packet.dst))?.privateIp ?? dst.eni.primaryPrivateIp ?? packet.dst;
+    const seen: Packet = { ...packet, src: srcPublic ?? packet.src, dst: dstPrivate };
     inboundFromInternet(b, dst.eni, seen, hasResponse);
+    if (!hasResponse) return;
+    // The response crosses the internet back to the sender's public address, then the sender's subnet.
+    const back = reversePacket({ ...packet, src: srcPublic ?? packet.src });
+    const toSender: Packet = { ...back, dst: packet.src };
+    if (d.target?.kind === 'igw') b.bpa('return', vpc, subnet, 'inbound', true, toSender);
+    b.nacl('return', a.subnetId, 'inbound', toSender);
+    b.sg('return', a, 'inbound', toSender, true);
     return;
   }
   if (!hasResponse) return;

@@ -100,3 +100,17 @@ describe('vpcwhy trace on the three-tier example', () => {
     expect(json.blockedBy).toMatchObject({ component: 'network-acl', id: 'acl-0db0000000000003', direction: 'inbound', rule: 32767 });
   });
 });
+
+describe('vpcwhy trace between ENIs over public addresses', () => {
+  it('leaves through the internet gateway and comes back in at the public IP; the return path reaches the sender (ref 8.12)', async () => {
+    const r = await runCli(['trace', ...SNAP, '--from', 'eni-0web200000000002', '--to', '54.210.1.10', '--protocol', 'tcp', '--port', '443', '--format', 'json']);
+    const json = JSON.parse(r.stdout);
+    expect(validateTrace(json)).toBe(true);
+    // web-2 has no public IP: the internet gateway drops its traffic to the internet.
+    expect(json.blockedBy).toMatchObject({ component: 'route', reason: 'no-route', path: 'forward' });
+    const ok = JSON.parse((await runCli(['trace', ...SNAP, '--from', 'eni-0web100000000001', '--to', '54.210.1.10', '--protocol', 'tcp', '--port', '443', '--format', 'json'])).stdout);
+    expect(ok.reachable).toBe(true);
+    const ret = ok.hops.filter((h: { path: string }) => h.path === 'return').map((h: { component: string; eni?: string; id?: string }) => `${h.component}:${h.eni ?? h.id}`);
+    expect(ret).toEqual(['security-group:eni-0web100000000001', 'network-acl:acl-0public000000001', 'route:rtb-0public000000001', 'network-acl:acl-0public000000001', 'security-group:eni-0web100000000001']);
+  });
+});
