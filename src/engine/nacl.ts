@@ -6,7 +6,7 @@
 import type { Packet } from '../model/flow.js';
 import type { Direction, NaclEntry, NetworkAcl } from '../model/snapshot.js';
 import { cidrContains } from '../net/ip.js';
-import { type Tri, andTri, matchPortPart, matchProtocol } from './match.js';
+import { type Tri, matchPortPart, matchProtocol } from './match.js';
 
 export const NACL_DEFAULT_RULE_IPV4 = 32767;
 export const NACL_DEFAULT_RULE_IPV6 = 32768;

@@ -8,7 +8,7 @@
  */
 import type { Ip } from '../model/address.js';
 import type { Packet } from '../model/flow.js';
-import type { Direction, Eni, NatGateway, RouteTable, Subnet, Vpc } from '../model/snapshot.js';
+import type { Direction, Eni, NatGateway, Subnet, Vpc } from '../model/snapshot.js';
 import { ICMP, ICMPV6 } from '../net/protocol.js';
 import { cidrContains, ipEquals, isPrivateIpv4 } from '../net/ip.js';
 import { type NaclDecision, evaluateNacl } from './nacl.js';
@@ -484,8 +484,4 @@ export function resolveEndpoint(
 
 function isUniqueLocal(ip: Ip): boolean {
   return ip.family === 6 && ip.value >> 121n === 0x7en; // fc00::/7
-}
-
-export function routeTableOf(index: SnapshotIndex, subnetId: string): RouteTable | undefined {
-  return index.routeTableBySubnet.get(subnetId);
 }

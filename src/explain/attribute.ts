@@ -248,7 +248,7 @@ function ruleLabelOf(hop: Hop, index: SnapshotIndex): string {
 
 const POST_CLOSE_FLAGS = 1 | 4;
 
-function configAllowsCauses(r: RecordFacts, packet: Packet, traffic: Traffic, snapshotTime?: string): string {
+function configAllowsCauses(r: RecordFacts, packet: Packet, snapshotTime?: string): string {
   const causes: string[] = [];
   const flags = r.tcpFlags;
   if (packet.protocol === TCP && flags !== null && (flags & SYN) === 0) {
@@ -262,7 +262,6 @@ function configAllowsCauses(r: RecordFacts, packet: Packet, traffic: Traffic, sn
   }
   causes.push(`the configuration changed between the record and the snapshot${snapshotTime ? ` (${snapshotTime})` : ''}`);
   causes.push("the instance's connection-tracking allowance was exceeded (see the ENA metric conntrack_allowance_exceeded; ref 4.3)");
-  void traffic;
   return `Likely causes: ${causes.join('; ')}.`;
 }
 
@@ -455,7 +454,7 @@ export function attributeRecord(ctx: AttributionContext, r: RecordFacts): Attrib
       blockedBy: null,
       alsoBlockedBy: [],
       candidates: null,
-      explanation: `${head}, ${trafficText}, is allowed by the current configuration: ${chosen.hops.map((h) => hopEvidence(h, index)).join('; ')}. ${r.action === 'REJECT' ? configAllowsCauses(r, packet, reading.traffic, ctx.snapshotTime) : ''}`.trim(),
+      explanation: `${head}, ${trafficText}, is allowed by the current configuration: ${chosen.hops.map((h) => hopEvidence(h, index)).join('; ')}. ${r.action === 'REJECT' ? configAllowsCauses(r, packet, ctx.snapshotTime) : ''}`.trim(),
       fix: null,
       eniId: eni.id,
       ruleKey: null,

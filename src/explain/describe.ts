@@ -51,7 +51,7 @@ export function describePeer(peer: SgPeer, index?: SnapshotIndex): string {
     }
     case 'group': {
       const g = index?.groupById.get(peer.groupId);
-      return `members of ${peer.groupId}${g ? ` (${g.groupName})` : ''}${peer.userId ? '' : ''}`;
+      return `members of ${peer.groupId}${g ? ` (${g.groupName})` : ''}`;
     }
     case 'invalid':
       return `an unreadable peer "${peer.text}"`;
