@@ -9,16 +9,6 @@ import type { FlowRecord } from '../flowlog/record.js';
 
 const SLOTS = 1 << 21; // 2M slots, 16 MB
 
-function mix(h: number, text: string, s: number, e: number): number {
-  for (let i = s; i < e; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
-  return Math.imul(h ^ 32, 16777619);
-}
-
-function mix2(h: number, text: string, s: number, e: number): number {
-  for (let i = s; i < e; i++) h = Math.imul(h + text.charCodeAt(i), 2654435761) ^ (h >>> 15);
-  return Math.imul(h + 31, 2654435761);
-}
-
 export class AcceptIndex {
   private readonly a = new Uint32Array(SLOTS);
   private readonly b = new Uint32Array(SLOTS);
@@ -53,9 +43,17 @@ export class AcceptIndex {
   private mixColumn(t: string, o: readonly number[], c: number): void {
     const s = o[2 * c]!;
     const e = o[2 * c + 1]!;
-    this.h1 = mix(this.h1, t, s, e);
-    this.h2 = mix2(this.h2, t, s, e);
+    let h1 = this.h1;
+    let h2 = this.h2;
+    for (let i = s; i < e; i++) {
+      const ch = t.charCodeAt(i);
+      h1 = Math.imul(h1 ^ ch, 16777619);
+      h2 = Math.imul(h2 + ch, 2654435761) ^ (h2 >>> 15);
+    }
+    this.h1 = Math.imul(h1 ^ 32, 16777619);
+    this.h2 = Math.imul(h2 + 31, 2654435761);
   }
+
 
   add(r: FlowRecord): void {
     if (!this.hash(r, false)) return;
