@@ -132,11 +132,11 @@ function isServicePort(p: number): boolean {
 function readTraffic(ctx: AttributionContext, eni: Eni, direction: Direction, r: RecordFacts, packet: Packet): TrafficReading {
   const flags = r.tcpFlags;
   if (packet.protocol === TCP && flags !== null && (flags & SYN) !== 0) {
-    if ((flags & ACK) !== 0) return { traffic: 'response', evidence: 'tcp-flags', because: `tcp-flags ${flags} (SYN-ACK) marks the responder's side (ref 1.7, 2.6)` };
-    return { traffic: 'request', evidence: 'tcp-flags', because: `tcp-flags ${flags} (SYN) marks the initiator's side (ref 1.7, 2.6)` };
+    if ((flags & ACK) !== 0) return { traffic: 'response', evidence: 'tcp-flags', because: `tcp-flags ${flags} (SYN-ACK) marks the responder's side` };
+    return { traffic: 'request', evidence: 'tcp-flags', because: `tcp-flags ${flags} (SYN) marks the initiator's side` };
   }
   if (ctx.reverseAccepted(r)) {
-    return { traffic: 'response', evidence: 'reverse-accept', because: 'the reverse flow was accepted on this interface earlier in the input (ref 8.6)' };
+    return { traffic: 'response', evidence: 'reverse-accept', because: 'the reverse flow was accepted on this interface earlier in the input' };
   }
   const ports = packet.protocol === TCP || packet.protocol === UDP;
   if (ports && packet.srcPort !== null && packet.dstPort !== null) {
@@ -157,7 +157,7 @@ function readTraffic(ctx: AttributionContext, eni: Eni, direction: Direction, r:
     if (srcService && !dstService) return { traffic: 'response', evidence: 'ports', because: `port ${packet.srcPort} is a service port and ${packet.dstPort} an ephemeral one` };
   }
   const why = isIcmp(packet.protocol)
-    ? 'ICMP records carry no type, so an echo request and a reply look alike (ref 2.4, 8.5)'
+    ? 'ICMP records carry no type, so an echo request and a reply look alike'
     : packet.protocol === TCP
       ? `tcp-flags ${flags === null ? 'are not in the record' : `${flags} carry no SYN`}, and the ports do not tell client from server`
       : 'nothing in the record tells which side started the flow';
@@ -254,14 +254,14 @@ function configAllowsCauses(r: RecordFacts, packet: Packet, snapshotTime?: strin
   if (packet.protocol === TCP && flags !== null && (flags & SYN) === 0) {
     causes.push(
       (flags & POST_CLOSE_FLAGS) !== 0
-        ? `tcp-flags ${flags} (${(flags & 1) !== 0 ? 'FIN' : ''}${(flags & 5) === 5 ? '+' : ''}${(flags & 4) !== 0 ? 'RST' : ''}) without SYN: most likely a packet that arrived after the connection was closed (ref 8.9)`
-        : `tcp-flags ${flags} without SYN: a packet of a connection that was closed, or whose tracking expired (ref 4.3, 8.9)`,
+        ? `tcp-flags ${flags} (${(flags & 1) !== 0 ? 'FIN' : ''}${(flags & 5) === 5 ? '+' : ''}${(flags & 4) !== 0 ? 'RST' : ''}) without SYN: most likely a packet that arrived after the connection was closed`
+        : `tcp-flags ${flags} without SYN: a packet of a connection that was closed, or whose tracking expired`,
     );
   } else if (packet.protocol === UDP) {
-    causes.push('a UDP packet after its tracked flow timed out (30 s, or 180 s for streams, by default; ref 4.3)');
+    causes.push('a UDP packet after its tracked flow timed out (30 s, or 180 s for streams, by default)');
   }
   causes.push(`the configuration changed between the record and the snapshot${snapshotTime ? ` (${snapshotTime})` : ''}`);
-  causes.push("the instance's connection-tracking allowance was exceeded (see the ENA metric conntrack_allowance_exceeded; ref 4.3)");
+  causes.push("the instance's connection-tracking allowance was exceeded (see the ENA metric conntrack_allowance_exceeded)");
   return `Likely causes: ${causes.join('; ')}.`;
 }
 
@@ -318,7 +318,7 @@ export function attributeRecord(ctx: AttributionContext, r: RecordFacts): Attrib
       traffic: 'unknown',
       trafficEvidence: 'none',
       candidates,
-      explanation: `Neither ${r.srcaddr} nor ${r.dstaddr} is an address of ${where}, and the record has no flow-direction, so its direction is unknown (ref 8.3, 8.4); "direction" is reported as inbound. ${candidates.map((c) => `Read ${c.reading}: ${c.explanation}`).join(' ')}`,
+      explanation: `Neither ${r.srcaddr} nor ${r.dstaddr} is an address of ${where}, and the record has no flow-direction, so its direction is unknown; "direction" is reported as inbound. ${candidates.map((c) => `Read ${c.reading}: ${c.explanation}`).join(' ')}`,
       fix: null,
       eniId: eni.id,
     });
@@ -367,7 +367,7 @@ export function attributeRecord(ctx: AttributionContext, r: RecordFacts): Attrib
       blockedBy,
       alsoBlockedBy: [],
       candidates: null,
-      explanation: `${head} was rejected by VPC Block Public Access: the record's reject-reason is BPA (ref 1.5, 8.17), so neither the security groups nor the network ACL decided it.`,
+      explanation: `${head} was rejected by VPC Block Public Access: the record's reject-reason is BPA, so neither the security groups nor the network ACL decided it.`,
       fix: `add a Block Public Access exclusion for ${eni.subnetId} or ${eni.vpcId}, or switch Block Public Access off`,
       eniId: eni.id,
       ruleKey: ruleKeyOf(blockedBy),
@@ -485,12 +485,12 @@ function finishBlocked(
   const alsoBlockedBy = chosen.also.map((h) => blockedByOf(h, false)).filter((b): b is BlockedBy => b !== null);
   const parts = [`${head}, ${trafficText}, was denied: ${hopEvidence(blocking, index)}.`];
   if (chosen.traffic === 'response' && blocking.component === 'network-acl') {
-    parts.push('As a response it passes the security groups (they are stateful), but network ACLs are stateless and judge it on its own (ref 8.6).');
+    parts.push('As a response it passes the security groups (they are stateful), but network ACLs are stateless and judge it on its own.');
   }
   for (const h of chosen.also) parts.push(`The ${h.component === 'security-group' ? 'security groups' : h.component} would also deny it: ${hopEvidence(h, index)}.`);
   const fix = fixFor(blocking, index, chosen.traffic === 'response') || null;
   if (fix) parts.push(`Fix: ${fix}.`);
-  if (r.action === 'ACCEPT') parts.push('The record itself was ACCEPTed, so the configuration has changed since, or the connection was tracked under earlier rules (ref 8.9).');
+  if (r.action === 'ACCEPT') parts.push('The record itself was ACCEPTed, so the configuration has changed since, or the connection was tracked under earlier rules.');
   parts.push(inferred);
 
   // A deny that rests on a field the record lacks (the ICMP type) is not certain: evaluate again with the

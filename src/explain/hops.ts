@@ -73,7 +73,7 @@ const naclEvidenceMemo = new WeakMap<SnapshotIndex, Map<string, string>>();
 export function hopEvidence(hop: Hop, index: SnapshotIndex): string {
   switch (hop.component) {
     case 'security-group': {
-      if (hop.sg === null) return `response of a tracked connection: security groups are stateful and let it pass without evaluating ${hop.direction} rules (ref 4.3)`;
+      if (hop.sg === null) return `response of a tracked connection: security groups are stateful and let it pass without evaluating ${hop.direction} rules`;
       const sg = hop.sg;
       if (sg.noGroups) return `${hop.eniId} has no security groups, so nothing is filtered here`;
       if (sg.allowed) {
@@ -93,7 +93,7 @@ export function hopEvidence(hop: Hop, index: SnapshotIndex): string {
       return parts.join('; ');
     }
     case 'network-acl': {
-      if (hop.skipped === 'same-subnet') return `not evaluated: both ends are in ${hop.subnetId}, and NACLs only filter traffic that crosses the subnet boundary (ref 8.8)`;
+      if (hop.skipped === 'same-subnet') return `not evaluated: both ends are in ${hop.subnetId}, and NACLs only filter traffic that crosses the subnet boundary`;
       if (hop.skipped === 'no-acl-in-snapshot' || hop.nacl === null) return `the snapshot has no network ACL for ${hop.subnetId}; not evaluated`;
       const n = hop.nacl;
       let memo = naclEvidenceMemo.get(index);

@@ -59,7 +59,7 @@ export function buildTraceReport(index: SnapshotIndex, result: PathResult, ctx: 
     const ev = hopEvidence(blocking, index);
     sentences.push(ev.charAt(0).toUpperCase() + ev.slice(1) + '.');
     if (blocking.path === 'return' && blocking.component === 'network-acl') {
-      sentences.push('The request gets through, but network ACLs are stateless: the response needs its own rule, and security groups cannot help here because they already let the tracked response pass (ref 5.1).');
+      sentences.push('The request gets through, but network ACLs are stateless: the response needs its own rule, and security groups cannot help here because they already let the tracked response pass.');
     }
     fix = fixFor(blocking, index) || null;
     if (fix) sentences.push(`Fix: ${fix}.`);
