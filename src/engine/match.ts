@@ -9,12 +9,6 @@ import { ICMP, ICMPV6, TCP, UDP } from '../net/protocol.js';
 
 export type Tri = 'yes' | 'no' | 'maybe';
 
-export function andTri(a: Tri, b: Tri): Tri {
-  if (a === 'no' || b === 'no') return 'no';
-  if (a === 'maybe' || b === 'maybe') return 'maybe';
-  return 'yes';
-}
-
 /** Protocol -1 matches every protocol; null (unreadable) matches none. */
 export function matchProtocol(ruleProtocol: number | null, packet: Packet): boolean {
   return ruleProtocol !== null && (ruleProtocol === -1 || ruleProtocol === packet.protocol);

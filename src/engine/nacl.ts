@@ -121,10 +121,14 @@ export function evaluateNacl(acl: NetworkAcl, direction: Direction, packet: Pack
       }
     }
     for (const e of entries) {
-      if (e.action !== 'allow' || closestMisses.length >= 3) continue;
+      if (e.action !== 'allow') continue;
       const reason = missReason(e, packet);
       if (reason !== null) closestMisses.push({ entry: e, reason });
     }
+    // The same service from another address first (the usual fix), then the same address on other ports.
+    const order: Record<NaclMissReason, number> = { address: 0, port: 1, protocol: 2 };
+    closestMisses.sort((a, b) => order[a.reason] - order[b.reason]);
+    closestMisses.splice(3);
   }
   return {
     aclId: acl.id,

@@ -8,7 +8,7 @@ import type { Ip } from '../model/address.js';
 import type { Packet } from '../model/flow.js';
 import type { Direction, Eni, SgPeer, SgRule } from '../model/snapshot.js';
 import { cidrContains } from '../net/ip.js';
-import { type Tri, andTri, matchPortPart, matchProtocol } from './match.js';
+import { type Tri, matchPortPart, matchProtocol } from './match.js';
 import { peerAddress } from './nacl.js';
 import type { SnapshotIndex } from './snapshot-index.js';
 
@@ -65,15 +65,13 @@ function matchPortsOf(rule: SgRule, packet: Packet): Tri {
 export function matchSgRule(index: SnapshotIndex, rule: SgRule, packet: Packet): Tri {
   if (!matchProtocol(rule.protocol, packet)) return 'no';
   if (!matchSgPeer(index, rule.peer, peerAddress(packet, rule.direction))) return 'no';
-  return andTri('yes', matchPortsOf(rule, packet));
+  return matchPortsOf(rule, packet);
 }
 
-function missReason(index: SnapshotIndex, rule: SgRule, packet: Packet): SgMissReason | null {
-  const proto = matchProtocol(rule.protocol, packet);
-  const peer = matchSgPeer(index, rule.peer, peerAddress(packet, rule.direction));
-  const port = proto && matchPortsOf(rule, packet) !== 'no';
-  if (proto && port && !peer) return 'peer';
-  if (proto && peer && !port) return 'port';
+/** The one respect in which a rule misses the packet (null: it matches, or it misses in more than one). */
+function missReason(proto: boolean, peer: boolean, port: Tri, rule: SgRule): SgMissReason | null {
+  if (proto && port !== 'no' && !peer) return 'peer';
+  if (proto && peer && port === 'no') return 'port';
   if (!proto && peer && rule.protocol !== null) return 'protocol';
   return null;
 }
@@ -139,22 +137,25 @@ export function evaluateGroupIds(
   const rules = direction === 'inbound' ? compiled.inbound : compiled.outbound;
   const matched: SgRule[] = [];
   const undecided: SgRule[] = [];
+  const misses: SgMiss[] = [];
+  // One pass: each rule's protocol, peer and port parts are matched once, for the verdict and the misses.
   for (const r of rules) {
-    const m = matchSgRule(index, r, packet);
-    if (m === 'yes') matched.push(r);
-    else if (m === 'maybe') undecided.push(r);
+    const proto = matchProtocol(r.protocol, packet);
+    const peer = matchSgPeer(index, r.peer, peerAddress(packet, r.direction));
+    const port = proto ? matchPortsOf(r, packet) : 'no';
+    if (proto && peer) {
+      if (port === 'yes') matched.push(r);
+      else if (port === 'maybe') undecided.push(r);
+    }
+    const reason = missReason(proto, peer, port, r);
+    if (reason !== null) misses.push({ rule: r, reason });
   }
   const allowed = matched.length > 0;
-  const closestMisses: SgMiss[] = [];
+  let closestMisses: SgMiss[] = [];
   if (!allowed) {
-    for (const r of rules) {
-      const reason = missReason(index, r, packet);
-      if (reason !== null) closestMisses.push({ rule: r, reason });
-    }
     // Same port from another source first, then same source on another port (the usual fix candidates).
     const order: Record<SgMissReason, number> = { peer: 0, port: 1, protocol: 2 };
-    closestMisses.sort((a, b) => order[a.reason] - order[b.reason]);
-    closestMisses.splice(5);
+    closestMisses = misses.sort((a, b) => order[a.reason] - order[b.reason]).slice(0, 5);
   }
   return {
     direction,

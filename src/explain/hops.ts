@@ -98,13 +98,15 @@ export function hopEvidence(hop: Hop, index: SnapshotIndex): string {
       const n = hop.nacl;
       let memo = naclEvidenceMemo.get(index);
       if (!memo) naclEvidenceMemo.set(index, (memo = new Map()));
-      const key = `${n.aclId}|${hop.subnetId}|${hop.direction}|${n.ruleNumber}|${n.action}|${n.entry?.source.path ?? ''}|${n.shadowedAllow?.ruleNumber ?? ''}|${n.undecided[0]?.ruleNumber ?? ''}`;
+      const miss = n.action === 'deny' && n.isDefaultRule ? n.closestMisses[0] : undefined;
+      const key = `${n.aclId}|${hop.subnetId}|${hop.direction}|${n.ruleNumber}|${n.action}|${n.entry?.source.path ?? ''}|${n.shadowedAllow?.ruleNumber ?? ''}|${n.undecided[0]?.ruleNumber ?? ''}|${miss ? `${miss.entry.ruleNumber}${miss.reason}` : ''}`;
       let s = memo.get(key);
       if (s !== undefined) return s;
       const rule = n.entry && !n.isDefaultRule ? describeNaclEntry(n.entry) : describeDefaultNaclRule(n.ruleNumber, hop.direction);
       s = `${naclName(index, n.aclId, hop.subnetId)}: ${hop.direction} ${rule} ${n.action === 'allow' ? 'allows' : 'denies'} it`;
       if (n.action === 'deny' && n.shadowedAllow) s += `, evaluated before the allow in rule ${n.shadowedAllow.ruleNumber}`;
       if (n.action === 'deny' && n.isDefaultRule) s += `: no lower-numbered ${hop.direction} rule matches`;
+      if (miss) s += ` (closest: ${describeNaclEntry(miss.entry)}, ${miss.reason === 'address' ? `for other ${hop.direction === 'inbound' ? 'sources' : 'destinations'}` : miss.reason === 'port' ? 'for other ports' : 'for another protocol'})`;
       if (n.undecided.length) s += `; ${describeNaclEntry(n.undecided[0]!)} comes first and would decide instead if the ICMP type matches`;
       if (memo.size < 50_000) memo.set(key, s);
       return s;

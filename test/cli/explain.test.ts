@@ -32,6 +32,8 @@ describe('vpcwhy explain on the three-tier example', () => {
       [12, 'unknown-interface', null, null],
     ]);
     expect(rows[0].record).toMatchObject({ 'interface-id': 'eni-0web100000000001', srcaddr: '198.51.100.7', srcport: 40000, dstport: 22, protocol: 6, action: 'REJECT' });
+    // The default-rule deny names the closest allow: SSH is open, but only to the offices (ref 5.1).
+    expect(rows[0].explanation).toContain('(closest: rule 110 (allow tcp/22 from 192.0.2.0/24), for other sources)');
     expect(rows[1].alsoBlockedBy).toEqual([{ component: 'security-group', ids: ['sg-0db0000000000003'], direction: 'inbound' }]);
     expect(rows[2]).toMatchObject({ direction: 'inbound', traffic: 'response', trafficEvidence: 'reverse-accept' });
   });
