@@ -10,10 +10,10 @@ import type { Direction, Eni } from '../model/snapshot.js';
 import { type Hop, naclHop, naclSkippedHop, sgHop } from '../engine/path.js';
 import { type SnapshotIndex, eniOwnsIp, vpcContaining } from '../engine/snapshot-index.js';
 import { sgAllows } from '../engine/security-group.js';
-import { cidrContains, parseIp } from '../net/ip.js';
+import { cidrContains, formatIp, parseIp } from '../net/ip.js';
 import { TCP, UDP, isIcmp } from '../net/protocol.js';
 import { describePacket } from './describe.js';
-import { type BlockedBy, blockedByOf, fixFor, hopEvidence } from './hops.js';
+import { type BlockedBy, blockedByOf, fixFor, hopEvidence, naclRuleLabel } from './hops.js';
 
 export type Verdict = 'blocked' | 'config-allows' | 'unknown-interface' | 'ambiguous';
 
@@ -146,7 +146,7 @@ function readTraffic(ctx: AttributionContext, eni: Eni, direction: Direction, r:
     } else if (direction === 'outbound') {
       const served: Packet = { ...packet, src: packet.dst, dst: packet.src, srcPort: packet.dstPort, dstPort: packet.srcPort };
       if (!isServicePort(packet.dstPort) && sgAllows(ctx.index, eni.groupIds, 'inbound', served)) {
-        return { traffic: 'response', evidence: 'service-rule', because: `the interface's security groups let ${describeHost(packet.dst)} connect to its port ${packet.srcPort}, so this is the service answering` };
+        return { traffic: 'response', evidence: 'service-rule', because: `the interface's security groups let ${formatIp(packet.dst)} connect to its port ${packet.srcPort}, so this is the service answering` };
       }
     } else if (!isServicePort(packet.srcPort) && sgAllows(ctx.index, eni.groupIds, 'inbound', packet)) {
       return { traffic: 'request', evidence: 'service-rule', because: `the interface's security groups admit connections to its port ${packet.dstPort}, so this is a client connecting` };
@@ -162,10 +162,6 @@ function readTraffic(ctx: AttributionContext, eni: Eni, direction: Direction, r:
       ? `tcp-flags ${flags === null ? 'are not in the record' : `${flags} carry no SYN`}, and the ports do not tell client from server`
       : 'nothing in the record tells which side started the flow';
   return { traffic: 'unknown', evidence: 'none', because: why };
-}
-
-function describeHost(ip: Ip): string {
-  return describePacket({ protocol: 0, src: ip, dst: ip, srcPort: null, dstPort: null, icmpType: null, icmpCode: null }).split(' ')[1]!;
 }
 
 /** Is the peer inside the ENI's own subnet? Then no NACL applies (ref 8.8). */
@@ -222,8 +218,13 @@ function evaluateReading(ctx: AttributionContext, eni: Eni, direction: Direction
   return { traffic, hops, blocking: denies[0] ?? null, also: denies.slice(1) };
 }
 
+function blockerKey(rd: Reading): string | null {
+  const b = rd.blocking ? blockedByOf(rd.blocking, false) : null;
+  return b ? ruleKeyOf(b) : null;
+}
+
 function sameBlocker(a: Reading, b: Reading): boolean {
-  return JSON.stringify(a.blocking ? blockedByOf(a.blocking, false) : null) === JSON.stringify(b.blocking ? blockedByOf(b.blocking, false) : null);
+  return blockerKey(a) === blockerKey(b);
 }
 
 function ruleKeyOf(b: BlockedBy): string {
@@ -239,11 +240,11 @@ function ruleKeyOf(b: BlockedBy): string {
   }
 }
 
+/** The summary's label for a blocking rule: the same for every record it blocks. */
 function ruleLabelOf(hop: Hop, index: SnapshotIndex): string {
-  const ev = hopEvidence(hop, index);
-  if (hop.component === 'network-acl') return ev.replace(/ denies it.*$/, '');
+  if (hop.component === 'network-acl' && hop.nacl) return naclRuleLabel(index, hop.nacl, hop.subnetId);
   if (hop.component === 'security-group') return `security groups ${hop.sg?.groupIds.join(', ')} (${hop.direction}): no rule allows`;
-  return ev;
+  return hopEvidence(hop, index);
 }
 
 const POST_CLOSE_FLAGS = 1 | 4;

@@ -2,6 +2,7 @@
  * From evaluated hops to the contract shapes (`blockedBy`) and to evidence and fix sentences.
  */
 import type { Hop, PathLeg } from '../engine/path.js';
+import type { NaclDecision } from '../engine/nacl.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import type { SgRule } from '../model/snapshot.js';
 import { formatIp, hostCidr } from '../net/ip.js';
@@ -69,6 +70,12 @@ function sgRuleText(rule: SgRule, index: SnapshotIndex): string {
 /** NACL evidence depends only on the deciding entries, so it is built once per distinct decision. */
 const naclEvidenceMemo = new WeakMap<SnapshotIndex, Map<string, string>>();
 
+/** `network ACL acl-1 (db) of subnet-1: inbound rule 90 (deny tcp/5432 from 10.0.1.0/24)`: the deciding rule. */
+export function naclRuleLabel(index: SnapshotIndex, n: NaclDecision, subnetId: string): string {
+  const rule = n.entry && !n.isDefaultRule ? describeNaclEntry(n.entry) : describeDefaultNaclRule(n.ruleNumber, n.direction);
+  return `${naclName(index, n.aclId, subnetId)}: ${n.direction} ${rule}`;
+}
+
 /** One sentence of evidence for a hop, as the JSON `evidence` field and the text hop lines show it. */
 export function hopEvidence(hop: Hop, index: SnapshotIndex): string {
   switch (hop.component) {
@@ -102,8 +109,7 @@ export function hopEvidence(hop: Hop, index: SnapshotIndex): string {
       const key = `${n.aclId}|${hop.subnetId}|${hop.direction}|${n.ruleNumber}|${n.action}|${n.entry?.source.path ?? ''}|${n.shadowedAllow?.ruleNumber ?? ''}|${n.undecided[0]?.ruleNumber ?? ''}|${miss ? `${miss.entry.ruleNumber}${miss.reason}` : ''}`;
       let s = memo.get(key);
       if (s !== undefined) return s;
-      const rule = n.entry && !n.isDefaultRule ? describeNaclEntry(n.entry) : describeDefaultNaclRule(n.ruleNumber, hop.direction);
-      s = `${naclName(index, n.aclId, hop.subnetId)}: ${hop.direction} ${rule} ${n.action === 'allow' ? 'allows' : 'denies'} it`;
+      s = `${naclRuleLabel(index, n, hop.subnetId)} ${n.action === 'allow' ? 'allows' : 'denies'} it`;
       if (n.action === 'deny' && n.shadowedAllow) s += `, evaluated before the allow in rule ${n.shadowedAllow.ruleNumber}`;
       if (n.action === 'deny' && n.isDefaultRule) s += `: no lower-numbered ${hop.direction} rule matches`;
       if (miss) s += ` (closest: ${describeNaclEntry(miss.entry)}, ${miss.reason === 'address' ? `for other ${hop.direction === 'inbound' ? 'sources' : 'destinations'}` : miss.reason === 'port' ? 'for other ports' : 'for another protocol'})`;
