@@ -142,6 +142,13 @@ class PathBuilder {
     return d;
   }
 
+  /** A forward packet that no route can carry to the subnet (from the internet to a private address, ...). */
+  unroutable(subnetId: string, packet: Packet, problem: string): void {
+    const table = this.index.routeTableBySubnet.get(subnetId);
+    const route: RouteDecision = { routeTableId: table?.id ?? null, outcome: 'no-route', route: null, target: null, prefixLength: -1 };
+    this.hops.push({ component: 'route', subnetId, route, reason: 'no-route', problem, path: 'forward', decision: 'deny', packet });
+  }
+
   gateway(leg: PathLeg, component: 'internet-gateway' | 'nat-gateway' | 'vpc-peering' | 'gateway', id: string, note: string, packet: Packet, decision: HopDecision = 'allow'): void {
     this.hops.push({ component, id, note, path: leg, decision, packet });
   }
@@ -159,17 +166,13 @@ function subnetOf(index: SnapshotIndex, eni: Eni): Subnet | undefined {
   return index.subnetById.get(eni.subnetId);
 }
 
-function publicIpv4Of(eni: Eni): Ip | undefined {
-  return eni.publicIps[0]?.publicIp;
-}
-
 /**
  * The address an ENI uses towards the internet: its public IPv4 (the IGW translates the private one)
  * or, for IPv6, its own address.
  */
 function internetFacingAddress(eni: Eni, privateIp: Ip): Ip | undefined {
   if (privateIp.family === 6) return privateIp;
-  return eni.publicIps.find((p) => ipEquals(p.privateIp, privateIp))?.publicIp ?? publicIpv4Of(eni);
+  return eni.publicIps.find((p) => ipEquals(p.privateIp, privateIp))?.publicIp ?? eni.publicIps[0]?.publicIp;
 }
 
 const targetIs = (...kinds: string[]) => (d: RouteDecision) => (d.target && kinds.includes(d.target.kind) ? null : `the route ${describeTarget(d)} does not lead there`);
@@ -380,21 +383,10 @@ function outsideToEni(
   reply: Packet,
   hasResponse: boolean,
 ): void {
-  const index = b.index;
   if (src.where === 'internet') {
     if (via === 'private' && dstIp.family === 4) {
       // The internet cannot address a private IPv4: the packet never reaches the VPC.
-      const table = index.routeTableBySubnet.get(eni.subnetId);
-      b.hops.push({
-        component: 'route',
-        subnetId: eni.subnetId,
-        route: { routeTableId: table?.id ?? null, outcome: 'no-route', route: null, target: null, prefixLength: -1 },
-        reason: 'no-route',
-        problem: `an internet host can reach ${eni.id} only at its public IPv4 or its IPv6 address, not at a private address`,
-        path: 'forward',
-        decision: 'deny',
-        packet,
-      });
+      b.unroutable(eni.subnetId, packet, `an internet host can reach ${eni.id} only at its public IPv4 or its IPv6 address, not at a private address`);
       return;
     }
     const internal: Packet = { ...packet, dst: via === 'public' ? (eni.publicIps.find((p) => ipEquals(p.publicIp, dstIp))?.privateIp ?? eni.primaryPrivateIp ?? dstIp) : dstIp };
@@ -418,18 +410,8 @@ function inboundFromInternet(b: PathBuilder, eni: Eni, packet: Packet, hasRespon
   const vpc = index.vpcById.get(eni.vpcId);
   const subnet = subnetOf(index, eni);
   const igw = index.igwsByVpc.get(eni.vpcId)?.[0];
-  const table = index.routeTableBySubnet.get(eni.subnetId);
   if (!igw) {
-    b.hops.push({
-      component: 'route',
-      subnetId: eni.subnetId,
-      route: { routeTableId: table?.id ?? null, outcome: 'no-route', route: null, target: null, prefixLength: -1 },
-      reason: 'no-route',
-      problem: `${eni.vpcId} has no internet gateway attached, so no internet traffic enters it`,
-      path: 'forward',
-      decision: 'deny',
-      packet,
-    });
+    b.unroutable(eni.subnetId, packet, `${eni.vpcId} has no internet gateway attached, so no internet traffic enters it`);
     return;
   }
   b.gateway('forward', 'internet-gateway', igw.id, `from the internet through ${igw.id}`, packet);
