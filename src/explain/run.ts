@@ -7,7 +7,7 @@ import type { FlowLogEvent } from '../flowlog/reader.js';
 import type { FlowRecord } from '../flowlog/record.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import { AcceptIndex } from './accept-index.js';
-import { type Attribution, attributeRecord } from './attribute.js';
+import { type Attribution, type AttributionContext, attributeRecord } from './attribute.js';
 import { trimHeap } from './memory.js';
 import { ExplainSummary } from './summary.js';
 
@@ -104,25 +104,74 @@ function cacheKey(r: FlowRecord, reverse: boolean): string {
   return `${r.raw(f.interfaceId)}|${r.raw(f.srcaddr)}|${r.raw(f.dstaddr)}|${r.raw(f.srcport)}|${r.raw(f.dstport)}|${r.raw(f.protocol)}|${r.raw(f.tcpFlags)}|${r.raw(f.flowDirection)}|${r.raw(f.pktSrcaddr)}|${r.raw(f.pktDstaddr)}|${r.raw(f.rejectReason)}|${r.action}|${reverse ? 1 : 0}`;
 }
 
+/** Renders one record in the run's format (without separators). */
+export type RenderText = (file: string, line: number, a: Pick<Attribution, 'verdict' | 'explanation'>) => string;
+
+/**
+ * The per-record work of explain: attribution (once per distinct tuple, through a bounded cache), the
+ * output text of the record, and the explained-side counts of the summary. The same code runs in the
+ * main thread or in the explain worker.
+ */
+export class RecordExplainer {
+  readonly summary = new ExplainSummary();
+  private readonly cache = new Map<string, Cached>();
+  private readonly fileJson = new Map<string, string>();
+  private reverse = false;
+  private readonly ctx: AttributionContext;
+
+  constructor(
+    index: SnapshotIndex,
+    private readonly format: ExplainFormat,
+    private readonly renderText: RenderText,
+    snapshotTime?: string,
+  ) {
+    this.ctx = { index, reverseAccepted: () => this.reverse, ...(snapshotTime ? { snapshotTime } : {}) };
+  }
+
+  /** The output of one record: a JSON object (json, jsonl) or a paragraph (text). */
+  explain(r: FlowRecord, reverse: boolean): string {
+    this.reverse = reverse;
+    const key = cacheKey(r, reverse);
+    let hit = this.cache.get(key);
+    if (!hit) {
+      const attribution = attributeRecord(this.ctx, r);
+      hit = { attribution: slim(attribution), tail: this.format === 'text' ? '' : tailJson(attribution) };
+      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+      this.cache.set(key, hit);
+    }
+    this.summary.addExplained(hit.attribution, r.srcaddr, r.dstport);
+    if (this.format === 'text') return this.renderText(r.file, r.line, hit.attribution);
+    let fj = this.fileJson.get(r.file);
+    if (fj === undefined) this.fileJson.set(r.file, (fj = JSON.stringify(r.file)));
+    return `{"file":${fj},"line":${r.line},"record":${recordJson(r)},${hit.tail}`;
+  }
+}
+
+/** Joins record outputs the way the format wants: lines for jsonl, array elements for json. */
+export class OutputJoiner {
+  private first = true;
+  constructor(private readonly format: ExplainFormat) {}
+  piece(s: string): string {
+    if (this.format === 'jsonl') return `${s}\n`;
+    if (this.format === 'text') return s;
+    const out = this.first ? s : `,${s}`;
+    this.first = false;
+    return out;
+  }
+}
+
 export async function runExplain(
   index: SnapshotIndex,
   events: AsyncIterable<FlowLogEvent>,
   opts: ExplainRunOptions,
   out: Writer,
-  renderText: (file: string, line: number, a: Pick<Attribution, 'verdict' | 'explanation'>) => string,
+  renderText: RenderText,
 ): Promise<ExplainRunResult> {
-  const summary = new ExplainSummary();
+  const explainer = new RecordExplainer(index, opts.format, renderText, opts.snapshotTime);
+  const summary = explainer.summary;
   trimHeap(true);
   const accepts = new AcceptIndex();
-  const cache = new Map<string, Cached>();
-  let reverse = false;
-  const ctx = {
-    index,
-    reverseAccepted: () => reverse,
-    ...(opts.snapshotTime ? { snapshotTime: opts.snapshotTime } : {}),
-  };
-  const fileJson = new Map<string, string>();
-  let first = true;
+  const joiner = new OutputJoiner(opts.format);
   if (opts.format === 'json') out.write('{"records":[');
   let strictFailure: string | null = null;
   let failure: Error | null = null;
@@ -150,28 +199,7 @@ export async function runExplain(
             } else {
               summary.rejected++;
             }
-            reverse = accepts.hasReverse(r);
-            const key = cacheKey(r, reverse);
-            let hit = cache.get(key);
-            if (!hit) {
-              const attribution = attributeRecord(ctx, r);
-              hit = { attribution: slim(attribution), tail: opts.format === 'text' ? '' : tailJson(attribution) };
-              if (cache.size >= CACHE_LIMIT) cache.clear();
-              cache.set(key, hit);
-            }
-            summary.addExplained(hit.attribution, r.srcaddr, r.dstport);
-            if (opts.format === 'text') {
-              out.write(renderText(r.file, r.line, hit.attribution));
-            } else {
-              let fj = fileJson.get(r.file);
-              if (fj === undefined) fileJson.set(r.file, (fj = JSON.stringify(r.file)));
-              const line = `{"file":${fj},"line":${r.line},"record":${recordJson(r)},${hit.tail}`;
-              if (opts.format === 'jsonl') out.write(`${line}\n`);
-              else {
-                out.write(first ? line : `,${line}`);
-                first = false;
-              }
-            }
+            out.write(joiner.piece(explainer.explain(r, accepts.hasReverse(r))));
           }
           await out.flush();
           trimHeap();
