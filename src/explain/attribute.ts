@@ -242,7 +242,8 @@ function ruleKeyOf(b: BlockedBy): string {
 
 /** The summary's label for a blocking rule: the same for every record it blocks. */
 function ruleLabelOf(hop: Hop, index: SnapshotIndex): string {
-  if (hop.component === 'network-acl' && hop.nacl) return naclRuleLabel(index, hop.nacl, hop.subnetId);
+  // The summary groups by NACL and rule, whichever of the NACL's subnets the records came through.
+  if (hop.component === 'network-acl' && hop.nacl) return naclRuleLabel(index, hop.nacl);
   if (hop.component === 'security-group') return `security groups ${hop.sg?.groupIds.join(', ')} (${hop.direction}): no rule allows`;
   return hopEvidence(hop, index);
 }

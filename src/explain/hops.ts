@@ -40,9 +40,10 @@ export function blockedByOf(hop: Hop, withPath: boolean): BlockedBy | null {
   }
 }
 
-function naclName(index: SnapshotIndex, aclId: string, subnetId: string): string {
+/** `network ACL acl-1 (db) of subnet-1`; without the subnet when none is given (a NACL serves many). */
+function naclName(index: SnapshotIndex, aclId: string, subnetId?: string): string {
   const acl = index.naclById.get(aclId);
-  return `network ACL ${aclId}${acl?.name ? ` (${acl.name})` : ''} of ${subnetId}`;
+  return `network ACL ${aclId}${acl?.name ? ` (${acl.name})` : ''}${subnetId ? ` of ${subnetId}` : ''}`;
 }
 
 const sgNamesMemo = new WeakMap<readonly string[], string>();
@@ -71,7 +72,7 @@ function sgRuleText(rule: SgRule, index: SnapshotIndex): string {
 const naclEvidenceMemo = new WeakMap<SnapshotIndex, Map<string, string>>();
 
 /** `network ACL acl-1 (db) of subnet-1: inbound rule 90 (deny tcp/5432 from 10.0.1.0/24)`: the deciding rule. */
-export function naclRuleLabel(index: SnapshotIndex, n: NaclDecision, subnetId: string): string {
+export function naclRuleLabel(index: SnapshotIndex, n: NaclDecision, subnetId?: string): string {
   const rule = n.entry && !n.isDefaultRule ? describeNaclEntry(n.entry) : describeDefaultNaclRule(n.ruleNumber, n.direction);
   return `${naclName(index, n.aclId, subnetId)}: ${n.direction} ${rule}`;
 }

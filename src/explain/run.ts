@@ -4,14 +4,13 @@
  * reverse-flow index. Output goes through a `Writer` that respects back-pressure.
  */
 import type { FlowLogEvent } from '../flowlog/reader.js';
-import type { FlowRecord } from '../flowlog/record.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import { AcceptIndex } from './accept-index.js';
-import { type Attribution, type AttributionContext, attributeRecord } from './attribute.js';
+import { type ExplainFormat, OutputJoiner, type RenderText, RecordExplainer } from './record-explainer.js';
 import { trimHeap } from './memory.js';
-import { ExplainSummary } from './summary.js';
+import type { ExplainSummary } from './summary.js';
 
-export type ExplainFormat = 'text' | 'json' | 'jsonl';
+export { type ExplainFormat, OutputJoiner, type RenderText, RecordExplainer, recordJson } from './record-explainer.js';
 
 export interface ExplainRunOptions {
   readonly format: ExplainFormat;
@@ -34,130 +33,6 @@ export interface ExplainRunResult {
   readonly strictFailure: string | null;
   /** An input that failed part-way (an S3 permission, ...): the output up to it is complete and closed. */
   readonly failure: Error | null;
-}
-
-/**
- * Distinct tuples kept at once. Each entry holds only the output text and the summary facts (about
- * 2 KB), so the cache stays near 10 MB; when full it starts over. Larger caches were measured: they raise
- * peak RSS without making the bench faster (most REJECT tuples of a scan are distinct).
- */
-const CACHE_LIMIT = 5_000;
-
-/** JSON of an attribution after `record`, computed once per distinct tuple. */
-function tailJson(a: Attribution): string {
-  const o: Record<string, unknown> = {
-    direction: a.direction,
-    traffic: a.traffic,
-    trafficEvidence: a.trafficEvidence,
-    verdict: a.verdict,
-  };
-  if (a.blockedBy) o['blockedBy'] = a.blockedBy;
-  o['alsoBlockedBy'] = a.alsoBlockedBy;
-  if (a.candidates) o['candidates'] = a.candidates;
-  o['explanation'] = a.explanation;
-  return JSON.stringify(o).slice(1);
-}
-
-/** What the loop needs of an attribution: no evidence graph, so memory stays flat. */
-interface Cached {
-  readonly attribution: SlimAttribution;
-  readonly tail: string;
-}
-
-type SlimAttribution = Pick<Attribution, 'verdict' | 'blockedBy' | 'ruleKey' | 'ruleLabel' | 'explanation' | 'direction'>;
-
-function slim(a: Attribution): SlimAttribution {
-  return { verdict: a.verdict, blockedBy: a.blockedBy, ruleKey: a.ruleKey, ruleLabel: a.ruleLabel, explanation: a.explanation, direction: a.direction };
-}
-
-const keyPrefixes = new WeakMap<FlowRecord['format'], string[]>();
-
-function needsEscape(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 32 || c === 34 || c === 92 || (c >= 0xd800 && c <= 0xdfff)) return true;
-  }
-  return false;
-}
-
-/** `JSON.stringify(r.fields())` without building the object: the hot path of JSONL output. */
-export function recordJson(r: FlowRecord): string {
-  const f = r.format;
-  let keys = keyPrefixes.get(f);
-  if (!keys) keyPrefixes.set(f, (keys = f.fields.map((name, i) => `${i === 0 ? '{' : ','}${JSON.stringify(name)}:`)));
-  let out = '';
-  for (let i = 0; i < keys.length; i++) {
-    out += keys[i];
-    if (f.intMask[i] === 1) {
-      const v = r.int(i);
-      out += v === null ? 'null' : String(v);
-    } else {
-      const v = r.raw(i);
-      out += v === null ? 'null' : needsEscape(v) ? JSON.stringify(v) : `"${v}"`;
-    }
-  }
-  return keys.length === 0 ? '{}' : `${out}}`;
-}
-
-function cacheKey(r: FlowRecord, reverse: boolean): string {
-  const f = r.format;
-  return `${r.raw(f.interfaceId)}|${r.raw(f.srcaddr)}|${r.raw(f.dstaddr)}|${r.raw(f.srcport)}|${r.raw(f.dstport)}|${r.raw(f.protocol)}|${r.raw(f.tcpFlags)}|${r.raw(f.flowDirection)}|${r.raw(f.pktSrcaddr)}|${r.raw(f.pktDstaddr)}|${r.raw(f.rejectReason)}|${r.action}|${reverse ? 1 : 0}`;
-}
-
-/** Renders one record in the run's format (without separators). */
-export type RenderText = (file: string, line: number, a: Pick<Attribution, 'verdict' | 'explanation'>) => string;
-
-/**
- * The per-record work of explain: attribution (once per distinct tuple, through a bounded cache), the
- * output text of the record, and the explained-side counts of the summary. The same code runs in the
- * main thread or in the explain worker.
- */
-export class RecordExplainer {
-  readonly summary = new ExplainSummary();
-  private readonly cache = new Map<string, Cached>();
-  private readonly fileJson = new Map<string, string>();
-  private reverse = false;
-  private readonly ctx: AttributionContext;
-
-  constructor(
-    index: SnapshotIndex,
-    private readonly format: ExplainFormat,
-    private readonly renderText: RenderText,
-    snapshotTime?: string,
-  ) {
-    this.ctx = { index, reverseAccepted: () => this.reverse, ...(snapshotTime ? { snapshotTime } : {}) };
-  }
-
-  /** The output of one record: a JSON object (json, jsonl) or a paragraph (text). */
-  explain(r: FlowRecord, reverse: boolean): string {
-    this.reverse = reverse;
-    const key = cacheKey(r, reverse);
-    let hit = this.cache.get(key);
-    if (!hit) {
-      const attribution = attributeRecord(this.ctx, r);
-      hit = { attribution: slim(attribution), tail: this.format === 'text' ? '' : tailJson(attribution) };
-      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-      this.cache.set(key, hit);
-    }
-    this.summary.addExplained(hit.attribution, r.srcaddr, r.dstport);
-    if (this.format === 'text') return this.renderText(r.file, r.line, hit.attribution);
-    let fj = this.fileJson.get(r.file);
-    if (fj === undefined) this.fileJson.set(r.file, (fj = JSON.stringify(r.file)));
-    return `{"file":${fj},"line":${r.line},"record":${recordJson(r)},${hit.tail}`;
-  }
-}
-
-/** Joins record outputs the way the format wants: lines for jsonl, array elements for json. */
-export class OutputJoiner {
-  private first = true;
-  constructor(private readonly format: ExplainFormat) {}
-  piece(s: string): string {
-    if (this.format === 'jsonl') return `${s}\n`;
-    if (this.format === 'text') return s;
-    const out = this.first ? s : `,${s}`;
-    this.first = false;
-    return out;
-  }
 }
 
 export async function runExplain(
@@ -231,22 +106,28 @@ export async function runExplain(
 /** A Writer over a Node stream: accumulates output into large chunks, waits for 'drain' when asked. */
 export function streamWriter(stream: NodeJS.WritableStream, chunkSize = 1 << 16): Writer {
   let buf = '';
-  const push = async () => {
-    const chunk = buf;
-    buf = '';
-    if (!stream.write(chunk)) await new Promise<void>((resolve) => stream.once('drain', resolve));
+  let full = false;
+  const hand = (chunk: string) => {
+    if (!stream.write(chunk)) full = true;
   };
   return {
     write(s: string) {
       buf += s;
+      // Hand a large chunk over without waiting; flush() waits for drain.
       if (buf.length >= chunkSize * 4) {
-        // Hand a large chunk over without waiting; flush() waits for drain.
-        stream.write(buf);
+        hand(buf);
         buf = '';
       }
     },
     async flush() {
-      if (buf.length > 0) await push();
+      if (buf.length > 0) {
+        hand(buf);
+        buf = '';
+      }
+      if (full && (stream as { writableNeedDrain?: boolean }).writableNeedDrain) {
+        await new Promise<void>((resolve) => stream.once('drain', resolve));
+      }
+      full = false;
     },
   };
 }

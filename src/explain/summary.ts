@@ -13,9 +13,11 @@ class TopCounter<K> {
     else if (this.counts.size < TRACKED_KEYS) this.counts.set(k, 1);
   }
   top(n: number): Array<[K, number]> {
-    return [...this.counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, n);
+    // Ties broken by key, so the order does not depend on the order records arrived in.
+    return [...this.counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, n);
   }
 }
+
 
 export interface RuleGroup {
   readonly blockedBy: BlockedBy;
@@ -85,7 +87,7 @@ export class ExplainSummary {
   }
 
   ruleGroups(): RuleGroup[] {
-    return [...this.groups.values()].sort((a, b) => b.count - a.count);
+    return [...this.groups.entries()].sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1)).map(([, g]) => g);
   }
 
   toJson(): SummaryJson {
