@@ -103,27 +103,36 @@ export async function runExplain(
   return { summary, strictFailure, failure };
 }
 
-/** A Writer over a Node stream: accumulates output into large chunks, waits for 'drain' when asked. */
-export function streamWriter(stream: NodeJS.WritableStream, chunkSize = 1 << 16): Writer {
-  let buf = '';
+/**
+ * A Writer over a Node stream. Strings are encoded straight into a large byte buffer as they come (one
+ * small copy each), instead of growing one huge string that has to be flattened and encoded at once;
+ * full buffers are handed to the stream, and flush() waits for 'drain' when the stream asks.
+ */
+export function streamWriter(stream: NodeJS.WritableStream, chunkSize = 1 << 20): Writer {
+  let buf = Buffer.allocUnsafe(chunkSize);
+  let pos = 0;
   let full = false;
-  const hand = (chunk: string) => {
-    if (!stream.write(chunk)) full = true;
+  const hand = () => {
+    if (pos === 0) return;
+    if (!stream.write(buf.subarray(0, pos))) full = true;
+    // The stream may still hold the bytes handed over: continue in a new buffer.
+    buf = Buffer.allocUnsafe(chunkSize);
+    pos = 0;
   };
   return {
     write(s: string) {
-      buf += s;
-      // Hand a large chunk over without waiting; flush() waits for drain.
-      if (buf.length >= chunkSize * 4) {
-        hand(buf);
-        buf = '';
+      // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+      if (pos + s.length * 3 > buf.length) {
+        hand();
+        if (s.length * 3 > buf.length) {
+          if (!stream.write(s)) full = true;
+          return;
+        }
       }
+      pos += buf.write(s, pos);
     },
     async flush() {
-      if (buf.length > 0) {
-        hand(buf);
-        buf = '';
-      }
+      hand();
       if (full && (stream as { writableNeedDrain?: boolean }).writableNeedDrain) {
         await new Promise<void>((resolve) => stream.once('drain', resolve));
       }
