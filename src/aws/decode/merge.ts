@@ -51,24 +51,26 @@ function dedupeById<T extends { readonly source: SourceRef }>(
 ): T[] {
   const out: T[] = [];
   const index = new Map<string, number>();
-  const prints: string[] = [];
+  // Fingerprints are computed only when an id comes again: most snapshots have no duplicates at all.
+  const prints: Array<string | undefined> = [];
   for (const item of items) {
     const id = idOf(item);
     const at = index.get(id);
     if (at === undefined) {
       index.set(id, out.length);
       out.push(item);
-      prints.push(contentFingerprint(item));
+      prints.push(undefined);
       continue;
     }
     const kept = out[at] as T;
     const combined = combine?.(kept, item);
     if (combined !== undefined) {
       out[at] = combined;
-      prints[at] = contentFingerprint(combined);
+      prints[at] = undefined;
       continue;
     }
-    if (prints[at] !== contentFingerprint(item)) {
+    const keptPrint = prints[at] ?? (prints[at] = contentFingerprint(kept));
+    if (keptPrint !== contentFingerprint(item)) {
       warnings.push({
         source: item.source,
         message: `${kind} ${id} is also defined in ${where(kept.source)} with different contents; the first definition is kept and this one ignored`,
