@@ -16,7 +16,6 @@
  */
 import { E } from '../fp.js';
 import { DEFAULT_FORMAT, formatFromHeader, isHeaderLine, looksLikeFieldName, type FlowLogFormat } from './format.js';
-import { bufferToAsyncBuffer, openParquet, parquetFile } from './parquet.js';
 import { isLineError, parseRecordBytes, parseRecordLine, recordFromTokens, type FlowRecord, type LineError } from './record.js';
 import { STDIN_NAME, asBuffers, decodeSource, describeError, expandInputs, fileChunks, sniffFile } from './sources.js';
 import type { AsyncBuffer } from 'hyparquet';
@@ -285,11 +284,16 @@ function unwrapJsonMessage(text: string): string | null {
   return null;
 }
 
+/** The Parquet reader (hyparquet) is loaded only when a Parquet input shows up: it is costly to load. */
+function parquet(): Promise<typeof import('./parquet.js')> {
+  return import('./parquet.js');
+}
+
 async function* readParquetSource(name: string, file: AsyncBuffer, opts: ReadOptions): AsyncGenerator<FlowLogEvent> {
   const sink = new LineSink(name, opts, false);
   let opened;
   try {
-    opened = await openParquet(file);
+    opened = await (await parquet()).openParquet(file);
   } catch (err) {
     yield { kind: 'file-error', file: name, message: `unreadable Parquet file (${describeError(err)})` };
     return;
@@ -345,7 +349,7 @@ export async function* readFlowLogStream(
     yield { kind: 'file-error', file: name, message: describeError(err) };
     return;
   }
-  if (decoded.kind === 'parquet') yield* readParquetSource(name, bufferToAsyncBuffer(decoded.bytes), opts);
+  if (decoded.kind === 'parquet') yield* readParquetSource(name, (await parquet()).bufferToAsyncBuffer(decoded.bytes), opts);
   else yield* readTextChunks(name, decoded.chunks, opts);
 }
 
@@ -382,7 +386,7 @@ async function* readFile(file: string, opts: ReadOptions): AsyncGenerator<FlowLo
   if (magic === 'parquet') {
     let buf: AsyncBuffer;
     try {
-      buf = await parquetFile(file);
+      buf = await (await parquet()).parquetFile(file);
     } catch (err) {
       yield { kind: 'file-error', file, message: describeError(err) };
       return;
