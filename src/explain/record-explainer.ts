@@ -10,37 +10,40 @@ import { ExplainSummary } from './summary.js';
 export type ExplainFormat = 'text' | 'json' | 'jsonl';
 
 /**
- * Distinct tuples kept at once. Each entry holds only the output text and the summary facts (about
- * 2 KB), so the cache stays near 10 MB; when full it starts over. Larger caches were measured: they raise
- * peak RSS without making the bench faster (most REJECT tuples of a scan are distinct).
+ * Distinct tuples kept at once. An entry holds the summary facts and, for json and jsonl, the encoded
+ * output after `record` in a byte slab outside the JS heap (so the collector never copies it); when
+ * either is full, both start over. Larger caches were measured: they raise peak RSS without making the
+ * bench faster (most REJECT tuples of a scan are distinct).
  */
 const CACHE_LIMIT = 5_000;
+const SLAB_BYTES = 8 << 20;
 
-/** JSON of an attribution after `record`, computed once per distinct tuple. */
-function tailJson(a: Attribution): string {
-  const o: Record<string, unknown> = {
-    direction: a.direction,
-    traffic: a.traffic,
-    trafficEvidence: a.trafficEvidence,
-    verdict: a.verdict,
-  };
-  if (a.blockedBy) o['blockedBy'] = a.blockedBy;
-  o['alsoBlockedBy'] = a.alsoBlockedBy;
-  if (a.candidates) o['candidates'] = a.candidates;
-  o['explanation'] = a.explanation;
-  return JSON.stringify(o).slice(1);
+/**
+ * The JSON of an attribution after `record`, without its explanation: `"direction":...,"explanation":`.
+ * The explanation (the bulk of it) is written separately, straight into the slab.
+ */
+function tailHead(a: Attribution): string {
+  let s = `"direction":"${a.direction}","traffic":"${a.traffic}","trafficEvidence":"${a.trafficEvidence}","verdict":"${a.verdict}"`;
+  if (a.blockedBy) s += `,"blockedBy":${JSON.stringify(a.blockedBy)}`;
+  s += `,"alsoBlockedBy":${a.alsoBlockedBy.length === 0 ? '[]' : JSON.stringify(a.alsoBlockedBy)}`;
+  if (a.candidates) s += `,"candidates":${JSON.stringify(a.candidates)}`;
+  return `${s},"explanation":`;
 }
 
 /** What the loop needs of an attribution: no evidence graph, so memory stays flat. */
 interface Cached {
   readonly attribution: SlimAttribution;
-  readonly tail: string;
+  /** The encoded tail, `bytes[start, end)`: in the slab, or (larger than it) in a buffer of its own. */
+  readonly bytes: Buffer;
+  readonly start: number;
+  readonly end: number;
 }
 
-type SlimAttribution = Pick<Attribution, 'verdict' | 'blockedBy' | 'ruleKey' | 'ruleLabel' | 'explanation' | 'direction'>;
+type SlimAttribution = Pick<Attribution, 'verdict' | 'blockedBy' | 'ruleKey' | 'ruleLabel' | 'explanation'>;
 
-function slim(a: Attribution): SlimAttribution {
-  return { verdict: a.verdict, blockedBy: a.blockedBy, ruleKey: a.ruleKey, ruleLabel: a.ruleLabel, explanation: a.explanation, direction: a.direction };
+/** The fields the summary needs, plus the explanation when text output renders it. */
+function slim(a: Attribution, withText: boolean): SlimAttribution {
+  return { verdict: a.verdict, blockedBy: a.blockedBy, ruleKey: a.ruleKey, ruleLabel: a.ruleLabel, explanation: withText ? a.explanation : '' };
 }
 
 const keyPrefixes = new WeakMap<FlowRecord['format'], string[]>();
@@ -80,15 +83,27 @@ function cacheKey(r: FlowRecord, reverse: boolean): string {
 /** Renders one record in the run's format (without separators). */
 export type RenderText = (file: string, line: number, a: Pick<Attribution, 'verdict' | 'explanation'>) => string;
 
+/** Where explain output goes: strings, and bytes copied from a buffer. */
+export interface Writer {
+  write(s: string): void;
+  writeBytes(b: Uint8Array, start: number, end: number): void;
+  /** Resolves when buffered output has been handed to the stream. */
+  flush(): Promise<void>;
+}
+
 /**
  * The per-record work of explain: attribution (once per distinct tuple, through a bounded cache), the
- * output text of the record, and the explained-side counts of the summary.
+ * output of the record (separators included: a newline after each jsonl line, commas between json
+ * array elements), and the explained-side counts of the summary.
  */
 export class RecordExplainer {
   readonly summary = new ExplainSummary();
   private readonly cache = new Map<string, Cached>();
+  private readonly slab: Buffer;
+  private slabUsed = 0;
   private readonly fileJson = new Map<string, string>();
   private reverse = false;
+  private first = true;
   private readonly ctx: AttributionContext;
 
   constructor(
@@ -96,39 +111,65 @@ export class RecordExplainer {
     private readonly format: ExplainFormat,
     private readonly renderText: RenderText,
     snapshotTime?: string,
+    /** Size of the byte slab that holds cached json/jsonl output (tests make it small). */
+    slabBytes = SLAB_BYTES,
   ) {
     this.ctx = { index, reverseAccepted: () => this.reverse, ...(snapshotTime ? { snapshotTime } : {}) };
+    this.slab = Buffer.allocUnsafe(format === 'text' ? 0 : slabBytes);
   }
 
-  /** The output of one record: a JSON object (json, jsonl) or a paragraph (text). */
-  explain(r: FlowRecord, reverse: boolean): string {
-    this.reverse = reverse;
+  private attribute(r: FlowRecord, reverse: boolean): Cached {
     const key = cacheKey(r, reverse);
-    let hit = this.cache.get(key);
-    if (!hit) {
-      const attribution = attributeRecord(this.ctx, r);
-      hit = { attribution: slim(attribution), tail: this.format === 'text' ? '' : tailJson(attribution) };
-      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-      this.cache.set(key, hit);
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    this.reverse = reverse;
+    const attribution = attributeRecord(this.ctx, r);
+    const text = this.format === 'text';
+    const head = text ? '' : tailHead(attribution);
+    const expl = text ? '' : needsEscape(attribution.explanation) ? JSON.stringify(attribution.explanation) : null;
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit; 3 more for the quotes and the closing brace.
+    const bound = text ? 0 : (head.length + (expl ?? attribution.explanation).length) * 3 + 3;
+    if (this.cache.size >= CACHE_LIMIT || this.slabUsed + bound > this.slab.length) {
+      this.cache.clear();
+      this.slabUsed = 0;
     }
+    if (bound > this.slab.length) {
+      // Larger than the whole slab: written from a buffer of its own, not cached.
+      const bytes = Buffer.from(`${head}${expl ?? JSON.stringify(attribution.explanation)}}`);
+      return { attribution: slim(attribution, text), bytes, start: 0, end: bytes.length };
+    }
+    const start = this.slabUsed;
+    if (!text) {
+      const slab = this.slab;
+      let pos = start + slab.write(head, start);
+      if (expl !== null) pos += slab.write(expl, pos);
+      else {
+        slab[pos++] = 0x22; // "
+        pos += slab.write(attribution.explanation, pos);
+        slab[pos++] = 0x22;
+      }
+      slab[pos++] = 0x7d; // }
+      this.slabUsed = pos;
+    }
+    const entry = { attribution: slim(attribution, text), bytes: this.slab, start, end: this.slabUsed };
+    this.cache.set(key, entry);
+    return entry;
+  }
+
+  /** Writes the output of one record: a JSON object (json, jsonl) or a paragraph (text). */
+  explain(r: FlowRecord, reverse: boolean, out: Writer): void {
+    const hit = this.attribute(r, reverse);
     this.summary.addExplained(hit.attribution, r.srcaddr, r.dstport);
-    if (this.format === 'text') return this.renderText(r.file, r.line, hit.attribution);
+    if (this.format === 'text') {
+      out.write(this.renderText(r.file, r.line, hit.attribution));
+      return;
+    }
     let fj = this.fileJson.get(r.file);
     if (fj === undefined) this.fileJson.set(r.file, (fj = JSON.stringify(r.file)));
-    return `{"file":${fj},"line":${r.line},"record":${recordJson(r)},${hit.tail}`;
-  }
-}
-
-/** Joins record outputs the way the format wants: lines for jsonl, array elements for json. */
-export class OutputJoiner {
-  private first = true;
-  constructor(private readonly format: ExplainFormat) {}
-  piece(s: string): string {
-    if (this.format === 'jsonl') return `${s}\n`;
-    if (this.format === 'text') return s;
-    const out = this.first ? s : `,${s}`;
+    const sep = this.format === 'json' && !this.first ? ',' : '';
     this.first = false;
-    return out;
+    out.write(`${sep}{"file":${fj},"line":${r.line},"record":${recordJson(r)},`);
+    out.writeBytes(hit.bytes, hit.start, hit.end);
+    if (this.format === 'jsonl') out.write('\n');
   }
 }
-

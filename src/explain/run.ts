@@ -6,11 +6,11 @@
 import type { FlowLogEvent } from '../flowlog/reader.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import { AcceptIndex } from './accept-index.js';
-import { type ExplainFormat, OutputJoiner, type RenderText, RecordExplainer } from './record-explainer.js';
+import { type ExplainFormat, type RenderText, RecordExplainer, type Writer } from './record-explainer.js';
 import { trimHeap } from './memory.js';
 import type { ExplainSummary } from './summary.js';
 
-export { type ExplainFormat, OutputJoiner, type RenderText, RecordExplainer, recordJson } from './record-explainer.js';
+export { type ExplainFormat, type RenderText, RecordExplainer, recordJson, type Writer } from './record-explainer.js';
 
 export interface ExplainRunOptions {
   readonly format: ExplainFormat;
@@ -19,12 +19,6 @@ export interface ExplainRunOptions {
   readonly snapshotTime?: string;
   /** Only records of these interfaces. */
   readonly interfaceIds?: ReadonlySet<string>;
-}
-
-export interface Writer {
-  write(s: string): void;
-  /** Resolves when buffered output has been handed to the stream. */
-  flush(): Promise<void>;
 }
 
 export interface ExplainRunResult {
@@ -46,7 +40,6 @@ export async function runExplain(
   const summary = explainer.summary;
   trimHeap(true);
   const accepts = new AcceptIndex();
-  const joiner = new OutputJoiner(opts.format);
   if (opts.format === 'json') out.write('{"records":[');
   let strictFailure: string | null = null;
   let failure: Error | null = null;
@@ -74,7 +67,7 @@ export async function runExplain(
             } else {
               summary.rejected++;
             }
-            out.write(joiner.piece(explainer.explain(r, accepts.hasReverse(r))));
+            explainer.explain(r, accepts.hasReverse(r), out);
           }
           await out.flush();
           trimHeap();
@@ -130,6 +123,18 @@ export function streamWriter(stream: NodeJS.WritableStream, chunkSize = 1 << 20)
         }
       }
       pos += buf.write(s, pos);
+    },
+    writeBytes(b: Uint8Array, start: number, end: number) {
+      const n = end - start;
+      if (pos + n > buf.length) {
+        hand();
+        if (n > buf.length) {
+          if (!stream.write(b.slice(start, end))) full = true;
+          return;
+        }
+      }
+      buf.set(b.subarray(start, end), pos);
+      pos += n;
     },
     async flush() {
       hand();
