@@ -4,8 +4,6 @@
  * Everything else imports Either/TaskEither/pipe from here.
  */
 export * as E from 'fp-ts/lib/Either.js';
-export * as TE from 'fp-ts/lib/TaskEither.js';
-export * as A from 'fp-ts/lib/Array.js';
 export { pipe, flow } from 'fp-ts/lib/function.js';
 export type { Either } from 'fp-ts/lib/Either.js';
 export type { TaskEither } from 'fp-ts/lib/TaskEither.js';
