@@ -4,9 +4,10 @@ import { type RemoteOptions, isAwsSourceError } from '../aws/remote-common.js';
 import { isS3Url } from '../aws/s3-url.js';
 import { TimeOptionException, checkTimeWindow, parseTimeOption } from '../aws/time-range.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
-import { type ExplainFormat, runExplain, streamWriter } from '../explain/run.js';
+import { type ExplainFormat, explainFilter, runExplain, streamWriter } from '../explain/run.js';
 import { type FlowLogFormat, parseLogFormat } from '../flowlog/format.js';
 import { type FlowLogEvent, readFlowLogs } from '../flowlog/reader.js';
+import type { RecordFilter } from '../flowlog/record.js';
 import { E } from '../fp.js';
 import { renderRecordText, renderSummaryText } from '../report/explain-text.js';
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError } from './errors.js';
@@ -63,13 +64,17 @@ function formatForLogGroup(index: SnapshotIndex, group: string, given: FlowLogFo
   return E.isRight(parsed) ? parsed.right : undefined;
 }
 
-async function* inputs(index: SnapshotIndex, logs: string[], opts: ExplainOptions, logFormat: FlowLogFormat | undefined, remote: RemoteOptions): AsyncGenerator<FlowLogEvent> {
+/**
+ * Every input in order. Local files are read through `filter` (the reverse-flow index, fed in the
+ * reader); S3 objects and CloudWatch events are indexed in the explain loop.
+ */
+async function* inputs(index: SnapshotIndex, logs: string[], opts: ExplainOptions, logFormat: FlowLogFormat | undefined, remote: RemoteOptions, filter: RecordFilter): AsyncGenerator<FlowLogEvent> {
   let locals: string[] = [];
   const readLocals = async function* () {
     if (locals.length === 0) return;
     const batch = locals;
     locals = [];
-    yield* readFlowLogs(batch, { ...(logFormat ? { logFormat } : {}), strict: opts.strict ?? false });
+    yield* readFlowLogs(batch, { ...(logFormat ? { logFormat } : {}), strict: opts.strict ?? false, filter });
   };
   for (const input of logs) {
     if (isS3Url(input)) {
@@ -129,16 +134,18 @@ export async function runExplainCommand(logs: string[], opts: ExplainOptions): P
   };
   const out = streamWriter(process.stdout);
   const snapshotTime = index.snapshot.meta.capturedAt;
+  const runOpts = {
+    format,
+    all: opts.all ?? false,
+    strict: opts.strict ?? false,
+    ...(snapshotTime ? { snapshotTime } : {}),
+    ...(opts.interface.length > 0 ? { interfaceIds: new Set(opts.interface) } : {}),
+  };
+  const filter = explainFilter(runOpts);
   const result = await runExplain(
     index,
-    inputs(index, logs, opts, logFormat, remote),
-    {
-      format,
-      all: opts.all ?? false,
-      strict: opts.strict ?? false,
-      ...(snapshotTime ? { snapshotTime } : {}),
-      ...(opts.interface.length > 0 ? { interfaceIds: new Set(opts.interface) } : {}),
-    },
+    inputs(index, logs, opts, logFormat, remote, filter),
+    { ...runOpts, filter },
     out,
     renderRecordText,
   );

@@ -2,12 +2,31 @@
  * A bounded set of the ACCEPTed tuples seen so far, per ENI, so a REJECT can ask "was the reverse flow
  * accepted on this interface?" (ref 8.5, 8.6). It stores two 32-bit hashes of (interface-id, srcaddr,
  * srcport, dstaddr, dstport, protocol) in a fixed open-addressing table, computed straight from the
- * record text: no per-record allocation, and memory does not grow with the input (when the table is half
- * full it starts over, forgetting the oldest flows).
+ * record text or the line's bytes: no per-record allocation, and memory does not grow with the input
+ * (when the table is half full it starts over, forgetting the oldest flows).
+ *
+ * AcceptFilter runs the index inside the reader (a RecordFilter): it sees every record in input order,
+ * so "earlier in the input" keeps its meaning, and ACCEPT lines that only feed the index are consumed
+ * as bytes, without a string or a FlowRecord being built for them.
  */
-import type { FlowRecord } from '../flowlog/record.js';
+import type { FlowLogFormat } from '../flowlog/format.js';
+import type { FlowRecord, RecordFilter } from '../flowlog/record.js';
 
 const SLOTS = 1 << 21; // 2M slots, 16 MB
+
+/** Mark bits an AcceptFilter gives the records it keeps. */
+export const MARK_SEEN = 2;
+export const MARK_REVERSE = 1;
+
+type Columns = readonly [number, number, number, number, number, number];
+
+/** The hashed columns in order: interface, one end (address, port), the other end, protocol. */
+function columns(f: FlowLogFormat, reversed: boolean): Columns | null {
+  if (f.interfaceId < 0 || f.srcaddr < 0 || f.dstaddr < 0 || f.srcport < 0 || f.dstport < 0 || f.protocol < 0) return null;
+  return reversed
+    ? [f.interfaceId, f.dstaddr, f.dstport, f.srcaddr, f.srcport, f.protocol]
+    : [f.interfaceId, f.srcaddr, f.srcport, f.dstaddr, f.dstport, f.protocol];
+}
 
 export class AcceptIndex {
   private readonly a = new Uint32Array(SLOTS);
@@ -16,47 +35,57 @@ export class AcceptIndex {
 
   private h1 = 0;
   private h2 = 0;
+  /** The columns of the last format seen (formats change at most per file). */
+  private lastFormat: FlowLogFormat | null = null;
+  private forward: Columns | null = null;
+  private backward: Columns | null = null;
 
-  /** Hashes the tuple into h1/h2; `reversed` swaps the endpoints. False when a column is missing. */
-  private hash(r: FlowRecord, reversed: boolean): boolean {
-    const f = r.format;
-    const o = r.offsets;
-    const t = r.text;
-    if (f.interfaceId < 0 || f.srcaddr < 0 || f.dstaddr < 0 || f.srcport < 0 || f.dstport < 0 || f.protocol < 0) return false;
-    const a = reversed ? f.dstaddr : f.srcaddr;
-    const ap = reversed ? f.dstport : f.srcport;
-    const b = reversed ? f.srcaddr : f.dstaddr;
-    const bp = reversed ? f.srcport : f.dstport;
-    this.h1 = 2166136261;
-    this.h2 = 0x9e3779b9;
-    this.mixColumn(t, o, f.interfaceId);
-    this.mixColumn(t, o, a);
-    this.mixColumn(t, o, ap);
-    this.mixColumn(t, o, b);
-    this.mixColumn(t, o, bp);
-    this.mixColumn(t, o, f.protocol);
-    this.h1 = this.h1 >>> 0 || 1;
-    this.h2 = this.h2 >>> 0;
-    return true;
-  }
-
-  private mixColumn(t: string, o: readonly number[], c: number): void {
-    const s = o[2 * c]!;
-    const e = o[2 * c + 1]!;
-    let h1 = this.h1;
-    let h2 = this.h2;
-    for (let i = s; i < e; i++) {
-      const ch = t.charCodeAt(i);
-      h1 = Math.imul(h1 ^ ch, 16777619);
-      h2 = Math.imul(h2 + ch, 2654435761) ^ (h2 >>> 15);
+  private cols(f: FlowLogFormat, reversed: boolean): Columns | null {
+    if (f !== this.lastFormat) {
+      this.lastFormat = f;
+      this.forward = columns(f, false);
+      this.backward = columns(f, true);
     }
-    this.h1 = Math.imul(h1 ^ 32, 16777619);
-    this.h2 = Math.imul(h2 + 31, 2654435761);
+    return reversed ? this.backward : this.forward;
   }
 
+  /** Hashes the columns of a text into h1/h2 (offsets relative to the text). */
+  private hashText(t: string, o: ArrayLike<number>, cols: Columns): void {
+    let h1 = 2166136261;
+    let h2 = 0x9e3779b9;
+    for (const c of cols) {
+      const e = o[2 * c + 1]!;
+      for (let i = o[2 * c]!; i < e; i++) {
+        const ch = t.charCodeAt(i);
+        h1 = Math.imul(h1 ^ ch, 16777619);
+        h2 = Math.imul(h2 + ch, 2654435761) ^ (h2 >>> 15);
+      }
+      h1 = Math.imul(h1 ^ 32, 16777619);
+      h2 = Math.imul(h2 + 31, 2654435761);
+    }
+    this.h1 = h1 >>> 0 || 1;
+    this.h2 = h2 >>> 0;
+  }
 
-  add(r: FlowRecord): void {
-    if (!this.hash(r, false)) return;
+  /** The same hash over an ASCII line's bytes (offsets relative to `base`): equal to hashText of its text. */
+  private hashBytes(buf: Uint8Array, base: number, o: ArrayLike<number>, cols: Columns): void {
+    let h1 = 2166136261;
+    let h2 = 0x9e3779b9;
+    for (const c of cols) {
+      const e = base + o[2 * c + 1]!;
+      for (let i = base + o[2 * c]!; i < e; i++) {
+        const ch = buf[i]!;
+        h1 = Math.imul(h1 ^ ch, 16777619);
+        h2 = Math.imul(h2 + ch, 2654435761) ^ (h2 >>> 15);
+      }
+      h1 = Math.imul(h1 ^ 32, 16777619);
+      h2 = Math.imul(h2 + 31, 2654435761);
+    }
+    this.h1 = h1 >>> 0 || 1;
+    this.h2 = h2 >>> 0;
+  }
+
+  private insert(): void {
     const h0 = this.h1;
     const h1 = this.h2;
     if (this.used * 2 >= SLOTS) {
@@ -78,9 +107,7 @@ export class AcceptIndex {
     }
   }
 
-  /** Was the reverse of this record's tuple accepted on the same interface? */
-  hasReverse(r: FlowRecord): boolean {
-    if (!this.hash(r, true)) return false;
+  private contains(): boolean {
     const h0 = this.h1;
     const h1 = this.h2;
     let i = h0 & (SLOTS - 1);
@@ -90,5 +117,92 @@ export class AcceptIndex {
       if (cur === h0 && this.b[i] === h1) return true;
       i = (i + 1) & (SLOTS - 1);
     }
+  }
+
+  add(r: FlowRecord): void {
+    const cols = this.cols(r.format, false);
+    if (!cols) return;
+    this.hashText(r.text, r.offsets, cols);
+    this.insert();
+  }
+
+  /** Was the reverse of this record's tuple accepted on the same interface? */
+  hasReverse(r: FlowRecord): boolean {
+    const cols = this.cols(r.format, true);
+    if (!cols) return false;
+    this.hashText(r.text, r.offsets, cols);
+    return this.contains();
+  }
+
+  addBytes(f: FlowLogFormat, buf: Uint8Array, base: number, o: ArrayLike<number>): void {
+    const cols = this.cols(f, false);
+    if (!cols) return;
+    this.hashBytes(buf, base, o, cols);
+    this.insert();
+  }
+
+  hasReverseBytes(f: FlowLogFormat, buf: Uint8Array, base: number, o: ArrayLike<number>): boolean {
+    const cols = this.cols(f, true);
+    if (!cols) return false;
+    this.hashBytes(buf, base, o, cols);
+    return this.contains();
+  }
+}
+
+const DASH = 45;
+const A = 65;
+
+/**
+ * The reverse-flow index as a RecordFilter. Every record of the selected interfaces feeds it in input
+ * order: an ACCEPT is added (and, with `consumeAccepts`, consumed and counted in `consumed`); a kept
+ * record is marked MARK_SEEN, plus MARK_REVERSE when the reverse tuple was accepted before it. Records
+ * of other interfaces (`only`) are consumed without being counted, as explain skips them.
+ */
+export class AcceptFilter implements RecordFilter {
+  /** ACCEPT records consumed (the caller counts them as records and as accepted). */
+  consumed = 0;
+  private readonly decoder = new TextDecoder('latin1');
+
+  constructor(
+    readonly index: AcceptIndex,
+    private readonly opts: { readonly consumeAccepts: boolean; readonly only?: ReadonlySet<string> | undefined },
+  ) {}
+
+  bytes(f: FlowLogFormat, buf: Uint8Array, base: number, o: ArrayLike<number>): number {
+    const only = this.opts.only;
+    if (only && !only.has(this.interfaceIdOf(f, buf, base, o))) return -1;
+    const a = f.action;
+    if (a >= 0 && buf[base + o[2 * a]!] === A) {
+      // A validated action that starts with A is ACCEPT.
+      this.index.addBytes(f, buf, base, o);
+      if (this.opts.consumeAccepts) {
+        this.consumed++;
+        return -1;
+      }
+    }
+    return MARK_SEEN | (this.index.hasReverseBytes(f, buf, base, o) ? MARK_REVERSE : 0);
+  }
+
+  record(r: FlowRecord): number {
+    const only = this.opts.only;
+    if (only && !only.has(r.interfaceId ?? '')) return -1;
+    if (r.action === 'ACCEPT') {
+      this.index.add(r);
+      if (this.opts.consumeAccepts) {
+        this.consumed++;
+        return -1;
+      }
+    }
+    return MARK_SEEN | (this.index.hasReverse(r) ? MARK_REVERSE : 0);
+  }
+
+  /** The interface-id column as FlowRecord.interfaceId reads it ('' for `-` or no column). */
+  private interfaceIdOf(f: FlowLogFormat, buf: Uint8Array, base: number, o: ArrayLike<number>): string {
+    const c = f.interfaceId;
+    if (c < 0) return '';
+    const s = base + o[2 * c]!;
+    const e = base + o[2 * c + 1]!;
+    if (e - s === 1 && buf[s] === DASH) return '';
+    return this.decoder.decode(buf.subarray(s, e));
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { FlowLogEvent } from '../flowlog/reader.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
-import { AcceptIndex } from './accept-index.js';
+import { AcceptFilter, AcceptIndex, MARK_REVERSE, MARK_SEEN } from './accept-index.js';
 import { type ExplainFormat, type RenderText, RecordExplainer, type Writer } from './record-explainer.js';
 import { trimHeap } from './memory.js';
 import type { ExplainSummary } from './summary.js';
@@ -19,6 +19,20 @@ export interface ExplainRunOptions {
   readonly snapshotTime?: string;
   /** Only records of these interfaces. */
   readonly interfaceIds?: ReadonlySet<string>;
+  /**
+   * The filter the reader of `events` was given (see explainFilter): records it marked are not indexed
+   * again, and the ACCEPTs it consumed are counted. Records it did not see take the in-loop path.
+   */
+  readonly filter?: AcceptFilter;
+}
+
+/**
+ * The reverse-flow index as a reader filter for a run with these options: give it to the reader
+ * (ReadOptions.filter) and to runExplain. ACCEPTs are consumed in the reader unless they are explained
+ * (`all`) or a strict run must count records only up to its first bad line.
+ */
+export function explainFilter(opts: Pick<ExplainRunOptions, 'all' | 'strict' | 'interfaceIds'>): AcceptFilter {
+  return new AcceptFilter(new AcceptIndex(), { consumeAccepts: !opts.all && !opts.strict, only: opts.interfaceIds });
 }
 
 export interface ExplainRunResult {
@@ -39,7 +53,7 @@ export async function runExplain(
   const explainer = new RecordExplainer(index, opts.format, renderText, opts.snapshotTime);
   const summary = explainer.summary;
   trimHeap(true);
-  const accepts = new AcceptIndex();
+  const accepts = opts.filter?.index ?? new AcceptIndex();
   if (opts.format === 'json') out.write('{"records":[');
   let strictFailure: string | null = null;
   let failure: Error | null = null;
@@ -62,12 +76,13 @@ export async function runExplain(
               if (!opts.all || status === 'NODATA' || status === 'SKIPDATA') continue;
             } else if (action === 'ACCEPT') {
               summary.accepted++;
-              accepts.add(r);
+              if ((r.mark & MARK_SEEN) === 0) accepts.add(r);
               if (!opts.all) continue;
             } else {
               summary.rejected++;
             }
-            explainer.explain(r, accepts.hasReverse(r), out);
+            const reverse = (r.mark & MARK_SEEN) !== 0 ? (r.mark & MARK_REVERSE) !== 0 : accepts.hasReverse(r);
+            explainer.explain(r, reverse, out);
           }
           await out.flush();
           trimHeap();
@@ -91,6 +106,9 @@ export async function runExplain(
   } catch (e) {
     failure = e instanceof Error ? e : new Error(String(e));
   }
+  const consumed = opts.filter?.consumed ?? 0;
+  summary.records += consumed;
+  summary.accepted += consumed;
   if (opts.format === 'json') out.write(`],"summary":${JSON.stringify(summary.toJson())}}\n`);
   await out.flush();
   return { summary, strictFailure, failure };

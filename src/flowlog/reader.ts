@@ -16,7 +16,7 @@
  */
 import { E } from '../fp.js';
 import { DEFAULT_FORMAT, formatFromHeader, isHeaderLine, looksLikeFieldName, type FlowLogFormat } from './format.js';
-import { isLineError, parseRecordBytes, parseRecordLine, recordFromTokens, type FlowRecord, type LineError } from './record.js';
+import { filterRecord, isLineError, parseRecordBytes, parseRecordLine, recordFromTokens, type FlowRecord, type LineError, type RecordFilter } from './record.js';
 import { STDIN_NAME, asBuffers, decodeSource, describeError, expandInputs, fileChunks, sniffFile } from './sources.js';
 import type { AsyncBuffer } from 'hyparquet';
 
@@ -27,6 +27,8 @@ export interface ReadOptions {
   readonly strict?: boolean;
   /** Largest number of records in one `records` event (default 4096). */
   readonly batchSize?: number;
+  /** Sees every record in input order before it is yielded, and may consume it (see RecordFilter). */
+  readonly filter?: RecordFilter;
   /** The stream read for the input `-` (default process.stdin). */
   readonly stdin?: NodeJS.ReadableStream | AsyncIterable<Uint8Array | string>;
 }
@@ -58,6 +60,7 @@ class LineSink {
   private carryLen = 0;
   private skippingLongLine = false;
   private readonly batchSize: number;
+  private readonly filter: RecordFilter | undefined;
 
   constructor(
     private readonly name: string,
@@ -68,6 +71,7 @@ class LineSink {
     this.format = opts.logFormat ?? DEFAULT_FORMAT;
     this.formatSource = opts.logFormat !== undefined ? 'option' : 'default';
     this.batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH);
+    this.filter = opts.filter;
   }
 
   get linesSeen(): number {
@@ -95,7 +99,13 @@ class LineSink {
     this.out.push({ kind: 'file-start', file: this.name, format: this.format, formatSource: this.formatSource });
   }
 
-  private record(rec: FlowRecord | LineError): void {
+  /** A record built from a string: through the filter first. */
+  private recordFiltered(rec: FlowRecord | LineError): void {
+    this.record(this.filter ? filterRecord(this.filter, rec) : rec);
+  }
+
+  private record(rec: FlowRecord | LineError | null): void {
+    if (rec === null) return; // consumed by the filter
     if (isLineError(rec)) {
       this.flush();
       this.out.push({ kind: 'bad-line', error: rec });
@@ -145,7 +155,7 @@ class LineSink {
       return;
     }
     this.start();
-    this.record(parseRecordLine(this.format, text, this.name, this.lineNo));
+    this.recordFiltered(parseRecordLine(this.format, text, this.name, this.lineNo));
   }
 
   /** One line as bytes `buf[s, e)`, without its newline. The hot path. */
@@ -161,7 +171,7 @@ class LineSink {
       return;
     }
     this.start();
-    this.record(parseRecordBytes(this.format, buf, s, e, this.name, this.lineNo));
+    this.record(parseRecordBytes(this.format, buf, s, e, this.name, this.lineNo, this.filter));
   }
 
   private firstTokenLooksLikeName(buf: Buffer, s: number, e: number): boolean {
@@ -258,7 +268,7 @@ class LineSink {
   /** Parquet rows (tokens in schema order); `row` is the 1-based row number of the first. */
   rows(rows: readonly string[][], firstRow: number): void {
     this.start();
-    for (let i = 0; i < rows.length; i++) this.record(recordFromTokens(this.format, rows[i]!, this.name, firstRow + i));
+    for (let i = 0; i < rows.length; i++) this.recordFiltered(recordFromTokens(this.format, rows[i]!, this.name, firstRow + i));
   }
 
   startParquet(format: FlowLogFormat): void {

@@ -27,7 +27,22 @@ export type FlowDirection = 'ingress' | 'egress';
 
 const DASH = 45;
 
+/**
+ * Sees every valid record of a read in input order, before the consumer does, and may consume it (the
+ * reader then yields no record for it). `bytes` gets an ASCII line as bytes and column offsets (relative
+ * to `start`), so a consumed line costs no string and no FlowRecord; `record` gets the records built
+ * from strings (non-ASCII lines, JSON-unwrapped lines, Parquet rows). Both return -1 to consume the
+ * record, or the `mark` to keep it with.
+ */
+export interface RecordFilter {
+  bytes(format: FlowLogFormat, buf: Uint8Array, start: number, offsets: ArrayLike<number>): number;
+  record(r: FlowRecord): number;
+}
+
 export class FlowRecord {
+  /** What a RecordFilter said of the record when it was read (0 without a filter). */
+  mark = 0;
+
   /**
    * @param text the record's text; columns are `text.slice(offsets[2i], offsets[2i + 1])`
    * @param offsets start and end of every column in `text`, `2 * format.fields.length` numbers
@@ -271,6 +286,8 @@ interface FastSlice {
   latin1Slice?(start: number, end: number): string;
 }
 
+let scratch: number[] = new Array<number>(64).fill(0);
+
 const ACCEPT_BYTES = [65, 67, 67, 69, 80, 84];
 const REJECT_BYTES = [82, 69, 74, 69, 67, 84];
 const OK_BYTES = [79, 75];
@@ -288,6 +305,9 @@ function bytesAre(buf: Uint8Array, s: number, e: number, word: readonly number[]
  * An ASCII line is tokenised and validated on its bytes and decoded once. A line with a non-ASCII byte,
  * or one that fails validation, takes the string path (`parseRecordLine`), which also words the error.
  */
+export function parseRecordBytes(format: FlowLogFormat, buf: Buffer, start: number, end: number, file: string, line: number): FlowRecord | LineError;
+/** With a filter: null when the filter consumes the record. */
+export function parseRecordBytes(format: FlowLogFormat, buf: Buffer, start: number, end: number, file: string, line: number, filter: RecordFilter | undefined): FlowRecord | LineError | null;
 export function parseRecordBytes(
   format: FlowLogFormat,
   buf: Buffer,
@@ -295,10 +315,14 @@ export function parseRecordBytes(
   end: number,
   file: string,
   line: number,
-): FlowRecord | LineError {
+  filter?: RecordFilter,
+): FlowRecord | LineError | null {
   const n = format.fields.length;
   const mask = format.intMask;
-  const offsets = new Array<number>(2 * n);
+  // Column offsets go to a reused scratch array, copied only when a record is built (a line the filter
+  // consumes allocates nothing).
+  if (scratch.length < 2 * n) scratch = new Array<number>(2 * n).fill(0);
+  const offsets = scratch;
   let count = 0;
   let high = 0;
   let ok = true;
@@ -363,10 +387,26 @@ export function parseRecordBytes(
         (e - s === 1 && buf[s] === DASH);
     }
   }
-  if (!ok || count !== n || high >= 0x80) return parseRecordLine(format, buf.toString('utf8', start, end), file, line);
+  if (!ok || count !== n || high >= 0x80) {
+    const rec = parseRecordLine(format, buf.toString('utf8', start, end), file, line);
+    return filter ? filterRecord(filter, rec) : rec;
+  }
+  const mark = filter ? filter.bytes(format, buf, start, offsets) : 0;
+  if (mark < 0) return null;
   const fast = buf as FastSlice;
   const text = fast.latin1Slice !== undefined ? fast.latin1Slice(start, end) : buf.toString('latin1', start, end);
-  return new FlowRecord(file, line, format, text, offsets);
+  const rec = new FlowRecord(file, line, format, text, offsets.slice(0, 2 * n));
+  rec.mark = mark;
+  return rec;
+}
+
+/** A parsed line through a filter: null when the filter consumes it; bad lines pass untouched. */
+export function filterRecord(filter: RecordFilter, rec: FlowRecord | LineError): FlowRecord | LineError | null {
+  if (isLineError(rec)) return rec;
+  const mark = filter.record(rec);
+  if (mark < 0) return null;
+  rec.mark = mark;
+  return rec;
 }
 
 export function isLineError(x: FlowRecord | LineError): x is LineError {

@@ -33,3 +33,24 @@ describe('AcceptIndex (ref 8.5, 8.6: the reverse ACCEPT of the same ENI)', () =>
     );
   });
 });
+
+describe('AcceptIndex over line bytes', () => {
+  it('hashes a line read as bytes the same as its record: adds from either side are found from the other', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(tuple, fc.boolean()), { maxLength: 30 }), tuple, fc.boolean(), (added, probe, probeBytes) => {
+        const index = new AcceptIndex();
+        for (const [t, asBytes] of added) {
+          const r = rec(t);
+          if (asBytes) index.addBytes(r.format, Buffer.from(`  ${r.text}`, 'latin1'), 2, r.offsets);
+          else index.add(r);
+        }
+        const [eni, src, sport, dst, dport, proto] = probe;
+        const expected = added.some(([t]) => t[0] === eni && t[1] === dst && t[2] === dport && t[3] === src && t[4] === sport && t[5] === proto);
+        const p = rec(probe, 'REJECT');
+        const got = probeBytes ? index.hasReverseBytes(p.format, Buffer.from(p.text, 'latin1'), 0, p.offsets) : index.hasReverse(p);
+        expect(got).toBe(expected);
+      }),
+      { seed: Number(process.env.FC_SEED ?? 424242), numRuns: 300 },
+    );
+  });
+});
