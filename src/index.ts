@@ -22,10 +22,10 @@ export { tracePath, resolveEndpoint, type Hop, type Endpoint, type PathResult } 
 
 export { buildTraceReport, type TraceReport } from './explain/trace.js';
 export { attributeRecord, type Attribution, type Verdict, type RecordFacts } from './explain/attribute.js';
-export { runExplain, streamWriter, type ExplainRunOptions } from './explain/run.js';
+export { runExplain, explainFilter, streamWriter, type ExplainRunOptions, type Writer } from './explain/run.js';
 export type { BlockedBy } from './explain/hops.js';
 
 export { readFlowLogs, readFlowLogStream, parseFlowLogLines } from './flowlog/reader.js';
 export type { FlowLogEvent, ReadOptions } from './flowlog/reader.js';
-export { FlowRecord } from './flowlog/record.js';
+export { FlowRecord, type RecordFilter } from './flowlog/record.js';
 export { parseLogFormat, formatFromHeader, DEFAULT_FORMAT, type FlowLogFormat } from './flowlog/format.js';
