@@ -8,9 +8,10 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { indexSnapshot } from '../../src/engine/snapshot-index.js';
-import { type ExplainRunOptions, type Writer, explainFilter, runExplain } from '../../src/explain/run.js';
+import { type ExplainRunOptions, explainFilter, runExplain } from '../../src/explain/run.js';
 import { readFlowLogs } from '../../src/flowlog/reader.js';
 import { eni, nacl, naclEntry, sg, sgRule, snapshotOf, subnet, vpc } from '../builders.js';
+import { memoryWriter } from './memory-writer.js';
 
 const SEED = Number(process.env.FC_SEED ?? 424242);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'vpcwhy-filter-'));
@@ -33,15 +34,6 @@ const index = indexSnapshot(
   }),
 );
 
-function memoryWriter(): Writer & { text(): string } {
-  const parts: Buffer[] = [];
-  return {
-    write: (s) => void parts.push(Buffer.from(s)),
-    writeBytes: (b, start, end) => void parts.push(Buffer.from(b.subarray(start, end))),
-    flush: async () => {},
-    text: () => Buffer.concat(parts).toString('utf8'),
-  };
-}
 
 const line = fc.oneof(
   { weight: 12, arbitrary: fc.record({

@@ -2,24 +2,15 @@ import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { attributeRecord } from '../../src/explain/attribute.js';
-import { RecordExplainer, type Writer, streamWriter } from '../../src/explain/run.js';
+import { RecordExplainer, streamWriter } from '../../src/explain/run.js';
 import { indexSnapshot } from '../../src/engine/snapshot-index.js';
 import { DEFAULT_FORMAT } from '../../src/flowlog/format.js';
 import { FlowRecord } from '../../src/flowlog/record.js';
 import { eni, nacl, naclEntry, sg, sgRule, snapshotOf, subnet, vpc } from '../builders.js';
+import { memoryWriter } from './memory-writer.js';
 
 const SEED = Number(process.env.FC_SEED ?? 424242);
 
-/** A Writer that keeps everything in memory, as one string. */
-function memoryWriter(): Writer & { text(): string } {
-  const parts: Buffer[] = [];
-  return {
-    write: (s) => void parts.push(Buffer.from(s)),
-    writeBytes: (b, start, end) => void parts.push(Buffer.from(b.subarray(start, end))),
-    flush: async () => {},
-    text: () => Buffer.concat(parts).toString('utf8'),
-  };
-}
 
 const index = indexSnapshot(
   snapshotOf({
