@@ -9,14 +9,20 @@
 import type { Ip } from '../model/address.js';
 import type { Packet } from '../model/flow.js';
 import type { Direction, Eni, NatGateway, Subnet, Vpc } from '../model/snapshot.js';
-import { ICMP, ICMPV6 } from '../net/protocol.js';
-import { cidrContains, ipEquals, isPrivateIpv4 } from '../net/ip.js';
+import { ICMP, ICMPV6, TCP, UDP, protocolName } from '../net/protocol.js';
+import { cidrContains, formatIp, ipEquals, isPrivateIpv4 } from '../net/ip.js';
 import { type NaclDecision, evaluateNacl } from './nacl.js';
 import { type RouteDecision, evaluateRoute } from './route.js';
 import { type SgDecision, evaluateSecurityGroups } from './security-group.js';
 import { type SnapshotIndex, vpcContaining } from './snapshot-index.js';
 
 export type PathLeg = 'forward' | 'return';
+
+/** Why a route's target cannot carry the packet, and what would. */
+interface RouteProblem {
+  readonly problem: string;
+  readonly fix?: string;
+}
 export type HopDecision = 'allow' | 'deny' | 'skip';
 
 interface HopBase {
@@ -50,6 +56,8 @@ export type Hop =
       readonly reason?: 'no-route' | 'blackhole';
       /** A sentence on a routing problem that is not the table's own (no public IP, asymmetric return ...). */
       readonly problem?: string;
+      /** What would fix that problem, when it is not a change to the table. */
+      readonly fix?: string;
       readonly skipped?: 'same-subnet' | 'no-table-in-snapshot';
     })
   | (HopBase & {
@@ -121,8 +129,8 @@ class PathBuilder {
     this.hops.push(naclSkippedHop(leg, subnetId, direction, packet));
   }
 
-  /** Route lookup; `expect` checks the chosen target, returning a problem sentence when it is unusable. */
-  route(leg: PathLeg, subnetId: string, packet: Packet, expect?: (d: RouteDecision) => string | null): RouteDecision {
+  /** Route lookup; `expect` checks the chosen target, returning a problem (and its fix) when it is unusable. */
+  route(leg: PathLeg, subnetId: string, packet: Packet, expect?: (d: RouteDecision) => string | RouteProblem | null): RouteDecision {
     const table = this.index.routeTableBySubnet.get(subnetId);
     const d = evaluateRoute(this.index, table, packet.dst);
     if (d.outcome === 'no-table') {
@@ -133,9 +141,10 @@ class PathBuilder {
       this.hops.push({ component: 'route', subnetId, route: d, reason: d.outcome, path: leg, decision: 'deny', packet });
       return d;
     }
-    const problem = expect?.(d) ?? null;
-    if (problem !== null) {
-      this.hops.push({ component: 'route', subnetId, route: d, reason: 'no-route', problem, path: leg, decision: 'deny', packet });
+    const found = expect?.(d) ?? null;
+    if (found !== null) {
+      const { problem, fix } = typeof found === 'string' ? { problem: found, fix: undefined } : found;
+      this.hops.push({ component: 'route', subnetId, route: d, reason: 'no-route', problem, ...(fix !== undefined ? { fix } : {}), path: leg, decision: 'deny', packet });
     } else {
       this.hops.push({ component: 'route', subnetId, route: d, path: leg, decision: 'allow', packet });
     }
@@ -143,10 +152,10 @@ class PathBuilder {
   }
 
   /** A forward packet that no route can carry to the subnet (from the internet to a private address, ...). */
-  unroutable(subnetId: string, packet: Packet, problem: string): void {
+  unroutable(subnetId: string, packet: Packet, problem: string, fix?: string): void {
     const table = this.index.routeTableBySubnet.get(subnetId);
     const route: RouteDecision = { routeTableId: table?.id ?? null, outcome: 'no-route', route: null, target: null, prefixLength: -1 };
-    this.hops.push({ component: 'route', subnetId, route, reason: 'no-route', problem, path: 'forward', decision: 'deny', packet });
+    this.hops.push({ component: 'route', subnetId, route, reason: 'no-route', problem, ...(fix !== undefined ? { fix } : {}), path: 'forward', decision: 'deny', packet });
   }
 
   gateway(leg: PathLeg, component: 'internet-gateway' | 'nat-gateway' | 'vpc-peering' | 'gateway', id: string, note: string, packet: Packet, decision: HopDecision = 'allow'): void {
@@ -181,6 +190,38 @@ function describeTarget(d: RouteDecision): string {
   return d.target ? `to ${d.target.id}` : 'found';
 }
 
+/**
+ * What the snapshot says of a virtual private gateway's routes towards `dst`: its available VPN
+ * connections with static routes only deliver just their static prefixes (a VGW drops traffic to
+ * prefixes it does not know). `unknown` when it has no VPN connection in the snapshot or one uses BGP.
+ */
+function vgwRouting(index: SnapshotIndex, vgwId: string, dst: Ip): { kind: 'unknown' } | ({ kind: 'drops' } & RouteProblem) | { kind: 'routes'; via: string } {
+  const vpns = (index.vpnsByGateway.get(vgwId) ?? []).filter((v) => v.state === 'available' || v.state === '');
+  if (vpns.length === 0 || vpns.some((v) => !v.staticRoutesOnly)) return { kind: 'unknown' };
+  for (const v of vpns) {
+    const route = v.staticRoutes.find((c) => cidrContains(c, dst));
+    if (route) return { kind: 'routes', via: `${v.id} (static route ${route.text})` };
+  }
+  const known = [...new Set(vpns.flatMap((v) => v.staticRoutes.map((c) => c.text)))];
+  return {
+    kind: 'drops',
+    fix: `add a static route for ${formatIp(dst)} to ${vpns[0]!.id}${vpns.length > 1 ? ' (or another of the VPN connections)' : ''} if the site behind it is the way there, or route ${formatIp(dst)} to an internet or NAT gateway instead`,
+    problem: `${vgwId} drops it: its VPN connection${vpns.length > 1 ? 's' : ''} ${vpns.map((v) => v.id).join(', ')} use${vpns.length > 1 ? '' : 's'} static routes only, and ${known.length ? `none of ${known.join(', ')}` : 'no static route'} contains ${formatIp(dst)}`,
+  };
+}
+
+/** A NAT gateway translates TCP, UDP and ICMP (ICMPv6 for NAT64) and drops every other protocol. */
+function natTranslates(protocol: number): boolean {
+  return protocol === TCP || protocol === UDP || protocol === ICMP || protocol === ICMPV6;
+}
+
+/** The NAT gateway an ENI belongs to (its id), or null for any other ENI. */
+function natGatewayOfEni(index: SnapshotIndex, eni: Eni): string | null {
+  const nat = index.snapshot.natGateways.find((n) => n.eniIds.includes(eni.id));
+  if (nat) return nat.id;
+  return eni.interfaceType === 'nat_gateway' || eni.interfaceType === 'natGateway' ? eni.id : null;
+}
+
 export interface TraceInput {
   readonly src: Endpoint;
   readonly dst: Endpoint;
@@ -197,13 +238,24 @@ export function tracePath(index: SnapshotIndex, input: TraceInput): PathResult {
   const hasResponse = !(packet.protocol === ICMP && packet.icmpType !== null && packet.icmpType !== 8) &&
     !(packet.protocol === ICMPV6 && packet.icmpType !== null && packet.icmpType !== 128);
   const reply = reversePacket(packet);
+  // A NAT gateway's own addresses accept no connections: it only forwards what is routed through it.
+  const natDst = dst.kind === 'eni' ? natGatewayOfEni(index, dst.eni) : null;
+  const responds = hasResponse && natDst === null;
 
   if (src.kind === 'eni' && dst.kind === 'eni' && dst.via === 'private') {
-    eniToEni(b, src.eni, dst.eni, packet, reply, hasResponse);
+    eniToEni(b, src.eni, dst.eni, packet, reply, responds);
   } else if (src.kind === 'eni') {
-    eniToOutside(b, src.eni, dst, packet, reply, hasResponse);
+    eniToOutside(b, src.eni, dst, packet, reply, responds);
   } else if (dst.kind === 'eni') {
-    outsideToEni(b, src, dst.eni, dst.ip, dst.via, packet, reply, hasResponse);
+    outsideToEni(b, src, dst.eni, dst.ip, dst.via, packet, reply, responds);
+  }
+  if (natDst !== null && dst.kind === 'eni') {
+    b.unroutable(
+      dst.eni.subnetId,
+      packet,
+      `${dst.eni.id} belongs to NAT gateway ${natDst}, which forwards only traffic routed through it (and the replies to connections it translated): it drops a connection addressed to itself`,
+      `connect to the host behind the NAT gateway instead: a NAT gateway takes no inbound connections (use a load balancer or a public IP on that host)`,
+    );
   }
   if (!hasResponse) b.notes.push('ICMP messages other than echo requests get no response, so no return path is evaluated.');
   const unevaluated = b.hops.filter((h) => (h.component === 'network-acl' && h.skipped === 'no-acl-in-snapshot') || (h.component === 'route' && h.skipped === 'no-table-in-snapshot'));
@@ -269,7 +321,10 @@ function eniToEni(b: PathBuilder, a: Eni, bEni: Eni, packet: Packet, reply: Pack
 function noteGateway(b: PathBuilder, leg: PathLeg, d: RouteDecision, packet: Packet): void {
   const t = d.target;
   if (!t || d.outcome !== 'forward') return;
+  const vgw = t.kind === 'vgw' ? vgwRouting(b.index, t.id, packet.dst) : null;
   if (t.kind === 'pcx') b.gateway(leg, 'vpc-peering', t.id, `over VPC peering connection ${t.id}`, packet);
+  else if (vgw?.kind === 'routes') b.gateway(leg, 'gateway', t.id, `through ${t.id} over VPN connection ${vgw.via}`, packet);
+  else if (vgw?.kind === 'drops') return; // the route hop already says why
   else if (t.kind === 'tgw' || t.kind === 'vgw' || t.kind === 'core-network') {
     b.gateway(leg, 'gateway', t.id, `through ${t.id}; its own route tables are outside the snapshot and assumed to deliver`, packet);
     b.notes.push(`Routing inside ${t.id} is not evaluated: vpcwhy assumes it delivers the packet.`);
@@ -294,6 +349,19 @@ function eniToOutside(b: PathBuilder, a: Eni, dst: Endpoint, packet: Packet, rep
     }
     if (r.target.kind === 'local') return `the destination is inside the VPC's own CIDR but no network interface in the snapshot has it`;
     if (r.target.kind === 'eigw' && packet.src.family !== 6) return `${r.target.id} is an egress-only internet gateway, which carries IPv6 only`;
+    if (r.target.kind === 'nat' && !natTranslates(packet.protocol)) {
+      return {
+        problem: `${r.target.id} is a NAT gateway, which translates only TCP, UDP and ICMP: it drops ${protocolName(packet.protocol)} traffic`,
+        fix: `a NAT gateway cannot carry ${protocolName(packet.protocol)}: give ${a.id} a public IP and route the destination to an internet gateway, or tunnel the traffic over TCP or UDP`,
+      };
+    }
+    if (r.target.kind === 'vgw') {
+      const vgw = vgwRouting(index, r.target.id, packet.dst);
+      if (vgw.kind === 'drops') return vgw;
+    }
+    if (r.target.kind === 'pcx' && toInternet) {
+      return `${r.target.id} is a VPC peering connection, which carries only traffic to the peer VPC's own addresses, not to the internet`;
+    }
     return null;
   });
   if (d.outcome === 'forward' && d.target) {
@@ -310,6 +378,12 @@ function eniToOutside(b: PathBuilder, a: Eni, dst: Endpoint, packet: Packet, rep
         b.gateway('forward', 'gateway', t.id, `leaves the VPC through ${t.id}`, packet);
       }
     }
+  }
+  if (dst.kind === 'eni' && dst.via === 'public' && d.outcome === 'forward' && d.target?.kind !== 'igw') {
+    // Left through a gateway whose onward path the snapshot does not show (a transit gateway, a VPN): if
+    // the packet reaches the internet at all, it does so with a source address the snapshot cannot tell.
+    b.notes.push(`${packet.dst.family === 4 ? 'The destination is a public address' : 'The destination is reached over the internet'}: beyond ${d.target?.id ?? 'the route'} the path and the source address it arrives with are outside the snapshot, so ${dst.eni.id}'s network ACL and security groups are not evaluated.`);
+    return;
   }
   if (dst.kind === 'eni' && dst.via === 'public') {
     // Back in through the destination's internet gateway: the source is the sender's public address (so
@@ -391,6 +465,17 @@ function outsideToEni(
     }
     const internal: Packet = { ...packet, dst: via === 'public' ? (eni.publicIps.find((p) => ipEquals(p.publicIp, dstIp))?.privateIp ?? eni.primaryPrivateIp ?? dstIp) : dstIp };
     inboundFromInternet(b, eni, internal, hasResponse);
+    return;
+  }
+  if (via === 'public') {
+    // A VPN, Direct Connect or transit gateway delivers to private addresses only; a public address is
+    // reached over the internet, where a private source address cannot go (ref 7.3, 8.12).
+    b.unroutable(
+      eni.subnetId,
+      packet,
+      `${formatIp(dstIp)} is a public address of ${eni.id}, reached only over the internet through an internet gateway; an on-premises host at ${formatIp(src.ip)} gets there only after a NAT gives it a public address, and a VPN or Direct Connect delivers to private addresses only`,
+      `over a VPN or Direct Connect, use ${eni.id}'s private address ${eni.primaryPrivateIp ? formatIp(eni.primaryPrivateIp) : ''}; over the internet, trace from the public address the on-premises network leaves with`.replace(' ;', ';'),
+    );
     return;
   }
   // On-premises host: arrives over a VPN / Direct Connect / transit gateway; routing outside the VPC is assumed.

@@ -7,6 +7,7 @@ import type {
   Eni,
   InternetGateway,
   NatGateway,
+  VpnConnection,
   NetworkAcl,
   PrefixList,
   RouteTable,
@@ -45,6 +46,8 @@ export interface SnapshotIndex {
   readonly prefixListById: ReadonlyMap<string, PrefixList>;
   readonly igwsByVpc: ReadonlyMap<string, readonly InternetGateway[]>;
   readonly natById: ReadonlyMap<string, NatGateway>;
+  /** VPN connections by the virtual private gateway they attach to. */
+  readonly vpnsByGateway: ReadonlyMap<string, readonly VpnConnection[]>;
   readonly peeringById: ReadonlyMap<string, VpcPeering>;
   readonly instanceNameById: ReadonlyMap<string, string>;
 }
@@ -103,6 +106,8 @@ export function indexSnapshot(snapshot: Snapshot): SnapshotIndex {
   }
   const igwsByVpc = new Map<string, InternetGateway[]>();
   for (const igw of snapshot.internetGateways) for (const v of igw.vpcIds) push(igwsByVpc, v, igw);
+  const vpnsByGateway = new Map<string, VpnConnection[]>();
+  for (const vpn of snapshot.vpnConnections) if (vpn.vpnGatewayId !== null) push(vpnsByGateway, vpn.vpnGatewayId, vpn);
   const instanceNameById = new Map<string, string>();
   for (const inst of snapshot.instances) if (inst.name !== undefined) instanceNameById.set(inst.id, inst.name);
   return {
@@ -122,6 +127,7 @@ export function indexSnapshot(snapshot: Snapshot): SnapshotIndex {
     prefixListById: byId(snapshot.prefixLists),
     igwsByVpc,
     natById: byId(snapshot.natGateways),
+    vpnsByGateway,
     peeringById: byId(snapshot.peerings),
     instanceNameById,
   };

@@ -165,6 +165,7 @@ export function fixFor(hop: Hop, index: SnapshotIndex, response = hop.path === '
     }
     case 'route': {
       const r = hop.route;
+      if (hop.fix) return hop.fix;
       if (hop.problem) return `fix the routing: ${hop.problem}`;
       if (r.outcome === 'blackhole' && r.route) return `the route ${describeRoute(r.route)} in ${r.routeTableId} points at a target that no longer exists: replace its target`;
       return `add a route for ${formatIp(p.dst)} to ${r.routeTableId ?? `the route table of ${hop.subnetId}`}`;

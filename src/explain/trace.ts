@@ -57,7 +57,8 @@ export function buildTraceReport(index: SnapshotIndex, result: PathResult, ctx: 
   } else {
     sentences.push(`${head} is blocked ${legText(blocking.path)}.`);
     const ev = hopEvidence(blocking, index);
-    sentences.push(ev.charAt(0).toUpperCase() + ev.slice(1) + '.');
+    // A sentence may start with an AWS id (rtb-0abc...), which keeps its case.
+    sentences.push(`${/^[a-z]+-[0-9a-f]{3,}/.test(ev) ? ev : ev.charAt(0).toUpperCase() + ev.slice(1)}.`);
     if (blocking.path === 'return' && blocking.component === 'network-acl') {
       sentences.push('The request gets through, but network ACLs are stateless: the response needs its own rule, and security groups cannot help here because they already let the tracked response pass.');
     }

@@ -215,6 +215,22 @@ export interface NatGateway extends Tagged {
   readonly source: SourceRef;
 }
 
+/**
+ * A Site-to-Site VPN connection (DescribeVpnConnections), for what a virtual private gateway can deliver:
+ * with static routes only, nothing outside `staticRoutes` (ref 6.1).
+ */
+export interface VpnConnection extends Tagged {
+  readonly id: string;
+  readonly vpnGatewayId: string | null;
+  readonly transitGatewayId: string | null;
+  readonly state: string;
+  /** Options.StaticRoutesOnly: no BGP, so the VPN routes exactly `staticRoutes`. */
+  readonly staticRoutesOnly: boolean;
+  /** Routes[] that are not deleted or failed. */
+  readonly staticRoutes: readonly Cidr[];
+  readonly source: SourceRef;
+}
+
 export interface VpcPeering extends Tagged {
   readonly id: string;
   readonly requesterVpcId: string;
@@ -262,6 +278,7 @@ export interface Snapshot {
   readonly prefixLists: readonly PrefixList[];
   readonly internetGateways: readonly InternetGateway[];
   readonly natGateways: readonly NatGateway[];
+  readonly vpnConnections: readonly VpnConnection[];
   readonly peerings: readonly VpcPeering[];
   readonly instances: readonly Instance[];
   readonly flowLogs: readonly FlowLogDefinition[];
@@ -280,6 +297,7 @@ export function emptySnapshot(): Snapshot {
     prefixLists: [],
     internetGateways: [],
     natGateways: [],
+    vpnConnections: [],
     peerings: [],
     instances: [],
     flowLogs: [],

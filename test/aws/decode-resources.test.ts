@@ -7,6 +7,7 @@ import { decodePrefixLists } from '../../src/aws/decode/prefix-lists.js';
 import { decodeSubnets } from '../../src/aws/decode/subnets.js';
 import { decodeVpcPeeringConnections } from '../../src/aws/decode/vpc-peering-connections.js';
 import { decodeVpcs } from '../../src/aws/decode/vpcs.js';
+import { decodeVpnConnections } from '../../src/aws/decode/vpn-connections.js';
 import { formatIp } from '../../src/net/ip.js';
 import { awsCliSection, expectDecoded, expectProblems } from './support.js';
 
@@ -167,5 +168,40 @@ describe('gateways, peerings, instances, flow logs', () => {
       'VpcPeeringConnections[0].AccepterVpcInfo',
     ]);
     expect(expectProblems(decodeFlowLogs([{ ResourceId: 'vpc-1' }], FILE)).map((p) => p.path)).toEqual(['FlowLogs[0].FlowLogId']);
+  });
+});
+
+describe('decodeVpnConnections (DescribeVpnConnections, ref 6.1)', () => {
+  it('reads the gateway, StaticRoutesOnly and the static routes, leaving deleted routes out', () => {
+    const { value } = expectDecoded(
+      decodeVpnConnections(
+        [
+          {
+            VpnConnectionId: 'vpn-1',
+            VpnGatewayId: 'vgw-1',
+            State: 'available',
+            Options: { StaticRoutesOnly: true },
+            Routes: [
+              { DestinationCidrBlock: '19.168.0.0/16', State: 'available' },
+              { DestinationCidrBlock: '10.9.0.0/16', State: 'deleted' },
+            ],
+          },
+          { VpnConnectionId: 'vpn-2', TransitGatewayId: 'tgw-1', State: 'available' },
+        ],
+        FILE,
+      ),
+    );
+    expect(value.map((v) => [v.id, v.vpnGatewayId, v.transitGatewayId, v.staticRoutesOnly, v.staticRoutes.map((c) => c.text)])).toEqual([
+      ['vpn-1', 'vgw-1', null, true, ['19.168.0.0/16']],
+      ['vpn-2', null, 'tgw-1', false, []],
+    ]);
+  });
+
+  it('names the JSON path of a missing id and warns of an unreadable route', () => {
+    expect(expectProblems(decodeVpnConnections([{ VpnGatewayId: 'vgw-1' }], FILE)).map((p) => p.path)).toEqual(['VpnConnections[0].VpnConnectionId']);
+    const { value, warnings } = expectDecoded(decodeVpnConnections([{ VpnConnectionId: 'vpn-1', Options: 'x', Routes: [{ DestinationCidrBlock: '19.168.0.0/33' }] }], FILE));
+    expect(value[0]?.staticRoutes).toEqual([]);
+    expect(value[0]?.staticRoutesOnly).toBe(false);
+    expect(warnings.map((w) => w.source.path)).toEqual(['VpnConnections[0].Options', 'VpnConnections[0].Routes[0].DestinationCidrBlock']);
   });
 });

@@ -66,4 +66,50 @@ describe.skipIf(!present)('trace on real snapshots (Batfish corpus)', () => {
     const web = await trace('test-vpc-peering', ['--from', 'eni-0f0708220e812876c', '--to', 'eni-06347554b65539ff3', '--protocol', 'tcp', '--port', '80']);
     expect(web.json.blockedBy).toMatchObject({ component: 'security-group', ids: ['sg-0b3df494998412a48'] });
   });
+
+  it('test-public-private-subnet: a static-only VPN routes just its prefix, so the VGW drops internet traffic (ref 6.1; Batfish NO_ROUTE at the VGW)', async () => {
+    const web = await trace('test-public-private-subnet', ['--from', 'eni-07c1506e49d784fe0', '--to', '8.8.8.8', '--protocol', 'tcp', '--port', '443']);
+    expect(web.code).toBe(1);
+    expect(web.json.blockedBy).toEqual({ component: 'route', id: 'rtb-002f0eabf583bf991', reason: 'no-route', path: 'forward' });
+    expect(web.json.explanation).toContain('vpn-05044757278685fd3 uses static routes only, and none of 19.168.0.0/16 contains 8.8.8.8');
+    const site = await trace('test-public-private-subnet', ['--from', 'eni-07c1506e49d784fe0', '--to', '19.168.0.1', '--protocol', 'tcp', '--port', '443']);
+    expect(site.json.reachable).toBe(true);
+    expect(site.json.hops.find((h: { id?: string }) => h.id === 'vgw-070087240d6fa2989')?.evidence).toContain('vpn-05044757278685fd3 (static route 19.168.0.0/16)');
+  });
+
+  it("test-public-private-subnet: the private instance cannot reach the public instance's public IP over the VGW (ref 8.12; Batfish NO_ROUTE at the VGW)", async () => {
+    const { json } = await trace('test-public-private-subnet', ['--from', 'eni-07c1506e49d784fe0', '--to', '13.58.55.60', '--protocol', 'tcp', '--port', '22']);
+    expect(json.blockedBy).toEqual({ component: 'route', id: 'rtb-002f0eabf583bf991', reason: 'no-route', path: 'forward' });
+    // It never comes back in through the internet gateway with its private source address.
+    expect(json.hops.map((h: { component: string }) => h.component)).not.toContain('internet-gateway');
+  });
+
+  it('test-public-private-subnet: an on-premises host cannot reach a public IP over the VPN (ref 7.3 VGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS)', async () => {
+    const { code, json } = await trace('test-public-private-subnet', ['--from', '172.16.0.1', '--to', '13.58.55.60', '--protocol', 'tcp', '--port', '22']);
+    expect(code).toBe(1);
+    expect(json.blockedBy).toMatchObject({ component: 'route', reason: 'no-route', path: 'forward' });
+    expect(json.explanation).toContain("use eni-09da8cad43844dc1f's private address 10.0.0.47");
+    expect(json.hops.some((h: { component: string }) => h.component === 'security-group')).toBe(false);
+  });
+
+  it('test-nat-gateway: a NAT gateway translates only TCP, UDP and ICMP (Batfish DENIED_IN at the NAT for protocol 107)', async () => {
+    const { code, json } = await trace('test-nat-gateway', ['--from', 'eni-0e4ce6a7777b9bff8', '--to', '8.8.8.8', '--protocol', '107']);
+    expect(code).toBe(1);
+    expect(json.blockedBy).toEqual({ component: 'route', id: 'rtb-02fe228b42de92a7c', reason: 'no-route', path: 'forward' });
+    expect(json.explanation).toContain('nat-07ab4846da51f4612 is a NAT gateway, which translates only TCP, UDP and ICMP');
+    expect((await trace('test-nat-gateway', ['--from', 'eni-0e4ce6a7777b9bff8', '--to', '8.8.8.8', '--protocol', 'udp', '--port', '53'])).json.reachable).toBe(true);
+  });
+
+  it("test-nat-gateway: connections to the NAT gateway's own addresses are dropped, from the internet and from its subnet (Batfish DENIED_IN at the NAT)", async () => {
+    for (const args of [
+      ['--from', '8.8.8.8', '--to', '3.135.127.225', '--protocol', 'tcp', '--port', '80'],
+      ['--from', 'eni-068fb5a0a9a57f23c', '--to', '10.1.250.210', '--protocol', 'tcp', '--port', '80'],
+    ]) {
+      const { code, json } = await trace('test-nat-gateway', args);
+      expect(code).toBe(1);
+      expect(json.blockedBy).toMatchObject({ component: 'route', reason: 'no-route', path: 'forward' });
+      expect(json.explanation).toContain('belongs to NAT gateway nat-07ab4846da51f4612');
+      expect(json.hops.some((h: { path: string }) => h.path === 'return')).toBe(false);
+    }
+  });
 });

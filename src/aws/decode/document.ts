@@ -9,6 +9,7 @@ import type {
   Instance,
   InternetGateway,
   NatGateway,
+  VpnConnection,
   NetworkAcl,
   PrefixList,
   RouteTable,
@@ -33,6 +34,7 @@ import { readFlowLogs } from './flow-logs.js';
 import { readInstances, readReservations } from './instances.js';
 import { readInternetGateways } from './internet-gateways.js';
 import { readNatGateways } from './nat-gateways.js';
+import { readVpnConnections } from './vpn-connections.js';
 import { readNetworkAcls } from './network-acls.js';
 import { readNetworkInterfaces } from './network-interfaces.js';
 import { readPrefixLists } from './prefix-lists.js';
@@ -62,6 +64,7 @@ export interface DocumentContents {
   readonly prefixLists: PrefixList[];
   readonly internetGateways: InternetGateway[];
   readonly natGateways: NatGateway[];
+  readonly vpnConnections: VpnConnection[];
   readonly peerings: VpcPeering[];
   readonly instances: Instance[];
   readonly flowLogs: FlowLogDefinition[];
@@ -83,6 +86,7 @@ export function emptyContents(): DocumentContents {
     prefixLists: [],
     internetGateways: [],
     natGateways: [],
+    vpnConnections: [],
     peerings: [],
     instances: [],
     flowLogs: [],
@@ -105,6 +109,7 @@ const SECTION_READERS: Readonly<Record<string, SectionReader>> = {
   PrefixLists: (c, ctx, v, p) => c.prefixLists.push(...readPrefixLists(ctx, v, p)),
   InternetGateways: (c, ctx, v, p) => c.internetGateways.push(...readInternetGateways(ctx, v, p)),
   NatGateways: (c, ctx, v, p) => c.natGateways.push(...readNatGateways(ctx, v, p)),
+  VpnConnections: (c, ctx, v, p) => c.vpnConnections.push(...readVpnConnections(ctx, v, p)),
   VpcPeeringConnections: (c, ctx, v, p) => c.peerings.push(...readVpcPeeringConnections(ctx, v, p)),
   Reservations: (c, ctx, v, p) => c.instances.push(...readReservations(ctx, v, p)),
   Instances: (c, ctx, v, p) => c.instances.push(...readInstances(ctx, v, p)),
@@ -180,7 +185,6 @@ export const UNMODELLED_AWS_KEYS: ReadonlySet<string> = new Set([
   'VpcEndpointConnections',
   'VpcEndpointServiceConfigurations',
   'VpcEndpoints',
-  'VpnConnections',
   'VpnGateways',
 ]);
 

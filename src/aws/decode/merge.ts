@@ -198,6 +198,7 @@ export function mergeDocuments(input: MergeInput): Snapshot {
     prefixLists: dedupeById(input.contents.flatMap((c) => c.prefixLists), (p) => p.id, 'prefix list', warnings, combinePrefixLists),
     internetGateways: byId(input.contents.flatMap((c) => c.internetGateways), 'internet gateway'),
     natGateways: byId(input.contents.flatMap((c) => c.natGateways), 'NAT gateway'),
+    vpnConnections: byId(input.contents.flatMap((c) => c.vpnConnections), 'VPN connection'),
     peerings: byId(input.contents.flatMap((c) => c.peerings), 'VPC peering connection'),
     instances: byId(input.contents.flatMap((c) => c.instances), 'instance'),
     flowLogs: byId(input.contents.flatMap((c) => c.flowLogs), 'flow log'),
