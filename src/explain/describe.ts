@@ -95,7 +95,7 @@ export function describePacket(p: Packet): string {
 export function packetService(p: Packet): string {
   if (hasPorts(p.protocol)) return p.dstPort === null ? `all ${protocolName(p.protocol)}` : `${protocolName(p.protocol)}/${p.dstPort}`;
   if (isIcmp(p.protocol)) return p.icmpType === null ? protocolName(p.protocol) : `${protocolName(p.protocol)} type ${p.icmpType}`;
-  return `all ${protocolName(p.protocol)}`;
+  return protocolName(p.protocol);
 }
 
 export function enumerate(items: readonly string[]): string {
