@@ -73,6 +73,7 @@ function alignEndpoints(src: Endpoint, dst: Endpoint, preferV6: boolean, fromTex
 
 function label(e: Endpoint, index: SnapshotIndex): string {
   if (e.kind === 'external') return `${e.where === 'internet' ? 'internet host' : 'on-premises host'} ${formatIp(e.ip)}`;
+  if (e.unassigned) return `${formatIp(e.ip)} (an address of ${e.eni.subnetId || e.eni.vpcId} that no network interface in the snapshot has)`;
   const name = e.eni.instanceId ? index.instanceNameById.get(e.eni.instanceId) : e.eni.name;
   return `${e.eni.id}${name ? ` (${name})` : ''}${e.via === 'public' ? ` at its public address ${formatIp(e.ip)}` : ''}`;
 }
@@ -108,6 +109,12 @@ export async function runTrace(opts: TraceOptions): Promise<number> {
   const index = await loadIndexedSnapshot(opts.snapshot, { verbose: opts.verbose ?? false });
   const [src, dst] = alignEndpoints(resolve(index, opts.from, '--from'), resolve(index, opts.to, '--to'), opts.ipv6 ?? false, opts.from, opts.to);
   if (src.kind === 'external' && dst.kind === 'external') throw new UsageError('at least one of --from and --to must be a network interface in the snapshot');
+  if (src.kind === 'eni' && src.unassigned && src.eni.subnetId === '') {
+    throw new UsageError(`--from: ${formatIp(src.ip)} is inside ${src.eni.vpcId} but in none of its subnets, so no host can send from it`);
+  }
+  if (dst.kind === 'eni' && dst.unassigned && dst.eni.subnetId === '' && src.kind !== 'eni') {
+    throw new UsageError(`--to: ${formatIp(dst.ip)} is inside ${dst.eni.vpcId} but in none of its subnets; trace to it from a network interface to see where it is dropped`);
+  }
   const family = src.ip.family;
   if ((protocol === ICMP && family === 6) || (protocol === ICMPV6 && family === 4)) {
     throw new UsageError(`${protocol === ICMP ? 'icmp is IPv4; use icmpv6 for IPv6' : 'icmpv6 is IPv6; use icmp for IPv4'}`);

@@ -39,6 +39,8 @@ export type Hop =
       readonly direction: Direction;
       /** null when the packet passed as the response of a tracked connection (not evaluated). */
       readonly sg: SgDecision | null;
+      /** Set when no network interface has the address (`decision` is skip): its groups are unknown. */
+      readonly unknownHost?: Ip;
     })
   | (HopBase & {
       readonly component: 'network-acl';
@@ -73,7 +75,18 @@ export type Hop =
     });
 
 export type Endpoint =
-  | { readonly kind: 'eni'; readonly eni: Eni; /** The address the packet carries for this ENI. */ readonly ip: Ip; readonly via: 'private' | 'public' }
+  | {
+      readonly kind: 'eni';
+      readonly eni: Eni;
+      /** The address the packet carries for this ENI. */
+      readonly ip: Ip;
+      readonly via: 'private' | 'public';
+      /**
+       * An address inside a VPC that no network interface in the snapshot has: `eni` is a stand-in with
+       * no security groups, in the subnet that contains the address ('' when none does).
+       */
+      readonly unassigned?: true;
+    }
   | { readonly kind: 'external'; readonly ip: Ip; readonly where: 'internet' | 'on-premises' };
 
 export interface PathResult {
@@ -115,9 +128,16 @@ export function naclSkippedHop(leg: PathLeg, subnetId: string, direction: Direct
 class PathBuilder {
   readonly hops: Hop[] = [];
   readonly notes: string[] = [];
+  /** Stand-ins for addresses no network interface has: their security groups are unknown. */
+  readonly unknownHosts = new Map<Eni, Ip>();
   constructor(readonly index: SnapshotIndex) {}
 
   sg(leg: PathLeg, eni: Eni, direction: Direction, packet: Packet, tracked: boolean): void {
+    const unknown = this.unknownHosts.get(eni);
+    if (unknown) {
+      this.hops.push({ component: 'security-group', eniId: eni.id, direction, sg: null, unknownHost: unknown, path: leg, decision: 'skip', packet });
+      return;
+    }
     this.hops.push(sgHop(this.index, leg, eni, direction, packet, tracked));
   }
 
@@ -240,9 +260,14 @@ export function tracePath(index: SnapshotIndex, input: TraceInput): PathResult {
   const reply = reversePacket(packet);
   // A NAT gateway's own addresses accept no connections: it only forwards what is routed through it.
   const natDst = dst.kind === 'eni' ? natGatewayOfEni(index, dst.eni) : null;
-  const responds = hasResponse && natDst === null;
+  for (const e of [src, dst]) if (e.kind === 'eni' && e.unassigned) b.unknownHosts.set(e.eni, e.ip);
+  // No interface has the destination address: nothing there answers, so there is no return path.
+  const unassignedDst = dst.kind === 'eni' && dst.unassigned === true;
+  const responds = hasResponse && natDst === null && !unassignedDst;
 
-  if (src.kind === 'eni' && dst.kind === 'eni' && dst.via === 'private') {
+  if (src.kind === 'eni' && dst.kind === 'eni' && dst.unassigned && dst.eni.subnetId === '') {
+    toAddressOutsideSubnets(b, src.eni, dst.eni.vpcId, packet);
+  } else if (src.kind === 'eni' && dst.kind === 'eni' && dst.via === 'private') {
     eniToEni(b, src.eni, dst.eni, packet, reply, responds);
   } else if (src.kind === 'eni') {
     eniToOutside(b, src.eni, dst, packet, reply, responds);
@@ -256,6 +281,9 @@ export function tracePath(index: SnapshotIndex, input: TraceInput): PathResult {
       `${dst.eni.id} belongs to NAT gateway ${natDst}, which forwards only traffic routed through it (and the replies to connections it translated): it drops a connection addressed to itself`,
       `connect to the host behind the NAT gateway instead: a NAT gateway takes no inbound connections (use a load balancer or a public IP on that host)`,
     );
+  }
+  if (unassignedDst && dst.eni.subnetId !== '') {
+    b.notes.push(`No network interface in the snapshot has ${formatIp(dst.ip)}: the packet is delivered to ${dst.eni.subnetId}, but no security group is known for the address and nothing answers, so no return path is evaluated.`);
   }
   if (!hasResponse) b.notes.push('ICMP messages other than echo requests get no response, so no return path is evaluated.');
   const unevaluated = b.hops.filter((h) => (h.component === 'network-acl' && h.skipped === 'no-acl-in-snapshot') || (h.component === 'route' && h.skipped === 'no-table-in-snapshot'));
@@ -318,6 +346,25 @@ function eniToEni(b: PathBuilder, a: Eni, bEni: Eni, packet: Packet, reply: Pack
   b.sg('return', a, 'inbound', reply, true);
 }
 
+/** To an address inside a VPC's CIDR that no subnet contains: the VPC router has nowhere to deliver it. */
+function toAddressOutsideSubnets(b: PathBuilder, a: Eni, vpcId: string, packet: Packet): void {
+  const sameVpc = a.vpcId === vpcId;
+  b.sg('forward', a, 'outbound', packet, false);
+  b.nacl('forward', a.subnetId, 'outbound', packet);
+  const d = b.route('forward', a.subnetId, packet, (r) => {
+    if (!r.target) return null;
+    if (sameVpc) return r.target.kind === 'local' ? null : `the route ${describeTarget(r)} does not lead into ${vpcId}`;
+    if (r.target.kind === 'pcx') {
+      const pcx = b.index.peeringById.get(r.target.id);
+      return !pcx || [pcx.requesterVpcId, pcx.accepterVpcId].includes(vpcId) ? null : `${pcx.id} connects ${pcx.requesterVpcId} and ${pcx.accepterVpcId}, not ${vpcId}`;
+    }
+    return null;
+  });
+  if (d.outcome !== 'forward') return;
+  noteGateway(b, 'forward', d, packet);
+  b.unroutable(a.subnetId, packet, `${formatIp(packet.dst)} is inside ${vpcId}'s CIDR, but no subnet of it contains the address, so the VPC router drops the packet`, `send the traffic to an address in one of ${vpcId}'s subnets`);
+}
+
 function noteGateway(b: PathBuilder, leg: PathLeg, d: RouteDecision, packet: Packet): void {
   const t = d.target;
   if (!t || d.outcome !== 'forward') return;
@@ -343,7 +390,10 @@ function eniToOutside(b: PathBuilder, a: Eni, dst: Endpoint, packet: Packet, rep
     if (r.target.kind === 'igw') {
       if (!toInternet) return `${r.target.id} is an internet gateway, and ${packet.dst.family === 4 ? 'a private address' : 'this address'} is not on the internet`;
       if (packet.src.family === 4 && internetFacingAddress(a, packet.src) === undefined) {
-        return `${a.id} has no public IPv4 or Elastic IP address, so ${r.target.id} drops its traffic (IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS)`;
+        return {
+          problem: `${a.id} has no public IPv4 or Elastic IP address, so ${r.target.id} drops its traffic (IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS)`,
+          fix: `give ${a.id} a public IPv4 or an Elastic IP address, or route ${formatIp(packet.dst)} from ${a.subnetId} to a NAT gateway`,
+        };
       }
       return null;
     }
@@ -539,15 +589,34 @@ export function resolveEndpoint(
   }
   const vpc = vpcContaining(index, ip);
   if (vpc) {
-    return {
-      ok: false,
-      message: `${text} is inside ${vpc.id} but no network interface in the snapshot has that address; pass an ENI id or add its describe-network-interfaces output`,
-    };
+    // No interface has it: a stand-in without security groups, in the subnet that contains the address.
+    const subnet = index.snapshot.subnets.find((s) => s.vpcId === vpc.id && (ip.family === 4 ? s.cidr4 !== null && cidrContains(s.cidr4, ip) : s.cidrs6.some((c) => cidrContains(c, ip))));
+    return { ok: true, endpoint: { kind: 'eni', eni: standIn(vpc.id, subnet?.id ?? '', ip), ip, via: 'private', unassigned: true } };
   }
   const where = ip.family === 4 ? (isPrivateIpv4(ip) ? 'on-premises' : 'internet') : isUniqueLocal(ip) ? 'on-premises' : 'internet';
   return { ok: true, endpoint: { kind: 'external', ip, where } };
 }
 
+
+/** A network interface stand-in for an address no interface has. */
+function standIn(vpcId: string, subnetId: string, ip: Ip): Eni {
+  return {
+    id: formatIp(ip),
+    subnetId,
+    vpcId,
+    interfaceType: 'none',
+    requesterManaged: false,
+    sourceDestCheck: true,
+    privateIps: ip.family === 4 ? [ip] : [],
+    primaryPrivateIp: ip.family === 4 ? ip : null,
+    ipv6Addresses: ip.family === 6 ? [ip] : [],
+    ipv4Prefixes: [],
+    ipv6Prefixes: [],
+    publicIps: [],
+    groupIds: [],
+    source: { file: '', path: '' },
+  };
+}
 
 function isUniqueLocal(ip: Ip): boolean {
   return ip.family === 6 && ip.value >> 121n === 0x7en; // fc00::/7

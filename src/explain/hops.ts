@@ -81,6 +81,7 @@ export function naclRuleLabel(index: SnapshotIndex, n: NaclDecision, subnetId?: 
 export function hopEvidence(hop: Hop, index: SnapshotIndex): string {
   switch (hop.component) {
     case 'security-group': {
+      if (hop.unknownHost) return `no network interface in the snapshot has ${formatIp(hop.unknownHost)}, so its security groups are unknown; not evaluated`;
       if (hop.sg === null) return `response of a tracked connection: security groups are stateful and let it pass without evaluating ${hop.direction} rules`;
       const sg = hop.sg;
       if (sg.noGroups) return `${hop.eniId} has no security groups, so nothing is filtered here`;

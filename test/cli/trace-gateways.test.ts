@@ -98,3 +98,22 @@ describe('trace to a public address through a gateway other than an internet gat
     expect(explanation).toContain('pcx-1 is a VPC peering connection');
   });
 });
+
+describe('trace to and from addresses no network interface has', () => {
+  it('refuses a source outside every subnet, and a destination outside every subnet seen from outside the VPC', async () => {
+    const file = snapshot('unassigned', { GatewayId: 'igw-1' });
+    const from = await runCli(['trace', '--snapshot', file, '--from', '10.0.9.9', '--to', '8.8.8.8', '--protocol', 'tcp', '--port', '443']);
+    expect(from.code).toBe(2);
+    expect(from.stderr).toContain('10.0.9.9 is inside vpc-1 but in none of its subnets');
+    const to = await runCli(['trace', '--snapshot', file, '--from', '8.8.8.8', '--to', '10.0.9.9', '--protocol', 'tcp', '--port', '443']);
+    expect(to.code).toBe(2);
+  });
+
+  it('from an interface: dropped by the VPC router outside the subnets, delivered without a return path inside one', async () => {
+    const file = snapshot('unassigned2', { GatewayId: 'igw-1' });
+    expect((await trace(file, ['--from', 'eni-priv', '--to', '10.0.9.9'])).json.blockedBy).toEqual({ component: 'route', id: 'rtb-priv', reason: 'no-route', path: 'forward' });
+    const inSubnet = await trace(file, ['--from', 'eni-priv', '--to', '10.0.2.99']);
+    expect(inSubnet.code).toBe(0);
+    expect(inSubnet.explanation).toContain('the packet is delivered to subnet-pub, but no security group is known for the address');
+  });
+});

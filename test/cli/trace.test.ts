@@ -82,7 +82,7 @@ describe('vpcwhy trace on the three-tier example', () => {
       [['--from', '10.0.1.10', '--to', '10.0.2.20', '--protocol', 'tcp'], /--port is required for tcp/],
       [['--from', '10.0.1.10', '--to', '10.0.2.20', '--protocol', 'tcp', '--port', '99999'], /--port: expected an integer from 0 to 65535, got "99999"/],
       [['--from', '10.0.1.10', '--to', '10.0.2.20', '--protocol', 'bogus', '--port', '1'], /--protocol: expected tcp, udp, icmp, icmpv6 or a protocol number/],
-      [['--from', '10.0.9.9', '--to', '10.0.2.20', '--protocol', 'tcp', '--port', '1'], /10\.0\.9\.9 is inside vpc-0a1b2c3d4e5f60001 but no network interface/],
+      [['--from', '10.0.9.9', '--to', '10.0.2.20', '--protocol', 'tcp', '--port', '1'], /10\.0\.9\.9 is inside vpc-0a1b2c3d4e5f60001 but in none of its subnets/],
     ];
     for (const [args, message] of cases) {
       const r = await runCli(['trace', ...SNAP, ...args]);

@@ -112,4 +112,23 @@ describe.skipIf(!present)('trace on real snapshots (Batfish corpus)', () => {
       expect(json.hops.some((h: { path: string }) => h.path === 'return')).toBe(false);
     }
   });
+
+  it('addresses no network interface has: dropped outside every subnet, delivered to a subnet without answer (Batfish NULL_ROUTED, NO_ROUTE, DELIVERED_TO_SUBNET)', async () => {
+    const outside = await trace('test-subnet', ['--from', 'eni-010f649a7fc5c1e34', '--to', '10.10.0.1', '--protocol', 'tcp', '--port', '22']);
+    expect(outside.json.blockedBy).toEqual({ component: 'route', id: 'rtb-07243bb4843d61c35', reason: 'no-route', path: 'forward' });
+    expect(outside.json.explanation).toContain('no subnet of it contains the address');
+    const noRoute = await trace('test-vpc-peering', ['--from', 'eni-0f0708220e812876c', '--to', '192.168.100.1', '--protocol', 'tcp', '--port', '22']);
+    expect(noRoute.json.blockedBy).toEqual({ component: 'route', id: 'rtb-0891861fffaea6d52', reason: 'no-route', path: 'forward' });
+    const delivered = await trace('test-vpc-peering', ['--from', 'eni-0024c0af5aa1387e5', '--to', '10.10.10.11', '--protocol', 'tcp', '--port', '22']);
+    expect(delivered.code).toBe(0);
+    expect(delivered.json.hops.some((h: { path: string }) => h.path === 'return')).toBe(false);
+    expect(delivered.json.hops.find((h: { component: string; decision: string }) => h.component === 'security-group' && h.decision === 'skip')?.evidence).toContain('no network interface in the snapshot has 10.10.10.11');
+  });
+
+  it('an address without an interface and without a public IP cannot reach the internet (Batfish DENIED_IN at the IGW)', async () => {
+    const { json } = await trace('test-public-subnet', ['--from', '10.0.0.92', '--to', '8.8.8.8', '--protocol', 'tcp', '--port', '80']);
+    expect(json.blockedBy).toEqual({ component: 'route', id: 'rtb-0489000c9e6c299e8', reason: 'no-route', path: 'forward' });
+    expect(json.explanation).toContain('IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS');
+    expect(json.explanation).toContain('Fix: give 10.0.0.92 a public IPv4 or an Elastic IP address');
+  });
 });
