@@ -231,12 +231,12 @@ function vgwRouting(index: SnapshotIndex, vgwId: string, dst: Ip): { kind: 'unkn
 }
 
 /** A NAT gateway translates TCP, UDP and ICMP (ICMPv6 for NAT64) and drops every other protocol. */
-function natTranslates(protocol: number): boolean {
+export function natTranslates(protocol: number): boolean {
   return protocol === TCP || protocol === UDP || protocol === ICMP || protocol === ICMPV6;
 }
 
 /** The NAT gateway an ENI belongs to (its id), or null for any other ENI. */
-function natGatewayOfEni(index: SnapshotIndex, eni: Eni): string | null {
+export function natGatewayOfEni(index: SnapshotIndex, eni: Eni): string | null {
   const nat = index.snapshot.natGateways.find((n) => n.eniIds.includes(eni.id));
   if (nat) return nat.id;
   return eni.interfaceType === 'nat_gateway' || eni.interfaceType === 'natGateway' ? eni.id : null;

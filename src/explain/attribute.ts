@@ -7,11 +7,11 @@
 import type { Ip } from '../model/address.js';
 import type { Packet, Traffic } from '../model/flow.js';
 import type { Direction, Eni } from '../model/snapshot.js';
-import { type Hop, naclHop, naclSkippedHop, sgHop } from '../engine/path.js';
+import { type Hop, naclHop, naclSkippedHop, natGatewayOfEni, natTranslates, sgHop } from '../engine/path.js';
 import { type SnapshotIndex, eniOwnsIp, vpcContaining } from '../engine/snapshot-index.js';
 import { sgAllows } from '../engine/security-group.js';
 import { cidrContains, formatIp, parseIp } from '../net/ip.js';
-import { TCP, UDP, isIcmp } from '../net/protocol.js';
+import { TCP, UDP, isIcmp, protocolName } from '../net/protocol.js';
 import { describePacket } from './describe.js';
 import { type BlockedBy, blockedByOf, fixFor, hopEvidence, naclRuleLabel } from './hops.js';
 
@@ -250,8 +250,18 @@ function ruleLabelOf(hop: Hop, index: SnapshotIndex): string {
 
 const POST_CLOSE_FLAGS = 1 | 4;
 
-function configAllowsCauses(r: RecordFacts, packet: Packet, snapshotTime?: string): string {
+/** What a NAT gateway itself drops, for a record on one of its interfaces (ref 8.11). */
+function natDrops(natId: string, direction: Direction, traffic: Traffic, packet: Packet): string | null {
+  if (!natTranslates(packet.protocol)) return `NAT gateway ${natId} translates only TCP, UDP and ICMP, and drops ${protocolName(packet.protocol)} traffic`;
+  if (direction === 'inbound' && traffic !== 'response') {
+    return `NAT gateway ${natId} drops connections addressed to itself: it forwards only traffic routed through it and the replies to connections it translated (this one, if it is a reply, arrived after its translation expired)`;
+  }
+  return null;
+}
+
+function configAllowsCauses(r: RecordFacts, packet: Packet, snapshotTime?: string, nat?: string | null): string {
   const causes: string[] = [];
+  if (nat) causes.push(nat);
   const flags = r.tcpFlags;
   if (packet.protocol === TCP && flags !== null && (flags & SYN) === 0) {
     causes.push(
@@ -447,6 +457,10 @@ export function attributeRecord(ctx: AttributionContext, r: RecordFacts): Attrib
     ? `request or response (${reading.because}; both readings lead to the same result)`
     : `${reading.evidence === 'ports' ? 'probably ' : ''}a ${reading.traffic} (${reading.because})`;
 
+  const natOf = (e: Eni, d: Direction, t: Traffic): string | null => {
+    const natId = natGatewayOfEni(index, e);
+    return natId === null ? null : natDrops(natId, d, t, packet);
+  };
   if (!chosen.blocking) {
     return {
       direction,
@@ -456,7 +470,7 @@ export function attributeRecord(ctx: AttributionContext, r: RecordFacts): Attrib
       blockedBy: null,
       alsoBlockedBy: [],
       candidates: null,
-      explanation: `${head}, ${trafficText}, is allowed by the current configuration: ${chosen.hops.map((h) => hopEvidence(h, index)).join('; ')}. ${r.action === 'REJECT' ? configAllowsCauses(r, packet, ctx.snapshotTime) : ''}`.trim(),
+      explanation: `${head}, ${trafficText}, is allowed by the current configuration: ${chosen.hops.map((h) => hopEvidence(h, index)).join('; ')}. ${r.action === 'REJECT' ? configAllowsCauses(r, packet, ctx.snapshotTime, natOf(eni, direction, reading.traffic)) : ''}`.trim(),
       fix: null,
       eniId: eni.id,
       ruleKey: null,

@@ -249,3 +249,25 @@ describe('attributeRecord: partial snapshots', () => {
     expect(b.candidates?.[1]?.blockedBy).toEqual({ component: 'security-group', ids: ['sg-1'], direction: 'inbound' });
   });
 });
+
+describe('attributeRecord: records on a NAT gateway interface (ref 8.11)', () => {
+  const natSnapshot = snapshotOf({
+    vpcs: [vpc('vpc-1', ['10.0.0.0/16'])],
+    subnets: [subnet('subnet-nat', '10.0.250.0/24')],
+    enis: [{ ...eni('eni-nat', 'subnet-nat', ['10.0.250.10'], []), interfaceType: 'nat_gateway', requesterManaged: true }],
+    natGateways: [{ id: 'nat-1', vpcId: 'vpc-1', subnetId: 'subnet-nat', state: 'available', connectivityType: 'public', eniIds: ['eni-nat'], privateIps: [], publicIps: [], source: { file: 't', path: 'NatGateways[0]' } }],
+    networkAcls: [nacl('acl-1', [naclEntry(100, 'allow', 'inbound', '-1', '0.0.0.0/0'), naclEntry(100, 'allow', 'outbound', '-1', '0.0.0.0/0')], ['subnet-nat'])],
+  });
+
+  it('names the NAT gateway as the likely cause of a REJECTed connection to its own address, which the NACL allows', () => {
+    const a = attributeRecord(ctx(natSnapshot), rec('2 1 eni-nat 198.51.100.7 10.0.250.10 40000 80 6 1 40 1 1 REJECT OK'));
+    expect(a.verdict).toBe('config-allows');
+    expect(a.explanation).toContain('NAT gateway nat-1 drops connections addressed to itself');
+  });
+
+  it('names the protocol limit for a protocol a NAT gateway cannot translate', () => {
+    const a = attributeRecord(ctx(natSnapshot), rec('2 1 eni-nat 10.0.1.5 10.0.250.10 0 0 47 1 40 1 1 REJECT OK'));
+    expect(a.verdict).toBe('config-allows');
+    expect(a.explanation).toContain('NAT gateway nat-1 translates only TCP, UDP and ICMP, and drops gre traffic');
+  });
+});
