@@ -7,7 +7,8 @@
  *
  * The sections are the SDK's output shapes, which are the AWS CLI's PascalCase JSON (plain JSON: timestamps
  * as ISO strings, no `$metadata`). Each region has its own client and runs at most `concurrency` calls at a
- * time; regions run side by side. Every describe call is paginated with the largest page size EC2 allows.
+ * time; regions run side by side. Every describe call is paginated with the largest page size EC2 allows
+ * (DescribeVpnConnections has no pages; the pre-shared keys in its CustomerGatewayConfiguration are dropped).
  *
  * Failures: a denied call (`UnauthorizedOperation`, `AccessDenied*`) either fails the snapshot (all denied
  * calls are reported together, naming their IAM actions) or, with `allowPartial`, is skipped and recorded
@@ -15,6 +16,7 @@
  * retries) stops the snapshot at once.
  */
 import {
+  DescribeVpnConnectionsCommand,
   EC2Client,
   paginateDescribeFlowLogs,
   paginateDescribeInstances,
@@ -52,6 +54,7 @@ export const SECTION_KEYS = [
   'InternetGateways',
   'NatGateways',
   'VpcPeeringConnections',
+  'VpnConnections',
   'FlowLogs',
   'Reservations',
 ] as const;
@@ -127,6 +130,7 @@ export const SNAPSHOT_PERMISSIONS: readonly string[] = [
   'ec2:DescribeInternetGateways',
   'ec2:DescribeNatGateways',
   'ec2:DescribeVpcPeeringConnections',
+  'ec2:DescribeVpnConnections',
   'ec2:DescribeFlowLogs',
   'ec2:DescribeInstances',
 ];
@@ -171,6 +175,15 @@ const DESCRIBE_CALLS: readonly DescribeCall[] = [
   describeCall('DescribeInternetGateways', 'InternetGateways', (client) => paginateDescribeInternetGateways({ client, pageSize: 1000 }, {}), (p) => p.InternetGateways),
   describeCall('DescribeNatGateways', 'NatGateways', (client) => paginateDescribeNatGateways({ client, pageSize: 1000 }, {}), (p) => p.NatGateways),
   describeCall('DescribeVpcPeeringConnections', 'VpcPeeringConnections', (client) => paginateDescribeVpcPeeringConnections({ client, pageSize: 1000 }, {}), (p) => p.VpcPeeringConnections),
+  // Not paginated. CustomerGatewayConfiguration (the tunnels' pre-shared keys) is left out of the snapshot.
+  describeCall(
+    'DescribeVpnConnections',
+    'VpnConnections',
+    (client) => (async function* () {
+      yield await client.send(new DescribeVpnConnectionsCommand({}));
+    })(),
+    (p) => p.VpnConnections?.map(({ CustomerGatewayConfiguration: _secret, ...rest }) => rest),
+  ),
   describeCall('DescribeFlowLogs', 'FlowLogs', (client) => paginateDescribeFlowLogs({ client }, {}), (p) => p.FlowLogs),
   describeCall('DescribeInstances', 'Reservations', (client) => paginateDescribeInstances({ client, pageSize: 1000 }, {}), (p) => p.Reservations),
 ];

@@ -73,6 +73,7 @@ const LABELS: Readonly<Record<SectionKey, readonly [string, string]>> = {
   InternetGateways: ['internet gateway', 'internet gateways'],
   NatGateways: ['NAT gateway', 'NAT gateways'],
   VpcPeeringConnections: ['VPC peering connection', 'VPC peering connections'],
+  VpnConnections: ['VPN connection', 'VPN connections'],
   FlowLogs: ['flow log', 'flow logs'],
   Reservations: ['instance', 'instances'],
 };

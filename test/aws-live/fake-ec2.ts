@@ -31,6 +31,7 @@ export type FakeAccount = Partial<Record<
   | 'InternetGateways'
   | 'NatGateways'
   | 'VpcPeeringConnections'
+  | 'VpnConnections'
   | 'FlowLogs'
   | 'Reservations',
   JsonItem[]
@@ -102,6 +103,7 @@ const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   DescribeInternetGateways: { section: 'InternetGateways', set: 'internetGatewaySet', min: 5, max: 1000 },
   DescribeNatGateways: { section: 'NatGateways', set: 'natGatewaySet', min: 5, max: 1000 },
   DescribeVpcPeeringConnections: { section: 'VpcPeeringConnections', set: 'vpcPeeringConnectionSet', min: 5, max: 1000 },
+  DescribeVpnConnections: { section: 'VpnConnections', set: 'vpnConnectionSet' },
   DescribeFlowLogs: { section: 'FlowLogs', set: 'flowLogSet' },
   DescribeInstances: { section: 'Reservations', set: 'reservationSet' },
 };
@@ -134,10 +136,12 @@ const ITEM_SHAPE: Readonly<Record<string, string>> = {
   SecurityGroups: 'SecurityGroup',
   NetworkAcls: 'NetworkAcl',
   Instances: 'Instance',
+  VpnConnections: 'VpnConnection',
 };
 const XML_NAMES_IN: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   SecurityGroup: { Description: 'groupDescription' },
   NetworkAcl: { IsDefault: 'default' },
+  VpnConnection: { Routes: 'routes' },
   Instance: {
     State: 'instanceState',
     PublicIpAddress: 'ipAddress',

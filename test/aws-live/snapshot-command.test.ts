@@ -83,7 +83,7 @@ describe('vpcwhy snapshot against a fake EC2 endpoint', () => {
     const region = json.Regions['us-east-1'];
     expect(Object.keys(region)).toEqual([
       'Vpcs', 'Subnets', 'SecurityGroups', 'SecurityGroupRules', 'NetworkAcls', 'RouteTables', 'NetworkInterfaces',
-      'ManagedPrefixLists', 'PrefixLists', 'InternetGateways', 'NatGateways', 'VpcPeeringConnections', 'FlowLogs', 'Reservations',
+      'ManagedPrefixLists', 'PrefixLists', 'InternetGateways', 'NatGateways', 'VpcPeeringConnections', 'VpnConnections', 'FlowLogs', 'Reservations',
     ]);
     // The SDK's output shapes are the AWS CLI's JSON: the sections equal the describe-* files served.
     const account = threeTierAccount();

@@ -197,6 +197,32 @@ describe('the snapshot taker against a fake EC2 endpoint', () => {
     expect(new Set(ec2.calls.map((c) => `ec2:${c.action}`))).toEqual(new Set(SNAPSHOT_PERMISSIONS));
   });
 
+  it("is matched by the README's IAM policy: its VpcwhySnapshot statement lists exactly SNAPSHOT_PERMISSIONS", () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const statement = /"Sid": "VpcwhySnapshot"[^}]*"Action": \[([^\]]*)\]/.exec(readme)?.[1] ?? '';
+    expect(new Set(statement.match(/ec2:\w+/g))).toEqual(new Set(SNAPSHOT_PERMISSIONS));
+  });
+
+  it('reads VPN connections with their static routes, and leaves the pre-shared keys of CustomerGatewayConfiguration out', async () => {
+    const vpn: JsonItem = {
+      VpnConnectionId: 'vpn-05044757278685fd3',
+      VpnGatewayId: 'vgw-070087240d6fa2989',
+      CustomerGatewayId: 'cgw-0e0d620a3ae284684',
+      CustomerGatewayConfiguration: '<vpn_connection><pre_shared_key>secret</pre_shared_key></vpn_connection>',
+      State: 'available',
+      Type: 'ipsec.1',
+      Options: { StaticRoutesOnly: true },
+      Routes: [{ DestinationCidrBlock: '19.168.0.0/16', State: 'available' }],
+    };
+    const ec2 = await fake({ regions: { 'us-east-1': { VpnConnections: [vpn] } } });
+    const taken = await take(ec2);
+    const { CustomerGatewayConfiguration: _secret, ...rest } = vpn;
+    expect(taken.document.Regions['us-east-1']?.VpnConnections).toEqual([rest]);
+    expect(JSON.stringify(taken.document)).not.toContain('pre_shared_key');
+    const [decoded] = decode(taken).vpnConnections;
+    expect([decoded?.vpnGatewayId, decoded?.staticRoutesOnly, decoded?.staticRoutes.map((c) => c.text)]).toEqual(['vgw-070087240d6fa2989', true, ['19.168.0.0/16']]);
+  });
+
   it('reads real EC2 XML responses (Apache Libcloud and boto fixtures) into a snapshot that loads', async () => {
     const xml = (name: string) => readFileSync(nodePath.join('test/fixtures/ec2-xml', name), 'utf8');
     const ec2 = await fake({
