@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { Ip } from '../model/address.js';
 import type { Packet } from '../model/flow.js';
 import type { Eni } from '../model/snapshot.js';
-import { type Endpoint, resolveEndpoint, tracePath } from '../engine/path.js';
+import { type Endpoint, placeExternal, resolveEndpoint, tracePath } from '../engine/path.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import { buildTraceReport } from '../explain/trace.js';
 import { formatIp, parseIp } from '../net/ip.js';
@@ -52,7 +52,7 @@ function resolve(index: SnapshotIndex, text: string, label: string): Endpoint {
 }
 
 /** Aligns the two endpoints on one address family and on the address an outside peer must use. */
-function alignEndpoints(src: Endpoint, dst: Endpoint, preferV6: boolean, fromText: string, toText: string): [Endpoint, Endpoint] {
+function alignEndpoints(index: SnapshotIndex, src: Endpoint, dst: Endpoint, preferV6: boolean, fromText: string, toText: string): [Endpoint, Endpoint] {
   const family: 4 | 6 = src.kind === 'external' || (src.kind === 'eni' && !fromText.startsWith('eni-'))
     ? src.ip.family
     : dst.kind === 'external' || !toText.startsWith('eni-')
@@ -60,7 +60,11 @@ function alignEndpoints(src: Endpoint, dst: Endpoint, preferV6: boolean, fromTex
       : preferV6 ? 6 : 4;
   const fix = (e: Endpoint, text: string, other: Endpoint): Endpoint => {
     if (e.kind !== 'eni' || !text.startsWith('eni-')) return e;
-    const wantPublic = other.kind === 'external' && other.where === 'internet';
+    // Towards the internet an interface uses its public address, unless its subnet routes the outside
+    // address to a VPN or transit gateway (an on-premises network with public addresses, see placeExternal).
+    const privateSide: Endpoint = { kind: 'eni', eni: e.eni, ip: e.ip, via: 'private' };
+    const placed = placeExternal(index, other, privateSide);
+    const wantPublic = placed.kind === 'external' && placed.where === 'internet';
     const a = eniAddress(e.eni, family, wantPublic);
     if (!a) throw new UsageError(`${e.eni.id} has no IPv${family} address${family === 6 ? '' : ''} in the snapshot`);
     return { kind: 'eni', eni: e.eni, ip: a.ip, via: a.via };
@@ -72,7 +76,7 @@ function alignEndpoints(src: Endpoint, dst: Endpoint, preferV6: boolean, fromTex
 }
 
 function label(e: Endpoint, index: SnapshotIndex): string {
-  if (e.kind === 'external') return `${e.where === 'internet' ? 'internet host' : 'on-premises host'} ${formatIp(e.ip)}`;
+  if (e.kind === 'external') return `${e.where === 'internet' ? 'internet host' : 'on-premises host'} ${formatIp(e.ip)}${e.routedTo ? ` (routed to ${e.routedTo})` : ''}`;
   if (e.unassigned) return `${formatIp(e.ip)} (an address of ${e.eni.subnetId || e.eni.vpcId} that no network interface in the snapshot has)`;
   const name = e.eni.instanceId ? index.instanceNameById.get(e.eni.instanceId) : e.eni.name;
   return `${e.eni.id}${name ? ` (${name})` : ''}${e.via === 'public' ? ` at its public address ${formatIp(e.ip)}` : ''}`;
@@ -107,7 +111,7 @@ export async function runTrace(opts: TraceOptions): Promise<number> {
   if (hasPorts(protocol) && port === undefined) throw new UsageError(`--port is required for ${opts.protocol}`);
   if (!hasPorts(protocol) && port !== undefined) throw new UsageError(`--port applies to tcp and udp only${isIcmp(protocol) ? ' (use --icmp-type / --icmp-code for ICMP)' : ''}`);
   const index = await loadIndexedSnapshot(opts.snapshot, { verbose: opts.verbose ?? false });
-  const [src, dst] = alignEndpoints(resolve(index, opts.from, '--from'), resolve(index, opts.to, '--to'), opts.ipv6 ?? false, opts.from, opts.to);
+  const [src, dst] = alignEndpoints(index, resolve(index, opts.from, '--from'), resolve(index, opts.to, '--to'), opts.ipv6 ?? false, opts.from, opts.to);
   if (src.kind === 'external' && dst.kind === 'external') throw new UsageError('at least one of --from and --to must be a network interface in the snapshot');
   if (src.kind === 'eni' && src.unassigned && src.eni.subnetId === '') {
     throw new UsageError(`--from: ${formatIp(src.ip)} is inside ${src.eni.vpcId} but in none of its subnets, so no host can send from it`);
@@ -135,7 +139,7 @@ export async function runTrace(opts: TraceOptions): Promise<number> {
   const assumed = ports && srcPortGiven === undefined
     ? `The source port ${DEFAULT_SRC_PORT} is an assumed ephemeral port (inside the Linux 32768-61000 and Windows 49152-65535 ranges); pass --src-port to trace another.`
     : null;
-  const report = buildTraceReport(index, result, { srcLabel: label(src, index), dstLabel: label(dst, index), assumedSrcPort: assumed });
+  const report = buildTraceReport(index, result, { srcLabel: label(result.src, index), dstLabel: label(result.dst, index), assumedSrcPort: assumed });
   if (opts.format === 'json') {
     const { reachable, blockedBy, hops, explanation, alsoBlockedBy, fix, packet: p, notes } = report;
     process.stdout.write(`${JSON.stringify({ reachable, blockedBy, hops, explanation, alsoBlockedBy, fix, packet: p, notes }, null, 2)}\n`);

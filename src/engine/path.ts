@@ -87,7 +87,13 @@ export type Endpoint =
        */
       readonly unassigned?: true;
     }
-  | { readonly kind: 'external'; readonly ip: Ip; readonly where: 'internet' | 'on-premises' };
+  | {
+      readonly kind: 'external';
+      readonly ip: Ip;
+      readonly where: 'internet' | 'on-premises';
+      /** Set when a public address is on-premises because the VPC routes it to this gateway (placeExternal). */
+      readonly routedTo?: string;
+    };
 
 export interface PathResult {
   readonly reachable: boolean;
@@ -98,6 +104,27 @@ export interface PathResult {
   readonly alsoBlocking: readonly Hop[];
   readonly forward: Packet;
   readonly notes: readonly string[];
+  /** The endpoints as traced (an outside address placed on-premises by placeExternal). */
+  readonly src: Endpoint;
+  readonly dst: Endpoint;
+}
+
+/**
+ * Where an outside address is, as seen from the interface it talks to at a private address: a public
+ * address for whose range the interface's subnet has a route (not the default route) to a VPN, transit
+ * gateway or Cloud WAN is an on-premises network using public addresses (reached privately), not an
+ * internet host.
+ */
+export function placeExternal(index: SnapshotIndex, e: Endpoint, peer: Endpoint): Endpoint {
+  if (e.kind !== 'external' || e.where !== 'internet' || peer.kind !== 'eni' || peer.via !== 'private' || peer.eni.subnetId === '') return e;
+  const d = evaluateRoute(index, index.routeTableBySubnet.get(peer.eni.subnetId), e.ip);
+  const t = d.outcome === 'forward' ? d.target : null;
+  // A default route to a gateway says nothing about the address (the internet may lie behind it): only a
+  // route for the address's own range does, or a static VPN route that covers it.
+  if (!t || !(t.kind === 'vgw' || t.kind === 'tgw' || t.kind === 'core-network')) return e;
+  const vpn = t.kind === 'vgw' ? vgwRouting(index, t.id, e.ip).kind : 'unknown';
+  if (vpn === 'drops' || (vpn === 'unknown' && d.prefixLength <= 0)) return e;
+  return { ...e, where: 'on-premises', routedTo: t.id };
 }
 
 export function reversePacket(p: Packet): Packet {
@@ -254,7 +281,9 @@ export interface TraceInput {
  */
 export function tracePath(index: SnapshotIndex, input: TraceInput): PathResult {
   const b = new PathBuilder(index);
-  const { src, dst, packet } = input;
+  const { packet } = input;
+  const src = placeExternal(index, input.src, input.dst);
+  const dst = placeExternal(index, input.dst, input.src);
   const hasResponse = !(packet.protocol === ICMP && packet.icmpType !== null && packet.icmpType !== 8) &&
     !(packet.protocol === ICMPV6 && packet.icmpType !== null && packet.icmpType !== 128);
   const reply = reversePacket(packet);
@@ -299,6 +328,8 @@ export function tracePath(index: SnapshotIndex, input: TraceInput): PathResult {
     alsoBlocking: denies.slice(1),
     forward: packet,
     notes: b.notes,
+    src,
+    dst,
   };
 }
 
@@ -320,8 +351,14 @@ function eniToEni(b: PathBuilder, a: Eni, bEni: Eni, packet: Packet, reply: Pack
   const sameVpc = a.vpcId === bEni.vpcId;
   const viaKinds = sameVpc ? ['local'] : ['pcx', 'tgw', 'vgw', 'eni', 'instance', 'core-network'];
   /** A peering route must lead to the other end's VPC (ref 6.1). */
-  const expect = (from: Eni, to: Eni) => (d: RouteDecision): string | null => {
+  const expect = (from: Eni, to: Eni) => (d: RouteDecision): string | RouteProblem | null => {
     const basic = targetIs(...viaKinds)(d);
+    if (basic !== null && !sameVpc && d.target && (d.target.kind === 'igw' || d.target.kind === 'eigw' || d.target.kind === 'nat')) {
+      return {
+        problem: `the route to ${d.target.id} leads to the internet, where ${to.id}'s private address in ${to.vpcId} cannot be reached`,
+        fix: `route ${to.vpcId}'s CIDR from ${from.subnetId} to a VPC peering connection or transit gateway that reaches ${to.vpcId}, or use ${to.id}'s public address`,
+      };
+    }
     if (basic !== null || d.target?.kind !== 'pcx') return basic;
     const pcx = b.index.peeringById.get(d.target.id);
     if (!pcx) return null;
@@ -529,7 +566,7 @@ function outsideToEni(
     return;
   }
   // On-premises host: arrives over a VPN / Direct Connect / transit gateway; routing outside the VPC is assumed.
-  b.gateway('forward', 'gateway', 'on-premises', `from on-premises host ${src.ip.family === 4 ? 'over a private network' : ''}`.trim(), packet);
+  b.gateway('forward', 'gateway', src.routedTo ?? 'on-premises', src.routedTo ? `from the on-premises network, which ${eni.subnetId} routes to ${src.routedTo}` : `from on-premises host ${src.ip.family === 4 ? 'over a private network' : ''}`.trim(), packet);
   b.notes.push('The path from the on-premises network into the VPC is outside the snapshot and assumed to deliver.');
   b.nacl('forward', eni.subnetId, 'inbound', packet);
   b.sg('forward', eni, 'inbound', packet, false);

@@ -62,7 +62,8 @@ export function describePeer(peer: SgPeer, index?: SnapshotIndex): string {
 export function describeSgRule(r: SgRule, index?: SnapshotIndex): string {
   const id = r.ruleId ? ` rule ${r.ruleId}` : '';
   const svc = serviceText(r.protocol, r.ports, r.icmp);
-  return `${r.groupId}${id}: allow ${svc} ${r.direction === 'inbound' ? 'from' : 'to'} ${describePeer(r.peer, index)}${r.description ? ` ("${r.description}")` : ''}`;
+  const group = index?.groupById.get(r.groupId)?.groupName;
+  return `${r.groupId}${group ? ` (${group})` : ''}${id}: allow ${svc} ${r.direction === 'inbound' ? 'from' : 'to'} ${describePeer(r.peer, index)}${r.description ? ` ("${r.description}")` : ''}`;
 }
 
 export function describeRoute(r: Route): string {

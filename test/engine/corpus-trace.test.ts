@@ -132,3 +132,41 @@ describe.skipIf(!present)('trace on real snapshots (Batfish corpus)', () => {
     expect(json.explanation).toContain('Fix: give 10.0.0.92 a public IPv4 or an Elastic IP address');
   });
 });
+
+const HYBRID = fileURLToPath(new URL('../../../shared/corpus/pybatfish/jupyter_notebooks/networks/hybrid-cloud/aws_configs', import.meta.url));
+
+async function traceHybrid(args: string[]) {
+  const r = await runCli(['trace', '--snapshot', HYBRID, ...args, '--format', 'json']);
+  const json = JSON.parse(r.stdout);
+  expect(validateTrace(json)).toBe(true);
+  return { code: r.code, json };
+}
+
+describe.skipIf(!existsSync(HYBRID))("trace on pybatfish's hybrid-cloud snapshot (the notebook's traceroutes)", () => {
+  it('a data-centre host with public addresses, routed to the transit gateway, reaches private instances in both regions (Batfish ACCEPTED)', async () => {
+    for (const to of ['10.20.1.207', '10.30.1.166', '10.40.2.80', '10.50.2.251']) {
+      const { code, json } = await traceHybrid(['--from', '203.0.113.12', '--to', to, '--protocol', 'tcp', '--port', '22']);
+      expect(code, to).toBe(0);
+      expect(json.explanation).toContain('from on-premises host 203.0.113.12 (routed to tgw-');
+    }
+  });
+
+  it('the same host at a public IP: in over the internet gateway, but the reply takes the 203.0.113.0/24 route to the transit gateway (asymmetric)', async () => {
+    const { json } = await traceHybrid(['--from', '203.0.113.12', '--to', '13.59.144.125', '--protocol', 'tcp', '--port', '22']);
+    expect(json.blockedBy).toEqual({ component: 'route', id: 'rtb-0aa3f1bdeb6d18dd3', reason: 'no-route', path: 'return' });
+    expect(json.hops.filter((h: { path: string; decision: string }) => h.path === 'forward').every((h: { decision: string }) => h.decision === 'allow')).toBe(true);
+  });
+
+  it("names the rule Batfish's testFilters names for tcp/3306: launch-wizard-1's \"Connectivity test\"", async () => {
+    const { code, json } = await traceHybrid(['--from', '8.8.8.8', '--to', '13.59.144.125', '--protocol', 'tcp', '--port', '3306']);
+    expect(code).toBe(0);
+    const sg = json.hops.find((h: { component: string; path: string }) => h.component === 'security-group' && h.path === 'forward');
+    expect(sg.evidence).toBe('allowed by sg-0e37fc2ef01c89369 (launch-wizard-1): allow tcp/3306 from 0.0.0.0/0 ("Connectivity test")');
+  });
+
+  it('a private address in another region is not reached over the internet gateway (Batfish DENIED_OUT)', async () => {
+    const { json } = await traceHybrid(['--from', 'eni-01997085076a9b98a', '--to', '10.40.2.80', '--protocol', 'tcp', '--port', '22']);
+    expect(json.blockedBy).toEqual({ component: 'route', id: 'rtb-0aa3f1bdeb6d18dd3', reason: 'no-route', path: 'forward' });
+    expect(json.explanation).toContain('Fix: route vpc-00b65e98077106059');
+  });
+});
