@@ -561,7 +561,7 @@ function outsideToEni(
       eni.subnetId,
       packet,
       `${formatIp(dstIp)} is a public address of ${eni.id}, reached only over the internet through an internet gateway; an on-premises host at ${formatIp(src.ip)} gets there only after a NAT gives it a public address, and a VPN or Direct Connect delivers to private addresses only`,
-      `over a VPN or Direct Connect, use ${eni.id}'s private address ${eni.primaryPrivateIp ? formatIp(eni.primaryPrivateIp) : ''}; over the internet, trace from the public address the on-premises network leaves with`.replace(' ;', ';'),
+      `over a VPN or Direct Connect, use ${eni.id}'s private address${eni.primaryPrivateIp ? ` ${formatIp(eni.primaryPrivateIp)}` : ''}; over the internet, trace from the public address the on-premises network leaves with`,
     );
     return;
   }
