@@ -132,10 +132,13 @@ export function reversePacket(p: Packet): Packet {
   return { protocol: p.protocol, src: p.dst, dst: p.src, srcPort: p.dstPort, dstPort: p.srcPort, icmpType, icmpCode: p.icmpCode };
 }
 
-/** A security-group hop; `tracked` marks the response of a tracked connection, which passes unevaluated (ref 4.3). */
-export function sgHop(index: SnapshotIndex, leg: PathLeg, eni: Eni, direction: Direction, packet: Packet, tracked: boolean): Hop {
+/**
+ * A security-group hop; `tracked` marks the response of a tracked connection, which passes unevaluated
+ * (ref 4.3). `decided`: the decision for exactly this ENI, direction and packet, when already evaluated.
+ */
+export function sgHop(index: SnapshotIndex, leg: PathLeg, eni: Eni, direction: Direction, packet: Packet, tracked: boolean, decided?: SgDecision): Hop {
   if (tracked) return { component: 'security-group', eniId: eni.id, direction, sg: null, path: leg, decision: 'allow', packet };
-  const sg = evaluateSecurityGroups(index, eni, direction, packet);
+  const sg = decided ?? evaluateSecurityGroups(index, eni, direction, packet);
   return { component: 'security-group', eniId: eni.id, direction, sg, path: leg, decision: sg.allowed ? 'allow' : 'deny', packet };
 }
 

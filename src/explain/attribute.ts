@@ -9,7 +9,7 @@ import type { Packet, Traffic } from '../model/flow.js';
 import type { Direction, Eni } from '../model/snapshot.js';
 import { type Hop, naclHop, naclSkippedHop, natGatewayOfEni, natTranslates, sgHop } from '../engine/path.js';
 import { type SnapshotIndex, eniOwnsIp, vpcContaining } from '../engine/snapshot-index.js';
-import { sgAllows } from '../engine/security-group.js';
+import { type SgDecision, evaluateGroupIds, sgAllows } from '../engine/security-group.js';
 import { cidrContains, formatIp, parseIp } from '../net/ip.js';
 import { TCP, UDP, isIcmp, protocolName } from '../net/protocol.js';
 import { describePacket } from './describe.js';
@@ -128,8 +128,29 @@ function isServicePort(p: number): boolean {
   return p < 1024 || SERVICE_PORTS.has(p);
 }
 
+/**
+ * The inbound security-group decision for a record's own packet: readTraffic asks it to see whether the
+ * ENI serves the port, and the request reading's SG hop needs the same one, so it is evaluated once.
+ */
+class InboundSg {
+  private packet: Packet | null = null;
+  private decision: SgDecision | null = null;
+  constructor(private readonly index: SnapshotIndex, private readonly eni: Eni) {}
+  of(packet: Packet): SgDecision {
+    if (this.packet !== packet || this.decision === null) {
+      this.decision = evaluateGroupIds(this.index, this.eni.groupIds, 'inbound', packet);
+      this.packet = packet;
+    }
+    return this.decision;
+  }
+  /** The decision if `packet` was the one evaluated. */
+  known(packet: Packet): SgDecision | undefined {
+    return this.packet === packet && this.decision !== null ? this.decision : undefined;
+  }
+}
+
 /** Request or response (ref 8.5), most reliable evidence first. */
-function readTraffic(ctx: AttributionContext, eni: Eni, direction: Direction, r: RecordFacts, packet: Packet): TrafficReading {
+function readTraffic(ctx: AttributionContext, eni: Eni, direction: Direction, r: RecordFacts, packet: Packet, inbound: InboundSg): TrafficReading {
   const flags = r.tcpFlags;
   if (packet.protocol === TCP && flags !== null && (flags & SYN) !== 0) {
     if ((flags & ACK) !== 0) return { traffic: 'response', evidence: 'tcp-flags', because: `tcp-flags ${flags} (SYN-ACK) marks the responder's side` };
@@ -148,7 +169,7 @@ function readTraffic(ctx: AttributionContext, eni: Eni, direction: Direction, r:
       if (!isServicePort(packet.dstPort) && sgAllows(ctx.index, eni.groupIds, 'inbound', served)) {
         return { traffic: 'response', evidence: 'service-rule', because: `the interface's security groups let ${formatIp(packet.dst)} connect to its port ${packet.srcPort}, so this is the service answering` };
       }
-    } else if (!isServicePort(packet.srcPort) && sgAllows(ctx.index, eni.groupIds, 'inbound', packet)) {
+    } else if (!isServicePort(packet.srcPort) && inbound.of(packet).allowed) {
       return { traffic: 'request', evidence: 'service-rule', because: `the interface's security groups admit connections to its port ${packet.dstPort}, so this is a client connecting` };
     }
     const dstService = isServicePort(packet.dstPort);
@@ -173,12 +194,12 @@ function peerInSameSubnet(ctx: AttributionContext, eni: Eni, peer: Ip): boolean 
 }
 
 /** The hops a packet crosses at this ENI, in path order (ref 8.2). */
-function hopsFor(ctx: AttributionContext, eni: Eni, direction: Direction, traffic: 'request' | 'response', packet: Packet): Hop[] {
+function hopsFor(ctx: AttributionContext, eni: Eni, direction: Direction, traffic: 'request' | 'response', packet: Packet, inbound?: InboundSg): Hop[] {
   const peer = direction === 'inbound' ? packet.src : packet.dst;
   const same = peerInSameSubnet(ctx, eni, peer);
   const tracked = traffic === 'response';
   const nacl = same ? naclSkippedHop('forward', eni.subnetId, direction, packet) : naclHop(ctx.index, 'forward', eni.subnetId, direction, packet);
-  const sg = sgHop(ctx.index, 'forward', eni, direction, packet, tracked);
+  const sg = sgHop(ctx.index, 'forward', eni, direction, packet, tracked, direction === 'inbound' ? inbound?.known(packet) : undefined);
   return direction === 'inbound' ? [nacl, sg] : [sg, nacl];
 }
 
@@ -212,8 +233,8 @@ interface Reading {
   readonly also: Hop[];
 }
 
-function evaluateReading(ctx: AttributionContext, eni: Eni, direction: Direction, traffic: 'request' | 'response', packet: Packet): Reading {
-  const hops = hopsFor(ctx, eni, direction, traffic, packet);
+function evaluateReading(ctx: AttributionContext, eni: Eni, direction: Direction, traffic: 'request' | 'response', packet: Packet, inbound?: InboundSg): Reading {
+  const hops = hopsFor(ctx, eni, direction, traffic, packet, inbound);
   const denies = hops.filter((h) => h.decision === 'deny');
   return { traffic, hops, blocking: denies[0] ?? null, also: denies.slice(1) };
 }
@@ -387,11 +408,12 @@ export function attributeRecord(ctx: AttributionContext, r: RecordFacts): Attrib
     };
   }
 
-  const reading = readTraffic(ctx, eni, direction, r, packet);
+  const inbound = new InboundSg(index, eni);
+  const reading = readTraffic(ctx, eni, direction, r, packet, inbound);
   const readings: Reading[] =
     reading.traffic === 'unknown'
-      ? [evaluateReading(ctx, eni, direction, 'request', packet), evaluateReading(ctx, eni, direction, 'response', packet)]
-      : [evaluateReading(ctx, eni, direction, reading.traffic, packet)];
+      ? [evaluateReading(ctx, eni, direction, 'request', packet, inbound), evaluateReading(ctx, eni, direction, 'response', packet)]
+      : [evaluateReading(ctx, eni, direction, reading.traffic, packet, inbound)];
 
   const explainReading = (rd: Reading, lead: string): string => {
     if (!rd.blocking) return `${lead}: the configuration allows it (${rd.hops.map((h) => `${h.component} ${h.decision}`).join(', ')}).`;
