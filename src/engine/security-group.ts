@@ -26,7 +26,10 @@ export interface SgDecision {
   readonly groupIds: readonly string[];
   /** The rules that allow the packet (all of them: the union decides). */
   readonly matched: readonly SgRule[];
-  /** Rules whose match depends on a field the packet does not carry (an ICMP type): the deny is uncertain. */
+  /**
+   * Rules whose match cannot be decided: it depends on a field the packet does not carry (an ICMP type),
+   * or on the members of a referenced group the snapshot does not describe. The deny is then uncertain.
+   */
   readonly undecided: readonly SgRule[];
   /** For a deny: rules that miss the packet in exactly one respect (same port from another source, ...). */
   readonly closestMisses: readonly SgMiss[];
@@ -36,6 +39,16 @@ export interface SgDecision {
   readonly noGroups: boolean;
   /** True when no group on the ENI has any rule in this direction (RA's SG_HAS_NO_RULES). */
   readonly noRules: boolean;
+}
+
+/**
+ * Does the peer cover the address? `maybe` for a group the snapshot knows nothing of (not described, no
+ * interface carries it): a group in a peered VPC or another account, whose members' addresses are unknown.
+ */
+export function matchSgPeerTri(index: SnapshotIndex, peer: SgPeer, ip: Ip): Tri {
+  if (matchSgPeer(index, peer, ip)) return 'yes';
+  if (peer.kind === 'group' && !index.groupById.has(peer.groupId) && !index.groupMemberIps.has(peer.groupId) && !index.groupMemberPrefixes.has(peer.groupId)) return 'maybe';
+  return 'no';
 }
 
 export function matchSgPeer(index: SnapshotIndex, peer: SgPeer, ip: Ip): boolean {
@@ -64,8 +77,10 @@ function matchPortsOf(rule: SgRule, packet: Packet): Tri {
 
 export function matchSgRule(index: SnapshotIndex, rule: SgRule, packet: Packet): Tri {
   if (!matchProtocol(rule.protocol, packet)) return 'no';
-  if (!matchSgPeer(index, rule.peer, peerAddress(packet, rule.direction))) return 'no';
-  return matchPortsOf(rule, packet);
+  const peer = matchSgPeerTri(index, rule.peer, peerAddress(packet, rule.direction));
+  if (peer === 'no') return 'no';
+  const port = matchPortsOf(rule, packet);
+  return peer === 'maybe' && port !== 'no' ? 'maybe' : port;
 }
 
 /** The one respect in which a rule misses the packet (null: it matches, or it misses in more than one). */
@@ -141,11 +156,15 @@ export function evaluateGroupIds(
   // One pass: each rule's protocol, peer and port parts are matched once, for the verdict and the misses.
   for (const r of rules) {
     const proto = matchProtocol(r.protocol, packet);
-    const peer = matchSgPeer(index, r.peer, peerAddress(packet, r.direction));
+    const peerTri = matchSgPeerTri(index, r.peer, peerAddress(packet, r.direction));
+    const peer = peerTri === 'yes';
     const port = proto ? matchPortsOf(r, packet) : 'no';
     if (proto && peer) {
       if (port === 'yes') matched.push(r);
       else if (port === 'maybe') undecided.push(r);
+    } else if (proto && peerTri === 'maybe' && port !== 'no') {
+      undecided.push(r);
+      continue;
     }
     const reason = missReason(proto, peer, port, r);
     if (reason !== null) misses.push({ rule: r, reason });

@@ -71,6 +71,18 @@ export interface AttributionContext {
 const SYN = 2;
 const ACK = 16;
 
+/** The TCP flags of a flow-log tcp-flags value (ref 1.7): `SYN-ACK+FIN`, `FIN+RST`, ... */
+export function flagNames(flags: number): string {
+  const names: string[] = [];
+  if ((flags & SYN) !== 0) names.push((flags & ACK) !== 0 ? 'SYN-ACK' : 'SYN');
+  else if ((flags & ACK) !== 0) names.push('ACK');
+  if ((flags & 1) !== 0) names.push('FIN');
+  if ((flags & 4) !== 0) names.push('RST');
+  if ((flags & 8) !== 0) names.push('PSH');
+  if ((flags & 32) !== 0) names.push('URG');
+  return names.length ? names.join('+') : 'no flags';
+}
+
 function parseAddr(s: string | null): Ip | null {
   return s === null ? null : parseIp(s);
 }
@@ -153,8 +165,8 @@ class InboundSg {
 function readTraffic(ctx: AttributionContext, eni: Eni, direction: Direction, r: RecordFacts, packet: Packet, inbound: InboundSg): TrafficReading {
   const flags = r.tcpFlags;
   if (packet.protocol === TCP && flags !== null && (flags & SYN) !== 0) {
-    if ((flags & ACK) !== 0) return { traffic: 'response', evidence: 'tcp-flags', because: `tcp-flags ${flags} (SYN-ACK) marks the responder's side` };
-    return { traffic: 'request', evidence: 'tcp-flags', because: `tcp-flags ${flags} (SYN) marks the initiator's side` };
+    if ((flags & ACK) !== 0) return { traffic: 'response', evidence: 'tcp-flags', because: `tcp-flags ${flags} (${flagNames(flags)}) marks the responder's side` };
+    return { traffic: 'request', evidence: 'tcp-flags', because: `tcp-flags ${flags} (${flagNames(flags)}) marks the initiator's side` };
   }
   if (ctx.reverseAccepted(r)) {
     return { traffic: 'response', evidence: 'reverse-accept', because: 'the reverse flow was accepted on this interface earlier in the input' };
@@ -220,6 +232,30 @@ function unknownBefore(rd: Reading): Extract<Hop, { component: 'network-acl' }> 
   return null;
 }
 
+/** Why a deny is not certain, and the two readings it leaves (for isUncertain hops). */
+function uncertainty(hop: Hop, index: SnapshotIndex): { because: string; ifNot: string; ifSo: string } {
+  const open = hop.component === 'security-group' ? hop.sg?.undecided[0] : undefined;
+  if (open && open.peer.kind === 'group' && !index.groupById.has(open.peer.groupId)) {
+    return {
+      because: `a rule admits members of ${open.peer.groupId}, a group the snapshot does not describe, so whether the peer is one is unknown`,
+      ifNot: `if the peer is not a member of ${open.peer.groupId}`,
+      ifSo: `if the peer is a member of ${open.peer.groupId}`,
+    };
+  }
+  if (hop.component === 'security-group' && hop.sg && hop.sg.undecided.length === 0 && hop.sg.unknownGroups.length > 0) {
+    return {
+      because: `the snapshot lacks ${hop.sg.unknownGroups.join(', ')}, whose rules are unknown`,
+      ifNot: 'if the groups missing from the snapshot do not allow it',
+      ifSo: 'if a group missing from the snapshot allows it',
+    };
+  }
+  return {
+    because: 'the record does not carry the field a rule depends on (the ICMP type)',
+    ifNot: 'if the missing field matches no type-specific rule',
+    ifSo: 'if a group missing from the snapshot allows it',
+  };
+}
+
 function isUncertain(hop: Hop): boolean {
   if (hop.component === 'network-acl') return (hop.nacl?.undecided.length ?? 0) > 0;
   if (hop.component === 'security-group') return hop.sg !== null && !hop.sg.allowed && (hop.sg.undecided.length > 0 || hop.sg.unknownGroups.length > 0);
@@ -280,26 +316,34 @@ function natDrops(natId: string, direction: Direction, traffic: Traffic, packet:
   return null;
 }
 
-function configAllowsCauses(r: RecordFacts, packet: Packet, snapshotTime?: string, nat?: string | null): string {
+function configAllowsCauses(r: RecordFacts, packet: Packet, eni: Eni, snapshotTime?: string, nat?: string | null): string {
   const causes: string[] = [];
   if (nat) causes.push(nat);
   const flags = r.tcpFlags;
   if (packet.protocol === TCP && flags !== null && (flags & SYN) === 0) {
     causes.push(
       (flags & POST_CLOSE_FLAGS) !== 0
-        ? `tcp-flags ${flags} (${(flags & 1) !== 0 ? 'FIN' : ''}${(flags & 5) === 5 ? '+' : ''}${(flags & 4) !== 0 ? 'RST' : ''}) without SYN: most likely a packet that arrived after the connection was closed`
+        ? `tcp-flags ${flags} (${flagNames(flags)}) without SYN: most likely a packet that arrived after the connection was closed`
         : `tcp-flags ${flags} without SYN: a packet of a connection that was closed, or whose tracking expired`,
     );
   } else if (packet.protocol === UDP) {
     causes.push('a UDP packet after its tracked flow timed out (30 s, or 180 s for streams, by default)');
   }
   causes.push(`the configuration changed between the record and the snapshot${snapshotTime ? ` (${snapshotTime})` : ''}`);
-  causes.push("the instance's connection-tracking allowance was exceeded (see the ENA metric conntrack_allowance_exceeded)");
+  if (eni.instanceId) causes.push("the instance's connection-tracking allowance was exceeded (see the ENA metric conntrack_allowance_exceeded)");
   return `Likely causes: ${causes.join('; ')}.`;
 }
 
 /** Attributes one REJECT (or, with --all, ACCEPT) record. */
 export function attributeRecord(ctx: AttributionContext, r: RecordFacts): Attribution {
+  const a = attributeFacts(ctx, r);
+  const reason = r.rejectReason;
+  if (reason === null || reason === 'BPA') return a;
+  // A reject-reason vpcwhy does not know (ref 1.6, 8.17) may name the real blocker: never drop it silently.
+  return { ...a, explanation: `${a.explanation} The record's reject-reason is ${JSON.stringify(reason)}, which vpcwhy does not know: it may name what really rejected the packet.` };
+}
+
+function attributeFacts(ctx: AttributionContext, r: RecordFacts): Attribution {
   const index = ctx.index;
   const srcRaw = parseAddr(r.srcaddr);
   const dstRaw = parseAddr(r.dstaddr);
@@ -313,6 +357,24 @@ export function attributeRecord(ctx: AttributionContext, r: RecordFacts): Attrib
     if (fromDir) direction = fromDir;
     else if (dstRaw && srcRaw && vpcContaining(index, srcRaw) && !vpcContaining(index, dstRaw)) direction = 'outbound';
     else dirNote = ' Its direction cannot be told without the interface; it is reported as inbound.';
+    if (r.rejectReason === 'BPA') {
+      // The record names its blocker itself (ref 8.1, 8.17): no configuration is needed to attribute it.
+      const blockedBy: BlockedBy = { component: 'block-public-access', direction };
+      return {
+        direction,
+        traffic: 'unknown',
+        trafficEvidence: 'none',
+        verdict: 'blocked',
+        blockedBy,
+        alsoBlockedBy: [],
+        candidates: null,
+        explanation: `${r.interfaceId ?? 'The interface'} was rejected by VPC Block Public Access: the record's reject-reason is BPA, so neither the security groups nor the network ACL decided it. The interface is not in the snapshot, so which exclusion would let it through cannot be told.${dirNote}`,
+        fix: 'add a Block Public Access exclusion for its subnet or VPC, or switch Block Public Access off',
+        eniId: r.interfaceId,
+        ruleKey: ruleKeyOf(blockedBy),
+        ruleLabel: `VPC Block Public Access (${direction})`,
+      };
+    }
     return {
       direction,
       traffic: 'unknown',
@@ -338,7 +400,7 @@ export function attributeRecord(ctx: AttributionContext, r: RecordFacts): Attrib
   if (direction === null && src && dst && r.protocol !== null && src.family === dst.family) {
     // Neither address is the ENI's (an intermediate ENI, or a rewritten address, ref 1.8 and 8.4): read
     // the record both ways and list both; blockers of different directions never coincide.
-    const both = (['ingress', 'egress'] as const).map((d) => attributeRecord(ctx, { ...factsOf(r), flowDirection: d }));
+    const both = (['ingress', 'egress'] as const).map((d) => attributeFacts(ctx, { ...factsOf(r), flowDirection: d }));
     const candidates: Candidate[] = both.map((a) => ({
       reading: `as ${a.direction} traffic`,
       traffic: a.traffic,
@@ -492,7 +554,7 @@ export function attributeRecord(ctx: AttributionContext, r: RecordFacts): Attrib
       blockedBy: null,
       alsoBlockedBy: [],
       candidates: null,
-      explanation: `${head}, ${trafficText}, is allowed by the current configuration: ${chosen.hops.map((h) => hopEvidence(h, index)).join('; ')}. ${r.action === 'REJECT' ? configAllowsCauses(r, packet, ctx.snapshotTime, natOf(eni, direction, reading.traffic)) : ''}`.trim(),
+      explanation: `${head}, ${trafficText}, is allowed by the current configuration: ${chosen.hops.map((h) => hopEvidence(h, index)).join('; ')}. ${r.action === 'REJECT' ? configAllowsCauses(r, packet, eni, ctx.snapshotTime, natOf(eni, direction, reading.traffic)) : ''}`.trim(),
       fix: null,
       eniId: eni.id,
       ruleKey: null,
@@ -522,10 +584,10 @@ function finishBlocked(
   const blockedBy = blockedByOf(blocking, false)!;
   const alsoBlockedBy = chosen.also.map((h) => blockedByOf(h, false)).filter((b): b is BlockedBy => b !== null);
   const parts = [`${head}, ${trafficText}, was denied: ${hopEvidence(blocking, index)}.`];
-  if (chosen.traffic === 'response' && blocking.component === 'network-acl') {
+  if (chosen.traffic === 'response' && blocking.component === 'network-acl' && eni.groupIds.length > 0) {
     parts.push('As a response it passes the security groups (they are stateful), but network ACLs are stateless and judge it on its own.');
   }
-  for (const h of chosen.also) parts.push(`The ${h.component === 'security-group' ? 'security groups' : h.component} would also deny it: ${hopEvidence(h, index)}.`);
+  for (const h of chosen.also) parts.push(`The ${h.component === 'security-group' ? 'security groups' : h.component === 'network-acl' ? 'network ACL' : h.component} would also deny it: ${hopEvidence(h, index)}.`);
   const fix = fixFor(blocking, index, chosen.traffic === 'response') || null;
   if (fix) parts.push(`Fix: ${fix}.`);
   if (r.action === 'ACCEPT') parts.push('The record itself was ACCEPTed, so the configuration has changed since, or the connection was tracked under earlier rules.');
@@ -536,10 +598,11 @@ function finishBlocked(
   if (isUncertain(blocking)) {
     const alt = alternativeReading(ctx, eni, direction, chosen, blocking, packet);
     const altBlockedBy = alt?.blocking ? blockedByOf(alt.blocking, false) : null;
+    const why = uncertainty(blocking, index);
     const candidates: Candidate[] = [
-      { reading: 'if the missing field matches no type-specific rule', traffic: chosen.traffic, verdict: 'blocked', blockedBy, explanation: parts[0]! },
+      { reading: why.ifNot, traffic: chosen.traffic, verdict: 'blocked', blockedBy, explanation: parts[0]! },
       {
-        reading: alt ? `if the ICMP type is ${alt.packet.icmpType}` : 'if a group missing from the snapshot allows it',
+        reading: alt ? `if the ICMP type is ${alt.packet.icmpType}` : why.ifSo,
         traffic: chosen.traffic,
         verdict: altBlockedBy ? 'blocked' : 'config-allows',
         blockedBy: altBlockedBy,
@@ -551,7 +614,7 @@ function finishBlocked(
       traffic: reading.traffic,
       trafficEvidence: reading.evidence,
       candidates,
-      explanation: `${parts.join(' ')} This is not certain: the record does not carry the field a rule depends on. ${candidates.map((c) => `${cap(c.reading)}: ${c.explanation}`).join(' ')}`,
+      explanation: `${parts.join(' ')} This is not certain: ${why.because}. ${candidates.map((c) => `${cap(c.reading)}: ${c.explanation}`).join(' ')}`,
       fix,
       eniId: eni.id,
     });

@@ -98,7 +98,15 @@ export function hopEvidence(hop: Hop, index: SnapshotIndex): string {
         parts.push(`closest: ${sgRuleText(miss.rule, index)} (${what})`);
       }
       if (sg.unknownGroups.length) parts.push(`the snapshot lacks ${enumerate(sg.unknownGroups)}, whose rules are unknown`);
-      if (sg.undecided.length) parts.push(`${sgRuleText(sg.undecided[0]!, index)} would allow it if the ICMP type matches, which the record does not say`);
+      const open = sg.undecided[0];
+      if (open) {
+        const peer = formatIp(hop.direction === 'inbound' ? hop.packet.src : hop.packet.dst);
+        parts.push(
+          open.peer.kind === 'group' && !index.groupById.has(open.peer.groupId)
+            ? `${sgRuleText(open, index)} would allow it if ${peer} is a member of ${open.peer.groupId}, a group the snapshot does not describe (in a peered VPC or another account?)`
+            : `${sgRuleText(open, index)} would allow it if the ICMP type matches, which the record does not say`,
+        );
+      }
       return parts.join('; ');
     }
     case 'network-acl': {

@@ -7,10 +7,12 @@
  * integer fields as numbers (what `explain --format jsonl` prints as `record`).
  *
  * Validation happens once, when the record is built (`parseRecordLine`, `parseRecordBytes`): the token
- * count must equal the format's field count, integer fields must be unsigned integers or `-`, `action` is
- * ACCEPT | REJECT | -, `log-status` is OK | NODATA | SKIPDATA | - (ref 1.5, 2.3). Tokens are separated by
- * runs of whitespace (ref 2.6).
+ * count must equal the format's field count, integer fields must be unsigned integers or `-`, ports are
+ * 0-65535 and protocols 0-255, srcaddr / dstaddr / pkt-srcaddr / pkt-dstaddr are IPv4 or IPv6 addresses,
+ * `action` is ACCEPT | REJECT | -, `log-status` is OK | NODATA | SKIPDATA | - (ref 1.5, 2.3). Tokens are
+ * separated by runs of whitespace (ref 2.6).
  */
+import { parseIp } from '../net/ip.js';
 import type { FlowLogFormat } from './format.js';
 
 /** A line that is not a record of its format. `line` is 1-based, header lines counted. */
@@ -238,6 +240,15 @@ export function checkColumns(format: FlowLogFormat, text: string, offsets: reado
     }
     if (!ok) return `${format.fields[col]} (field ${col + 1}) is not an integer: "${cutValue(text.slice(s, e))}"`;
   }
+  const range = rangeProblem(format, text, offsets);
+  if (range !== null) return range;
+  for (const col of addressColumns(format)) {
+    const s = offsets[2 * col]!;
+    const e = offsets[2 * col + 1]!;
+    if (e - s === 1 && text.charCodeAt(s) === DASH) continue;
+    const v = text.slice(s, e);
+    if (parseIp(v) === null) return `${format.fields[col]} (field ${col + 1}) is not an IPv4 or IPv6 address: "${cutValue(v)}"`;
+  }
   if (format.action >= 0) {
     const s = offsets[2 * format.action]!;
     const e = offsets[2 * format.action + 1]!;
@@ -261,6 +272,137 @@ export function checkColumns(format: FlowLogFormat, text: string, offsets: reado
     }
   }
   return null;
+}
+
+/** Integer columns with a range: ports 0-65535, protocol 0-255 (an IANA protocol number, ref 1.5). */
+const rangedCache = new WeakMap<FlowLogFormat, ReadonlyArray<readonly [number, number, string]>>();
+
+function rangedColumns(format: FlowLogFormat): ReadonlyArray<readonly [number, number, string]> {
+  let cols = rangedCache.get(format);
+  if (!cols) {
+    const all: Array<readonly [number, number, string]> = [
+      [format.srcport, 65535, 'a port number (0-65535)'],
+      [format.dstport, 65535, 'a port number (0-65535)'],
+      [format.protocol, 255, 'a protocol number (0-255)'],
+    ];
+    rangedCache.set(format, (cols = all.filter(([c]) => c >= 0)));
+  }
+  return cols;
+}
+
+const addressCache = new WeakMap<FlowLogFormat, readonly number[]>();
+
+/** The columns that hold addresses: srcaddr, dstaddr, pkt-srcaddr, pkt-dstaddr. */
+function addressColumns(format: FlowLogFormat): readonly number[] {
+  let cols = addressCache.get(format);
+  if (!cols) addressCache.set(format, (cols = [format.srcaddr, format.dstaddr, format.pktSrcaddr, format.pktDstaddr].filter((c) => c >= 0)));
+  return cols;
+}
+
+/** Why a port or protocol column is out of range (digits already checked), or null. */
+function rangeProblem(format: FlowLogFormat, text: string, offsets: readonly number[]): string | null {
+  for (const [col, max, what] of rangedColumns(format)) {
+    const s = offsets[2 * col]!;
+    const e = offsets[2 * col + 1]!;
+    if (e - s === 1 && text.charCodeAt(s) === DASH) continue;
+    const v = text.slice(s, e);
+    if (Number(v) > max) return `${format.fields[col]} (field ${col + 1}) is not ${what}: ${cutValue(v)}`;
+  }
+  return null;
+}
+
+/** A decimal column of `buf` at most `max` (its digits are checked already). */
+function bytesAtMost(buf: Uint8Array, s: number, e: number, max: number): boolean {
+  if (e - s === 1 && buf[s] === DASH) return true;
+  let v = 0;
+  for (let k = s; k < e; k++) {
+    v = v * 10 + buf[k]! - 48;
+    if (v > max) return false;
+  }
+  return true;
+}
+
+/** A canonical dotted-quad IPv4 address (no leading zeros); anything else is left to parseIp. */
+function canonicalIpv4(buf: Uint8Array, s: number, e: number): boolean {
+  let parts = 0;
+  let i = s;
+  while (i < e) {
+    const start = i;
+    let v = 0;
+    while (i < e && buf[i]! >= 48 && buf[i]! <= 57) v = v * 10 + buf[i++]! - 48;
+    const len = i - start;
+    if (len === 0 || len > 3 || v > 255 || (len > 1 && buf[start] === 48)) return false;
+    parts++;
+    if (i === e) break;
+    if (buf[i] !== 46 || parts === 4) return false;
+    i++;
+    if (i === e) return false;
+  }
+  return parts === 4;
+}
+
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+
+/**
+ * A plain IPv6 address: groups of 1-4 hex digits, at most 8, one `::` at most. Embedded IPv4 and other
+ * forms are left to parseIp.
+ */
+function plainIpv6(buf: Uint8Array, s: number, e: number): boolean {
+  let groups = 0;
+  let gap = false;
+  let i = s;
+  if (e - s >= 2 && buf[s] === 58 && buf[s + 1] === 58) {
+    gap = true;
+    i = s + 2;
+    if (i === e) return true; // "::"
+  } else if (buf[s] === 58) return false;
+  while (i < e) {
+    const start = i;
+    while (i < e && isHex(buf[i]!)) i++;
+    const len = i - start;
+    if (len === 0 || len > 4) return false;
+    groups++;
+    if (i === e) break;
+    if (buf[i] !== 58) return false;
+    i++;
+    if (i < e && buf[i] === 58) {
+      if (gap) return false;
+      gap = true;
+      i++;
+      if (i === e) break;
+    } else if (i === e) return false;
+  }
+  return gap ? groups <= 7 : groups === 8;
+}
+
+/** The checked columns of the last format the byte path saw (formats change at most per file). */
+let checkedFormat: FlowLogFormat | null = null;
+let rangedCols: number[] = [];
+let rangedMax: number[] = [];
+let addressCols: readonly number[] = [];
+
+/** The ranged and address columns of an ASCII line are valid (else the string path words the error). */
+function valuesValid(format: FlowLogFormat, buf: Buffer, start: number, offsets: readonly number[]): boolean {
+  if (format !== checkedFormat) {
+    checkedFormat = format;
+    rangedCols = rangedColumns(format).map(([c]) => c);
+    rangedMax = rangedColumns(format).map(([, m]) => m);
+    addressCols = addressColumns(format);
+  }
+  for (let k = 0; k < rangedCols.length; k++) {
+    const col = rangedCols[k]!;
+    if (!bytesAtMost(buf, start + offsets[2 * col]!, start + offsets[2 * col + 1]!, rangedMax[k]!)) return false;
+  }
+  for (let k = 0; k < addressCols.length; k++) {
+    const col = addressCols[k]!;
+    const s = start + offsets[2 * col]!;
+    const e = start + offsets[2 * col + 1]!;
+    if ((e - s === 1 && buf[s] === DASH) || canonicalIpv4(buf, s, e) || plainIpv6(buf, s, e)) continue;
+    if (parseIp(buf.toString('latin1', s, e)) === null) return false;
+  }
+  return true;
 }
 
 function cutValue(v: string): string {
@@ -387,6 +529,7 @@ export function parseRecordBytes(
         (e - s === 1 && buf[s] === DASH);
     }
   }
+  if (ok && count === n && high < 0x80) ok = valuesValid(format, buf, start, offsets);
   if (!ok || count !== n || high >= 0x80) {
     const rec = parseRecordLine(format, buf.toString('utf8', start, end), file, line);
     return filter ? filterRecord(filter, rec) : rec;

@@ -271,3 +271,43 @@ describe('attributeRecord: records on a NAT gateway interface (ref 8.11)', () =>
     expect(a.explanation).toContain('NAT gateway nat-1 translates only TCP, UDP and ICMP, and drops gre traffic');
   });
 });
+
+describe('attributeRecord: what the review found (ref 8.1, 4.2, 1.7)', () => {
+  const V8P = (() => {
+    const f = parseLogFormat('${version} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${tcp-flags} ${flow-direction} ${action} ${log-status} ${reject-reason}');
+    if (E.isLeft(f)) throw new Error(f.left.message);
+    return f.right;
+  })();
+  const rec8 = (line: string) => FlowRecord.fromTokens('t.log', 1, V8P, line.trim().split(/\s+/));
+  const snap = snapshotOf({
+    vpcs: [vpc('vpc-1', ['10.0.0.0/16'])],
+    subnets: [subnet('subnet-1', '10.0.1.0/24')],
+    enis: [{ ...eni('eni-db', 'subnet-1', ['10.0.1.5'], ['sg-db']), instanceId: 'i-1' }],
+    securityGroups: [sg('sg-db', [sgRule('sg-db', 'inbound', 'tcp', 'sg-0peer00000000001', { ports: [5432, 5432] })])],
+    networkAcls: [nacl('acl-1', [naclEntry(100, 'allow', 'inbound', '-1', '0.0.0.0/0'), naclEntry(100, 'allow', 'outbound', '-1', '0.0.0.0/0')], ['subnet-1'])],
+  });
+
+  it('a BPA reject names Block Public Access even when the interface is not in the snapshot (ref 8.1, 8.17)', () => {
+    const a = attributeRecord(ctx(snap), rec8('8 eni-0unknown 203.0.113.9 10.9.9.9 40000 22 6 2 ingress REJECT OK BPA'));
+    expect(a.verdict).toBe('blocked');
+    expect(a.blockedBy).toEqual({ component: 'block-public-access', direction: 'inbound' });
+  });
+
+  it('a rule that admits a group the snapshot does not describe (a peered VPC, ref 4.2) makes the deny ambiguous, not certain', () => {
+    const a = attributeRecord(ctx(snap), rec8('8 eni-db 10.50.0.5 10.0.1.5 40000 5432 6 2 ingress REJECT OK -'));
+    expect(a.verdict).toBe('ambiguous');
+    expect(a.candidates?.map((c) => [c.reading, c.verdict])).toEqual([
+      ['if the peer is not a member of sg-0peer00000000001', 'blocked'],
+      ['if the peer is a member of sg-0peer00000000001', 'config-allows'],
+    ]);
+    expect(a.explanation).toContain('would allow it if 10.50.0.5 is a member of sg-0peer00000000001, a group the snapshot does not describe');
+    // Another port: that rule cannot match, so the deny is certain.
+    expect(attributeRecord(ctx(snap), rec8('8 eni-db 10.50.0.5 10.0.1.5 40000 22 6 2 ingress REJECT OK -')).verdict).toBe('blocked');
+  });
+
+  it('an unknown reject-reason is kept in the explanation, and tcp-flags are named in full (ref 1.7)', () => {
+    const a = attributeRecord(ctx(snap), rec8('8 eni-db 10.50.0.5 10.0.1.5 40000 22 6 19 ingress REJECT OK EC'));
+    expect(a.explanation).toContain('tcp-flags 19 (SYN-ACK+FIN)');
+    expect(a.explanation).toContain('The record\'s reject-reason is "EC", which vpcwhy does not know');
+  });
+});

@@ -5,6 +5,7 @@
  * seed and the counterexample on failure.
  */
 import * as fc from 'fast-check';
+import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
 import { E } from '../../src/fp.js';
 import {
@@ -56,9 +57,17 @@ const stringValue = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('eni-1235b8ca123456789', '10.0.0.1', '2001:db8::1', 'IPv4', 'ingress', 'egress', 'BPA', 'unknown') },
 );
 
+/** Leading zeros kept: `0022` is port 22 (the value, not the spelling, is bounded). */
+const boundedInt = (max: number) =>
+  fc.oneof(fc.constant('-'), fc.nat({ max }).map(String), fc.tuple(fc.integer({ min: 1, max: 3 }), fc.nat({ max })).map(([z, n]) => `${'0'.repeat(z)}${n}`));
+const addressValue = fc.oneof(fc.constant('-'), fc.ipV4(), fc.ipV6());
+
 function valueFor(field: string): fc.Arbitrary<string> {
   if (field === 'action') return fc.constantFrom('ACCEPT', 'REJECT', '-');
   if (field === 'log-status') return fc.constantFrom('OK', 'NODATA', 'SKIPDATA', '-');
+  if (field === 'srcport' || field === 'dstport') return boundedInt(65535);
+  if (field === 'protocol') return boundedInt(255);
+  if (field === 'srcaddr' || field === 'dstaddr' || field === 'pkt-srcaddr' || field === 'pkt-dstaddr') return addressValue;
   return fieldKind(field) === 'int' ? intValue : stringValue;
 }
 
@@ -144,10 +153,16 @@ const ORACLE_WS = /[ \t\n\r\v\f]+/;
 const INT_RE = /^(?:\d{1,20}|-)$/;
 const INT_COLS = new Set([0, 5, 6, 7, 8, 9, 10, 11]);
 
+/** An IP address as ipaddr.js reads one (dotted-quad IPv4, or IPv6 without a zone), or `-`. */
+const isAddress = (v: string) => v === '-' || ipaddr.IPv4.isValidFourPartDecimal(v) || (ipaddr.IPv6.isValid(v) && !v.includes('%'));
+const atMost = (v: string, max: number) => v === '-' || Number(v) <= max;
+
 function oracleDefault(line: string): Record<string, string | number | null> | null {
   const t = line.split(ORACLE_WS).filter((x) => x !== '');
   if (t.length !== 14) return null;
   for (const i of INT_COLS) if (!INT_RE.test(t[i]!)) return null;
+  // srcaddr, dstaddr: addresses; srcport, dstport: 0-65535; protocol: 0-255 (ref 1.5).
+  if (!isAddress(t[3]!) || !isAddress(t[4]!) || !atMost(t[5]!, 65535) || !atMost(t[6]!, 65535) || !atMost(t[7]!, 255)) return null;
   if (!['ACCEPT', 'REJECT', '-'].includes(t[12]!)) return null;
   if (!['OK', 'NODATA', 'SKIPDATA', '-'].includes(t[13]!)) return null;
   return expectedFields(DEFAULT_FORMAT, t);

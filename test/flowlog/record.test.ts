@@ -285,3 +285,33 @@ describe('recordFromTokens', () => {
     expect(isLineError(e) && e.message).toBe('dstport (field 2) is not an integer: "https"');
   });
 });
+
+describe('values out of their domain are bad lines, on the string and the byte path (ref 1.5)', () => {
+  const line = (src: string, dst: string, sport: string, dport: string, proto: string) =>
+    `2 123456789010 eni-1235b8ca123456789 ${src} ${dst} ${sport} ${dport} ${proto} 20 4249 1418530010 1418530070 REJECT OK`;
+  const byBytes = (text: string) => {
+    const buf = Buffer.from(`\n${text}\n`);
+    return parseRecordBytes(DEFAULT_FORMAT, buf, 1, buf.length - 1, 'test.log', 7);
+  };
+  const cases: Array<[string, string]> = [
+    [line('10.0.1.999', '10.0.1.5', '40000', '22', '6'), 'srcaddr (field 4) is not an IPv4 or IPv6 address: "10.0.1.999"'],
+    [line('10.0.1.9', 'eni-1', '40000', '22', '6'), 'dstaddr (field 5) is not an IPv4 or IPv6 address: "eni-1"'],
+    [line('10.0.1.9', '2001:db8::1::2', '40000', '22', '6'), 'dstaddr (field 5) is not an IPv4 or IPv6 address: "2001:db8::1::2"'],
+    [line('10.0.1.9', '10.0.1.5', '40000', '70000', '6'), 'dstport (field 7) is not a port number (0-65535): 70000'],
+    [line('10.0.1.9', '10.0.1.5', '65536', '22', '6'), 'srcport (field 6) is not a port number (0-65535): 65536'],
+    [line('10.0.1.9', '10.0.1.5', '40000', '22', '300'), 'protocol (field 8) is not a protocol number (0-255): 300'],
+  ];
+  it.each(cases)('%s', (text, message) => {
+    expect(bad(DEFAULT_FORMAT, text).message).toBe(message);
+    const r = byBytes(text);
+    expect(r !== null && isLineError(r) ? r.message : 'parsed').toBe(message);
+  });
+
+  it('accepts the edges: port 65535, protocol 255, leading zeros, IPv6 and `-`', () => {
+    for (const text of [line('10.0.1.9', '10.0.1.5', '0', '65535', '255'), line('2001:db8::1', '::ffff:10.0.0.1', '00022', '0443', '006'), line('-', '-', '-', '-', '-')]) {
+      expect(rec(DEFAULT_FORMAT, text).text).toBe(text); // rec throws on a bad line
+      const r = byBytes(text);
+      expect(r !== null && !isLineError(r)).toBe(true);
+    }
+  });
+});
