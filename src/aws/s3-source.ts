@@ -32,7 +32,7 @@
  * object. A missing permission (s3:ListBucket, s3:GetObject), missing or refused credentials, a missing
  * bucket or region, or an unreachable endpoint throws an `AwsSourceError` (the CLI: message, exit 2).
  */
-import { isS3Url } from './s3-url.js';
+import { type S3Location, parseS3Url } from './s3-url.js';
 import { GetObjectCommand, ListObjectsV2Command, S3Client, type ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
 import { E, type Either } from '../fp.js';
 import { readFlowLogStream, type FlowLogEvent, type ReadOptions } from '../flowlog/reader.js';
@@ -51,33 +51,7 @@ import {
 import { DEFAULT_MAX_ATTEMPTS } from './aws-config.js';
 import { overlaps, within, windowMs, type TimeWindow } from './time-range.js';
 
-export interface S3Location {
-  readonly bucket: string;
-  /** The key prefix, as given (may be empty, may or may not end with `/`). */
-  readonly prefix: string;
-}
-
-/** Bucket names: 3-63 of lower-case letters, digits, dots and hyphens (older buckets: also upper case and `_`). */
-const BUCKET_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{1,254}$/;
-
-/** Whether a command-line input names S3 (`s3://...`, or an S3 ARN as in a flow log's LogDestination). */
-
-export { isS3Url };
-
-/** `s3://bucket[/prefix]` or `arn:aws:s3:::bucket[/prefix]` into bucket and prefix. */
-export function parseS3Url(text: string): Either<string, S3Location> {
-  let rest: string;
-  const arn = /^arn:aws[a-z-]*:s3:::(.*)$/.exec(text);
-  if (arn) rest = arn[1]!;
-  else if (/^s3:\/\//i.test(text)) rest = text.slice(5);
-  else return E.left(`"${text}" is not an S3 URL (expected s3://bucket/prefix)`);
-  const slash = rest.indexOf('/');
-  const bucket = slash < 0 ? rest : rest.slice(0, slash);
-  const prefix = slash < 0 ? '' : rest.slice(slash + 1);
-  if (bucket === '') return E.left(`"${text}" names no bucket (expected s3://bucket/prefix)`);
-  if (!BUCKET_RE.test(bucket)) return E.left(`"${text}": "${bucket}" is not a bucket name`);
-  return E.right({ bucket, prefix });
-}
+export { type S3Location, isS3Url, parseS3Url } from './s3-url.js';
 
 const FILE_TIME_RE = /_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})Z_[^/]*$/;
 /** Each S3 flow-log file holds 5 minutes (ref 1.9). */

@@ -2,6 +2,8 @@
  * The one place where failures become messages and exit codes (0 success, 1 findings / blocked,
  * 2 bad input or usage). Nothing here prints a stack trace.
  */
+import { printable } from '../report/printable.js';
+
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_BAD_INPUT = 2;
@@ -19,7 +21,7 @@ export function fail(message: string): never {
 
 export function reportFatal(err: unknown): number {
   if (err instanceof UsageError) {
-    process.stderr.write(`vpcwhy: ${err.message.replace(/\n?$/, '\n')}`);
+    process.stderr.write(printable(`vpcwhy: ${err.message.replace(/\n?$/, '\n')}`));
     return err.exitCode;
   }
   const e = err as { code?: string; message?: string };

@@ -1,7 +1,7 @@
 /** `vpcwhy explain`: attribute every REJECT of a flow log to the rule that blocked it. */
 import type { Command } from 'commander';
 import { type RemoteOptions, isAwsSourceError } from '../aws/remote-common.js';
-import { isS3Url } from '../aws/s3-url.js';
+import { isS3Url, parseS3Url } from '../aws/s3-url.js';
 import { TimeOptionException, checkTimeWindow, parseTimeOption } from '../aws/time-range.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import { type ExplainFormat, explainFilter, runExplain, streamWriter } from '../explain/run.js';
@@ -10,6 +10,7 @@ import { type FlowLogEvent, readFlowLogs } from '../flowlog/reader.js';
 import type { RecordFilter } from '../flowlog/record.js';
 import { E } from '../fp.js';
 import { renderRecordText, renderSummaryText } from '../report/explain-text.js';
+import { printable } from '../report/printable.js';
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError } from './errors.js';
 import { createProgress } from './progress.js';
 import { collect, loadIndexedSnapshot } from './snapshot-option.js';
@@ -116,6 +117,15 @@ export async function runExplainCommand(logs: string[], opts: ExplainOptions): P
   }
   const window = checkTimeWindow({ since, until });
   if (E.isLeft(window)) throw new UsageError(window.left.message);
+  if (opts.logGroup.some((g) => g.trim() === '')) throw new UsageError('--log-group: expected a log group name or ARN, got an empty string');
+  for (const l of logs) {
+    if (!isS3Url(l)) continue;
+    const loc = parseS3Url(l);
+    if (E.isLeft(loc)) throw new UsageError(loc.left);
+  }
+  if ((since || until) && opts.logGroup.length === 0 && !logs.some(isS3Url)) {
+    process.stderr.write('vpcwhy: warning: --since and --until select S3 objects and CloudWatch events; local files and stdin are read whole\n');
+  }
 
   const index = opts.snapshot.length > 0
     ? await loadIndexedSnapshot(opts.snapshot, { verbose: opts.verbose ?? false })
@@ -132,6 +142,9 @@ export async function runExplainCommand(logs: string[], opts: ExplainOptions): P
     progress: createProgress(process.stderr, { stdout: process.stdout }),
     warn: (m) => process.stderr.write(`vpcwhy: warning: ${m}\n`),
   };
+  for (const id of opts.interface) {
+    if (!index.eniById.has(id)) process.stderr.write(`vpcwhy: warning: --interface ${JSON.stringify(id)} is not a network interface in the snapshot; its records are explained as unknown-interface, if there are any\n`);
+  }
   const out = streamWriter(process.stdout);
   const snapshotTime = index.snapshot.meta.capturedAt;
   const runOpts = {
@@ -155,19 +168,20 @@ export async function runExplainCommand(logs: string[], opts: ExplainOptions): P
     await out.flush();
   } else if (summary.badLines > 0) {
     // Machine formats keep stdout clean; problems go to stderr.
-    for (const b of summary.badLineSamples.slice(0, 20)) process.stderr.write(`vpcwhy: bad line ${b.file}:${b.line}: ${b.message}\n`);
+    for (const b of summary.badLineSamples.slice(0, 20)) process.stderr.write(printable(`vpcwhy: bad line ${b.file}:${b.line}: ${b.message}\n`));
     if (summary.badLines > 20) process.stderr.write(`vpcwhy: ... ${summary.badLines - 20} more bad lines\n`);
   }
   if (format !== 'text' && summary.noAction > 0 && !opts.all) {
     process.stderr.write(`vpcwhy: warning: ${summary.noAction} records have no action field value, so REJECTs cannot be told apart; --all explains them\n`);
   }
-  for (const e of summary.fileErrors) process.stderr.write(`vpcwhy: error: ${e.file}: ${e.message}\n`);
+  for (const w of summary.formatWarnings) process.stderr.write(printable(`vpcwhy: warning: ${w}\n`));
+  for (const e of summary.fileErrors) process.stderr.write(printable(`vpcwhy: error: ${e.file}: ${e.message}\n`));
   if (failure) {
     if (isAwsSourceError(failure) || failure instanceof UsageError) throw new UsageError(failure.message);
     throw failure;
   }
   if (strictFailure) {
-    process.stderr.write(`vpcwhy: bad line (--strict): ${strictFailure}\n`);
+    process.stderr.write(printable(`vpcwhy: bad line (--strict): ${strictFailure}\n`));
     return EXIT_BAD_INPUT;
   }
   if (summary.fileErrors.length > 0) return EXIT_BAD_INPUT;

@@ -6,7 +6,7 @@ import type { Eni } from '../model/snapshot.js';
 import { type Endpoint, placeExternal, resolveEndpoint, tracePath } from '../engine/path.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import { buildTraceReport } from '../explain/trace.js';
-import { formatIp, parseIp } from '../net/ip.js';
+import { formatIp, ipEquals, parseIp } from '../net/ip.js';
 import { ICMP, ICMPV6, hasPorts, isIcmp, parseProtocol } from '../net/protocol.js';
 import { renderTraceText } from '../report/trace-text.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './errors.js';
@@ -110,9 +110,14 @@ export async function runTrace(opts: TraceOptions): Promise<number> {
   const srcPortGiven = intOption('--src-port', opts.srcPort, 0, 65535);
   if (hasPorts(protocol) && port === undefined) throw new UsageError(`--port is required for ${opts.protocol}`);
   if (!hasPorts(protocol) && port !== undefined) throw new UsageError(`--port applies to tcp and udp only${isIcmp(protocol) ? ' (use --icmp-type / --icmp-code for ICMP)' : ''}`);
+  if (!isIcmp(protocol) && (opts.icmpType !== undefined || opts.icmpCode !== undefined)) throw new UsageError('--icmp-type and --icmp-code apply to icmp and icmpv6 only');
+  if (opts.ipv6 && !(opts.from.startsWith('eni-') && opts.to.startsWith('eni-'))) {
+    throw new UsageError('--ipv6 picks the IPv6 addresses of two ENI ids; with an IP address, its family decides');
+  }
   const index = await loadIndexedSnapshot(opts.snapshot, { verbose: opts.verbose ?? false });
   const [src, dst] = alignEndpoints(index, resolve(index, opts.from, '--from'), resolve(index, opts.to, '--to'), opts.ipv6 ?? false, opts.from, opts.to);
   if (src.kind === 'external' && dst.kind === 'external') throw new UsageError('at least one of --from and --to must be a network interface in the snapshot');
+  if (ipEquals(src.ip, dst.ip)) throw new UsageError(`--from and --to are the same address (${formatIp(src.ip)}): traffic to its own address never leaves the host`);
   if (src.kind === 'eni' && src.unassigned && src.eni.subnetId === '') {
     throw new UsageError(`--from: ${formatIp(src.ip)} is inside ${src.eni.vpcId} but in none of its subnets, so no host can send from it`);
   }

@@ -4,6 +4,7 @@
  * reverse-flow index. Output goes through a `Writer` that respects back-pressure.
  */
 import type { FlowLogEvent } from '../flowlog/reader.js';
+import { type FlowLogFormat, formatWarnings } from '../flowlog/format.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import { AcceptFilter, AcceptIndex, MARK_REVERSE, MARK_SEEN } from './accept-index.js';
 import { type ExplainFormat, type RenderText, RecordExplainer, type Writer } from './record-explainer.js';
@@ -58,6 +59,8 @@ export async function runExplain(
   let strictFailure: string | null = null;
   let failure: Error | null = null;
   const only = opts.interfaceIds;
+  const seenFormats = new Set<FlowLogFormat>();
+  const seenWarnings = new Set<string>();
 
   try {
     outer: for await (const ev of events) {
@@ -97,6 +100,15 @@ export async function runExplain(
         case 'file-start':
           summary.files++;
           if (ev.format.action < 0) summary.formatsWithoutAction.push(ev.file);
+          if (!seenFormats.has(ev.format)) {
+            seenFormats.add(ev.format);
+            // Each warning once, with the first file it came from (a header repeats in every S3 file).
+            for (const w of formatWarnings(ev.format)) {
+              if (seenWarnings.has(w)) continue;
+              seenWarnings.add(w);
+              summary.formatWarnings.push(`${ev.file}: ${w}`);
+            }
+          }
           break;
         case 'file-error':
           summary.fileErrors.push({ file: ev.file, message: ev.message });

@@ -8,7 +8,7 @@
  * name up.
  */
 import { E, type Either } from '../fp.js';
-import { DEFAULT_FORMAT_FIELDS, canonicalFieldName, fieldKind, isKnownField, type FieldKind } from './fields.js';
+import { DEFAULT_FORMAT_FIELDS, FIELDS, canonicalFieldName, fieldKind, isKnownField, type FieldKind } from './fields.js';
 
 export interface FlowLogFormat {
   /** Field names in column order, AWS spelling for known fields, unknown ones as written. */
@@ -219,4 +219,46 @@ export function isHeaderLine(line: string): boolean {
 
 function isWs(c: number): boolean {
   return c === 32 || c === 9 || c === 13 || c === 10 || c === 11 || c === 12;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** The fields explain needs to attribute a REJECT: without them every record is unknown or ambiguous. */
+const ESSENTIAL = ['interface-id', 'srcaddr', 'dstaddr', 'protocol'] as const;
+
+/**
+ * What is worth a warning in a format (ref 1.4-1.6): field names no flow log writes (with the known name
+ * they are probably a misspelling of), and fields explain needs that the format lacks.
+ */
+export function formatWarnings(format: FlowLogFormat): string[] {
+  const out: string[] = [];
+  const known = FIELDS.map((f) => f.name);
+  for (const name of format.fields) {
+    if (isKnownField(name)) continue;
+    let best: string | null = null;
+    let bestDistance = 3;
+    for (const k of known) {
+      const d = editDistance(name, k);
+      if (d < bestDistance) {
+        best = k;
+        bestDistance = d;
+      }
+    }
+    out.push(`${format.label}: "${name}" is not a flow-log field${best ? ` (did you mean "${best}"?)` : ''}; its values are kept as text`);
+  }
+  const missing = ESSENTIAL.filter((f) => !format.index.has(f));
+  if (missing.length) out.push(`${format.label}: no ${missing.join(', ')} field, so records cannot be attributed to a rule`);
+  return out;
 }

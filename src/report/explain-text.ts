@@ -1,6 +1,7 @@
 /** Text output of `explain`: one paragraph per record, then the summary a senior engineer would read first. */
 import type { Attribution } from '../explain/attribute.js';
 import type { ExplainSummary } from '../explain/summary.js';
+import { printable } from './printable.js';
 
 const LABEL: Record<Attribution['verdict'], string> = {
   blocked: 'BLOCKED',
@@ -10,7 +11,7 @@ const LABEL: Record<Attribution['verdict'], string> = {
 };
 
 export function renderRecordText(file: string, line: number, a: Pick<Attribution, 'verdict' | 'explanation'>): string {
-  return `${file}:${line}: ${LABEL[a.verdict]}\n  ${a.explanation}\n\n`;
+  return printable(`${file}:${line}: ${LABEL[a.verdict]}\n  ${a.explanation}\n\n`);
 }
 
 export function renderSummaryText(s: ExplainSummary): string {
@@ -41,5 +42,5 @@ export function renderSummaryText(s: ExplainSummary): string {
     lines.push('', 'File errors');
     for (const e of s.fileErrors) lines.push(`  ${e.file}: ${e.message}`);
   }
-  return `${lines.join('\n')}\n`;
+  return printable(`${lines.join('\n')}\n`);
 }

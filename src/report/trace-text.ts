@@ -1,4 +1,5 @@
 /** Text rendering of a trace report: the verdict, the hops of each path, the reasoning and the fix. */
+import { printable } from './printable.js';
 import type { TraceReport } from '../explain/trace.js';
 
 const MARK = { allow: 'ok  ', deny: 'DENY', skip: '--  ' } as const;
@@ -18,5 +19,5 @@ export function renderTraceText(r: TraceReport): string {
     for (const h of hops) lines.push(...hopLines(h));
   }
   lines.push('', r.explanation, '');
-  return lines.join('\n');
+  return printable(lines.join('\n'));
 }

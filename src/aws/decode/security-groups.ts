@@ -108,7 +108,7 @@ export function readGroupPeer(ctx: DecodeContext, pair: JsonObject, path: string
   const groupName = optionalString(ctx, pair, 'GroupName', path);
   if (groupId === undefined) {
     if (getField(pair, 'GroupId') !== undefined) return undefined; // type error already reported
-    const text = groupName ?? '(no GroupId)';
+    const text = groupName ?? 'no GroupId';
     ctx.warn(path, `group reference without a GroupId (${text}); the rule is kept but never matches`);
     return { kind: 'invalid', text };
   }

@@ -1,0 +1,70 @@
+/**
+ * Input the CLI must not take silently (found by a garbage-input review): misspelled flow-log fields,
+ * empty snapshots, options that do not apply, usage errors caught before any output, and terminal
+ * control characters from the input.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { printable } from '../../src/report/printable.js';
+import { runCli } from './run-cli.js';
+
+const SNAP = 'examples/three-tier/snapshot';
+const LOG = 'examples/three-tier/flows.log';
+const dir = mkdtempSync(path.join(os.tmpdir(), 'vpcwhy-input-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const file = (name: string, text: string) => {
+  const p = path.join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+
+describe('explain: input it warns about or refuses', () => {
+  it('names a misspelled field of a header line, with the field it probably means, and a missing field explain needs (ref 1.4)', async () => {
+    const log = file('typo.log', 'version interface-id srcadr dstaddr srcport dstport protocol packets bytes start end action log-status\n2 eni-0web100000000001 198.51.100.7 10.0.1.10 40000 22 6 1 40 1 2 REJECT OK\n');
+    const r = await runCli(['explain', '--snapshot', SNAP, '--format', 'jsonl', log]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('header line 1: "srcadr" is not a flow-log field (did you mean "srcaddr"?)');
+    expect(r.stderr).toContain('header line 1: no srcaddr field, so records cannot be attributed to a rule');
+  });
+
+  it('warns when the snapshot holds nothing vpcwhy reads', async () => {
+    const r = await runCli(['explain', '--snapshot', file('empty.json', '{}'), '--format', 'jsonl', LOG]);
+    expect(r.stderr).toContain('no network interfaces, security groups, network ACLs or route tables found');
+  });
+
+  it('says that --since applies to S3 and CloudWatch only, and that an --interface is not in the snapshot', async () => {
+    const r = await runCli(['explain', '--snapshot', SNAP, '--since', '2h', '--interface', 'eni-nowhere', '--format', 'jsonl', LOG]);
+    expect(r.stderr).toContain('--since and --until select S3 objects and CloudWatch events; local files and stdin are read whole');
+    expect(r.stderr).toContain('--interface "eni-nowhere" is not a network interface in the snapshot');
+  });
+
+  it('refuses an empty --log-group and a malformed s3:// URL before writing any output', async () => {
+    for (const args of [['--log-group', '', LOG], ['s3:///prefix', LOG]]) {
+      const r = await runCli(['explain', '--snapshot', SNAP, '--format', 'jsonl', ...args]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+    }
+  });
+
+  it('shows control characters from the input as \\xNN in text output, never raw', async () => {
+    const log = file('esc.log', '2 123456789012 eni-\u001b[31mred 198.51.100.7 10.0.1.10 40000 22 6 1 40 1 2 REJECT OK\n');
+    const r = await runCli(['explain', '--snapshot', SNAP, log]);
+    expect(r.stdout).not.toContain('\u001b');
+    expect(r.stdout).toContain('eni-\\x1b[31mred');
+    expect(printable('a\tb\nc\u0000\u009b')).toBe('a\tb\nc\\x00\\x9b');
+  });
+});
+
+describe('trace: options that do not apply are usage errors', () => {
+  it.each([
+    [['--from', 'eni-0web100000000001', '--to', 'eni-0db1000000000004', '--protocol', 'tcp', '--port', '5432', '--icmp-type', '3'], '--icmp-type and --icmp-code apply to icmp and icmpv6 only'],
+    [['--from', '10.0.1.10', '--to', '10.0.3.30', '--protocol', 'tcp', '--port', '5432', '--ipv6'], '--ipv6 picks the IPv6 addresses of two ENI ids'],
+    [['--from', 'eni-0web100000000001', '--to', '10.0.1.10', '--protocol', 'tcp', '--port', '22'], 'are the same address (10.0.1.10)'],
+  ])('%j', async (args, message) => {
+    const r = await runCli(['trace', '--snapshot', SNAP, ...args]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+  });
+});
