@@ -167,8 +167,11 @@ async function walk(
     return;
   }
   for (const name of names) {
-    if (name.startsWith('.')) continue;
     const full = nodePath.join(dir, name);
+    if (name.startsWith('.')) {
+      warnings.push({ source: { file: full, path: '' }, message: 'hidden; not read (give it by name to read it)' });
+      continue;
+    }
     let stat;
     try {
       stat = await fs.stat(full);

@@ -113,6 +113,9 @@ export async function runExplain(
         case 'file-error':
           summary.fileErrors.push({ file: ev.file, message: ev.message });
           break;
+        case 'file-skipped':
+          summary.skippedFiles.push(ev.file);
+          break;
       }
     }
   } catch (e) {

@@ -60,6 +60,8 @@ export class ExplainSummary {
   noAction = 0;
   /** Files whose column order has no `action` field. */
   readonly formatsWithoutAction: string[] = [];
+  /** Hidden or metadata entries of walked directories, not read. */
+  readonly skippedFiles: string[] = [];
   /** Warnings about the formats read (unknown field names, fields explain needs), each once. */
   readonly formatWarnings: string[] = [];
   files = 0;

@@ -39,7 +39,9 @@ export type FlowLogEvent =
   | { readonly kind: 'records'; readonly records: FlowRecord[] }
   | { readonly kind: 'bad-line'; readonly error: LineError }
   | { readonly kind: 'file-start'; readonly file: string; readonly format: FlowLogFormat; readonly formatSource: FormatSource }
-  | { readonly kind: 'file-error'; readonly file: string; readonly message: string };
+  | { readonly kind: 'file-error'; readonly file: string; readonly message: string }
+  /** A hidden or metadata entry (`.name`, `_name`) of a walked directory, not read. */
+  | { readonly kind: 'file-skipped'; readonly file: string };
 
 const DEFAULT_BATCH = 4096;
 /** A line longer than this is reported as bad and skipped without being held in memory. */
@@ -417,6 +419,9 @@ export async function* readFlowLogs(inputs: readonly string[], opts: ReadOptions
     switch (item.kind) {
       case 'error':
         yield { kind: 'file-error', file: item.path, message: item.message };
+        break;
+      case 'skipped':
+        yield { kind: 'file-skipped', file: item.path };
         break;
       case 'stdin':
         yield* readFlowLogStream(STDIN_NAME, opts.stdin ?? process.stdin, opts);

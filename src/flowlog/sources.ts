@@ -17,6 +17,8 @@ import { createGunzip } from 'node:zlib';
 export type InputItem =
   | { readonly kind: 'file'; readonly path: string }
   | { readonly kind: 'stdin' }
+  /** A hidden or metadata entry of a walked directory (`.name`, `_name`, like Spark's `_SUCCESS`): not read. */
+  | { readonly kind: 'skipped'; readonly path: string }
   | { readonly kind: 'error'; readonly path: string; readonly message: string };
 
 export type Magic = 'gzip' | 'parquet' | 'text';
@@ -75,8 +77,11 @@ async function* walkDirectory(dir: string, seen: Set<string>): AsyncGenerator<In
   }
   entries.sort((a, b) => byName(a.name, b.name));
   for (const entry of entries) {
-    if (skipped(entry.name)) continue;
     const p = path.join(dir, entry.name);
+    if (skipped(entry.name)) {
+      yield { kind: 'skipped', path: p };
+      continue;
+    }
     let isDir = entry.isDirectory();
     let isFile = entry.isFile();
     if (entry.isSymbolicLink()) {

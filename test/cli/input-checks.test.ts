@@ -3,7 +3,7 @@
  * empty snapshots, options that do not apply, usage errors caught before any output, and terminal
  * control characters from the input.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -66,5 +66,27 @@ describe('trace: options that do not apply are usage errors', () => {
     const r = await runCli(['trace', '--snapshot', SNAP, ...args]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(message);
+  });
+});
+
+describe('hidden and metadata entries of walked directories are named, not dropped silently', () => {
+  it('explain reports the flow-log files it did not read', async () => {
+    const d = path.join(dir, 'logs');
+    mkdirSync(path.join(d, '_meta'), { recursive: true });
+    file('logs/_SUCCESS', '');
+    file('logs/.hidden.log', '2 123456789012 eni-0web100000000001 198.51.100.7 10.0.1.10 40000 22 6 1 40 1 2 REJECT OK\n');
+    file('logs/a.log', '2 123456789012 eni-0web100000000001 198.51.100.7 10.0.1.10 40000 22 6 1 40 1 2 REJECT OK\n');
+    const r = await runCli(['explain', '--snapshot', SNAP, '--format', 'jsonl', d]);
+    expect(r.stdout.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(`not read: ${path.join(d, '.hidden.log')}, ${path.join(d, '_SUCCESS')}, ${path.join(d, '_meta')}`);
+  });
+
+  it('the snapshot loader warns of a hidden file it did not read', async () => {
+    const d = path.join(dir, 'snap');
+    mkdirSync(d, { recursive: true });
+    file('snap/.network-interfaces.json', '{"NetworkInterfaces": []}');
+    file('snap/vpcs.json', '{"Vpcs": []}');
+    const r = await runCli(['explain', '--snapshot', d, '--format', 'jsonl', LOG]);
+    expect(r.stderr).toContain(`${path.join(d, '.network-interfaces.json')}: hidden; not read`);
   });
 });
