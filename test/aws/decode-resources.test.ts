@@ -205,3 +205,27 @@ describe('decodeVpnConnections (DescribeVpnConnections, ref 6.1)', () => {
     expect(warnings.map((w) => w.source.path)).toEqual(['VpnConnections[0].Options', 'VpnConnections[0].Routes[0].DestinationCidrBlock']);
   });
 });
+
+describe('values AWS never writes are warned about, not taken silently', () => {
+  it('null where a list is expected, an out-of-range NACL rule number, a CIDR of the wrong family, a bad VPC CidrBlock', async () => {
+    const { decodeNetworkAcls } = await import('../../src/aws/decode/network-acls.js');
+    const { decodeSecurityGroups } = await import('../../src/aws/decode/security-groups.js');
+    const acl = expectDecoded(decodeNetworkAcls([
+      { NetworkAclId: 'acl-1', VpcId: 'vpc-1', Associations: null, Entries: [{ RuleNumber: 99999999, Protocol: '-1', RuleAction: 'allow', Egress: false, CidrBlock: '0.0.0.0/0' }] },
+    ], FILE));
+    expect(acl.warnings.map((w) => [w.source.path, w.message])).toEqual([
+      ['NetworkAcls[0].Associations', 'null where a list is expected; read as an empty list'],
+      ['NetworkAcls[0].Entries[0].RuleNumber', 'rule number 99999999 is outside 1-32766 (32767 and 32768 are the default rules); kept in its place in the order'],
+    ]);
+    const sg = expectDecoded(decodeSecurityGroups([
+      { GroupId: 'sg-1', GroupName: 'x', VpcId: 'vpc-1', IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '::/0' }] }], IpPermissionsEgress: null },
+    ], FILE));
+    expect(sg.warnings.map((w) => w.message)).toEqual([
+      'an IPv6 CIDR in the IPv4 field (IpRanges); read as written',
+      'null where a list is expected; read as an empty list',
+    ]);
+    const v = expectDecoded(decodeVpcs([{ VpcId: 'vpc-1', CidrBlock: 'abc', CidrBlockAssociationSet: [{ CidrBlock: '10.0.0.0/16', CidrBlockState: { State: 'associated' } }] }], FILE));
+    expect(v.value[0]?.cidrs4.map((c) => c.text)).toEqual(['10.0.0.0/16']);
+    expect(v.warnings.map((w) => w.source.path)).toEqual(['Vpcs[0].CidrBlock']);
+  });
+});

@@ -170,8 +170,14 @@ export function optionalObject(ctx: DecodeContext, obj: JsonObject, key: string,
 }
 
 /** An optional array field; absent gives []. */
+/** A list field written as JSON null (some SDK dumps do): read as empty, but said. */
+function nullList(ctx: DecodeContext, obj: JsonObject, key: string, path: string): void {
+  if (Object.prototype.hasOwnProperty.call(obj, key) && obj[key] === null) ctx.warn(joinPath(path, key), 'null where a list is expected; read as an empty list');
+}
+
 export function optionalArray(ctx: DecodeContext, obj: JsonObject, key: string, path: string): readonly unknown[] {
   const v = getField(obj, key);
+  nullList(ctx, obj, key, path);
   if (v === undefined) return [];
   if (Array.isArray(v)) return v;
   expected(ctx, joinPath(path, key), 'an array', v);
@@ -210,6 +216,7 @@ export function objectField(
   path: string,
   what: string,
 ): Generator<readonly [JsonObject, string]> {
+  nullList(ctx, obj, key, path);
   return objectElements(ctx, getField(obj, key), joinPath(path, key), what);
 }
 

@@ -225,6 +225,7 @@ function readSection(
 ): void {
   const reader = SECTION_READERS[key];
   if (reader !== undefined && Object.prototype.hasOwnProperty.call(SECTION_READERS, key)) {
+    if (obj[key] === null) ctx.warn(path, 'null where a list is expected; read as an empty list');
     reader(contents, ctx, getField(obj, key), path);
     return;
   }

@@ -74,6 +74,9 @@ function readAction(ctx: DecodeContext, entry: JsonObject, path: string): NaclAc
 
 function readEntry(ctx: DecodeContext, entry: JsonObject, p: string): NaclEntry | undefined {
   const ruleNumber = requireInteger(ctx, entry, 'RuleNumber', p);
+  if (ruleNumber !== undefined && (ruleNumber < 1 || ruleNumber > 32768)) {
+    ctx.warn(joinPath(p, 'RuleNumber'), `rule number ${ruleNumber} is outside 1-32766 (32767 and 32768 are the default rules); kept in its place in the order`);
+  }
   const action = readAction(ctx, entry, p);
   const egress = requireBoolean(ctx, entry, 'Egress', p);
   const protocol = readProtocol(ctx, entry, 'Protocol', p);

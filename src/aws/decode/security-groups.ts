@@ -73,11 +73,11 @@ function readIpPermissions(
 
     for (const [range, rp] of objectField(ctx, perm, 'IpRanges', p, 'an IP range')) {
       const text = requireString(ctx, range, 'CidrIp', rp);
-      if (text !== undefined) push(cidrPeer(ctx, text, joinPath(rp, 'CidrIp')), range, rp);
+      if (text !== undefined) push(familyChecked(ctx, cidrPeer(ctx, text, joinPath(rp, 'CidrIp')), 4, joinPath(rp, 'CidrIp')), range, rp);
     }
     for (const [range, rp] of objectField(ctx, perm, 'Ipv6Ranges', p, 'an IPv6 range')) {
       const text = requireString(ctx, range, 'CidrIpv6', rp);
-      if (text !== undefined) push(cidrPeer(ctx, text, joinPath(rp, 'CidrIpv6')), range, rp);
+      if (text !== undefined) push(familyChecked(ctx, cidrPeer(ctx, text, joinPath(rp, 'CidrIpv6')), 6, joinPath(rp, 'CidrIpv6')), range, rp);
     }
     for (const [pl, rp] of objectField(ctx, perm, 'PrefixListIds', p, 'a prefix-list id')) {
       const prefixListId = requireString(ctx, pl, 'PrefixListId', rp);
@@ -92,6 +92,14 @@ function readIpPermissions(
     }
   }
   return rules;
+}
+
+/** A CIDR in the other family's field (AWS never writes one): kept as written, with a warning. */
+function familyChecked(ctx: DecodeContext, peer: SgPeer, family: 4 | 6, path: string): SgPeer {
+  if (peer.kind === 'cidr' && peer.cidr.family !== family) {
+    ctx.warn(path, `an IPv${peer.cidr.family} CIDR in the IPv${family} field (${family === 4 ? 'IpRanges' : 'Ipv6Ranges'}); read as written`);
+  }
+  return peer;
 }
 
 export function cidrPeer(ctx: DecodeContext, text: string, path: string): SgPeer {

@@ -75,9 +75,10 @@ export function readVpcs(ctx: DecodeContext, value: unknown, path: string): Vpc[
     const bpaMode = readBpaMode(ctx, vpc, p);
     const primary = optionalString(ctx, vpc, 'CidrBlock', p);
     const cidrs4 = readCidrAssociationSet(ctx, vpc, 'CidrBlockAssociationSet', 'CidrBlock', 'CidrBlockState', p);
-    if (cidrs4.length === 0 && primary !== undefined) {
+    if (primary !== undefined) {
+      // Checked even when the association set lists the CIDRs, so a bad value is never silent.
       const cidr = readCidr(ctx, primary, joinPath(p, 'CidrBlock'), 'left out of the model');
-      if (cidr !== null) cidrs4.push(cidr);
+      if (cidr !== null && cidrs4.length === 0) cidrs4.push(cidr);
     }
     const cidrs6 = readCidrAssociationSet(ctx, vpc, 'Ipv6CidrBlockAssociationSet', 'Ipv6CidrBlock', 'Ipv6CidrBlockState', p);
     if (id === undefined) continue;
