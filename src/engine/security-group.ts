@@ -47,8 +47,12 @@ export interface SgDecision {
  */
 export function matchSgPeerTri(index: SnapshotIndex, peer: SgPeer, ip: Ip): Tri {
   if (matchSgPeer(index, peer, ip)) return 'yes';
-  if (peer.kind === 'group' && !index.groupById.has(peer.groupId) && !index.groupMemberIps.has(peer.groupId) && !index.groupMemberPrefixes.has(peer.groupId)) return 'maybe';
-  return 'no';
+  return peer.kind === 'group' && unknownGroup(index, peer.groupId) ? 'maybe' : 'no';
+}
+
+/** A referenced group the snapshot neither describes nor sees on any interface. */
+function unknownGroup(index: SnapshotIndex, groupId: string): boolean {
+  return !index.groupById.has(groupId) && !index.groupMemberIps.has(groupId) && !index.groupMemberPrefixes.has(groupId);
 }
 
 export function matchSgPeer(index: SnapshotIndex, peer: SgPeer, ip: Ip): boolean {
@@ -156,13 +160,13 @@ export function evaluateGroupIds(
   // One pass: each rule's protocol, peer and port parts are matched once, for the verdict and the misses.
   for (const r of rules) {
     const proto = matchProtocol(r.protocol, packet);
-    const peerTri = matchSgPeerTri(index, r.peer, peerAddress(packet, r.direction));
-    const peer = peerTri === 'yes';
+    const peer = matchSgPeer(index, r.peer, peerAddress(packet, r.direction));
     const port = proto ? matchPortsOf(r, packet) : 'no';
     if (proto && peer) {
       if (port === 'yes') matched.push(r);
       else if (port === 'maybe') undecided.push(r);
-    } else if (proto && peerTri === 'maybe' && port !== 'no') {
+    } else if (proto && port !== 'no' && r.peer.kind === 'group' && unknownGroup(index, r.peer.groupId)) {
+      // A group the snapshot knows nothing of: whether the peer is a member is unknown.
       undecided.push(r);
       continue;
     }
