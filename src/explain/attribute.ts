@@ -308,7 +308,8 @@ function ruleLabelOf(hop: Hop, index: SnapshotIndex): string {
 const POST_CLOSE_FLAGS = 1 | 4;
 
 /** What a NAT gateway itself drops, for a record on one of its interfaces (ref 8.11). */
-function natDrops(natId: string, direction: Direction, traffic: Traffic, packet: Packet): string | null {
+function natDrops(natId: string | null, direction: Direction, traffic: Traffic, packet: Packet): string | null {
+  if (natId === null) return null;
   if (!natTranslates(packet.protocol)) return `NAT gateway ${natId} translates only TCP, UDP and ICMP, and drops ${protocolName(packet.protocol)} traffic`;
   if (direction === 'inbound' && traffic !== 'response') {
     return `NAT gateway ${natId} drops connections addressed to itself: it forwards only traffic routed through it and the replies to connections it translated (this one, if it is a reply, arrived after its translation expired)`;
@@ -541,10 +542,6 @@ function attributeFacts(ctx: AttributionContext, r: RecordFacts): Attribution {
     ? `request or response (${reading.because}; both readings lead to the same result)`
     : `${reading.evidence === 'ports' ? 'probably ' : ''}a ${reading.traffic} (${reading.because})`;
 
-  const natOf = (e: Eni, d: Direction, t: Traffic): string | null => {
-    const natId = natGatewayOfEni(index, e);
-    return natId === null ? null : natDrops(natId, d, t, packet);
-  };
   if (!chosen.blocking) {
     return {
       direction,
@@ -554,7 +551,7 @@ function attributeFacts(ctx: AttributionContext, r: RecordFacts): Attribution {
       blockedBy: null,
       alsoBlockedBy: [],
       candidates: null,
-      explanation: `${head}, ${trafficText}, is allowed by the current configuration: ${chosen.hops.map((h) => hopEvidence(h, index)).join('; ')}. ${r.action === 'REJECT' ? configAllowsCauses(r, packet, eni, ctx.snapshotTime, natOf(eni, direction, reading.traffic)) : ''}`.trim(),
+      explanation: `${head}, ${trafficText}, is allowed by the current configuration: ${chosen.hops.map((h) => hopEvidence(h, index)).join('; ')}. ${r.action === 'REJECT' ? configAllowsCauses(r, packet, eni, ctx.snapshotTime, natDrops(natGatewayOfEni(index, eni), direction, reading.traffic, packet)) : ''}`.trim(),
       fix: null,
       eniId: eni.id,
       ruleKey: null,
