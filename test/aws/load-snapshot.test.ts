@@ -247,7 +247,7 @@ describe('warnings', () => {
     ]);
     expect(s.securityGroups[0]?.inbound[0]?.peer).toEqual({ kind: 'group', groupId: 'sg-gone', userId: '1' });
     expect(messages(s)).toEqual([
-      'sg.json SecurityGroups[0].IpPermissions[0].UserIdGroupPairs[0]: rule of sg-1 references security group sg-gone, which is not in the snapshot (a stale reference, or a group of another account or VPC); the members are unknown, so the rule matches no address',
+      'sg.json SecurityGroups[0].IpPermissions[0].UserIdGroupPairs[0]: rule of sg-1 references security group sg-gone, which is not in the snapshot (a stale reference, or a group of another account or VPC); it matches the interfaces in the snapshot that carry it, and where it could decide a deny for another address, the answer is ambiguous',
     ]);
   });
 
@@ -297,7 +297,23 @@ describe('warnings', () => {
     const s = decodeOk([
       { file: 'e.json', json: { NetworkInterfaces: [{ NetworkInterfaceId: 'eni-1', SubnetId: 's', VpcId: 'v', Groups: [{ GroupId: 'sg-x' }] }] } },
     ]);
-    expect(messages(s)).toEqual(['e.json NetworkInterfaces[0]: network interface eni-1 uses security group sg-x, which is not in the snapshot; its rules are unknown']);
+    expect(messages(s)).toEqual([
+      'e.json NetworkInterfaces[0]: the snapshot has network interfaces but no subnets: their network ACLs and route tables cannot be found (add the describe-subnets output)',
+      'e.json NetworkInterfaces[0]: network interface eni-1 uses security group sg-x, which is not in the snapshot; its rules are unknown',
+    ]);
+  });
+
+  it('warns when an ENI is in a subnet the snapshot does not have', () => {
+    const s = decodeOk([
+      {
+        file: 'e.json',
+        json: {
+          Subnets: [{ SubnetId: 'subnet-1', VpcId: 'v', CidrBlock: '10.0.1.0/24' }],
+          NetworkInterfaces: [{ NetworkInterfaceId: 'eni-1', SubnetId: 'subnet-9', VpcId: 'v', Groups: [] }],
+        },
+      },
+    ]);
+    expect(messages(s)).toEqual(['e.json NetworkInterfaces[0]: network interface eni-1 is in subnet-9, which is not in the snapshot; its network ACL and route table are unknown']);
   });
 });
 

@@ -146,7 +146,7 @@ function checkReferences(s: Omit<Snapshot, 'warnings' | 'meta'>, warnings: Warni
       if (rule.peer.kind === 'group' && !groups.has(rule.peer.groupId)) {
         warnings.push({
           source: rule.source,
-          message: `${name} references security group ${rule.peer.groupId}, which is not in the snapshot (a stale reference, or a group of another account or VPC); the members are unknown, so the rule matches no address`,
+          message: `${name} references security group ${rule.peer.groupId}, which is not in the snapshot (a stale reference, or a group of another account or VPC); it matches the interfaces in the snapshot that carry it, and where it could decide a deny for another address, the answer is ambiguous`,
         });
       } else if (rule.peer.kind === 'prefix-list') {
         const message = prefixListProblem(rule.peer.prefixListId, name);
@@ -161,7 +161,14 @@ function checkReferences(s: Omit<Snapshot, 'warnings' | 'meta'>, warnings: Warni
       if (message !== undefined) warnings.push({ source: route.source, message });
     }
   }
+  const subnets = new Set(s.subnets.map((sn) => sn.id));
+  if (subnets.size === 0 && s.enis.length > 0) {
+    warnings.push({ source: s.enis[0]!.source, message: 'the snapshot has network interfaces but no subnets: their network ACLs and route tables cannot be found (add the describe-subnets output)' });
+  }
   for (const eni of s.enis) {
+    if (subnets.size > 0 && !subnets.has(eni.subnetId)) {
+      warnings.push({ source: eni.source, message: `network interface ${eni.id} is in ${eni.subnetId}, which is not in the snapshot; its network ACL and route table are unknown` });
+    }
     for (const gid of eni.groupIds) {
       if (groups.has(gid)) continue;
       warnings.push({
