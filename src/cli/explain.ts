@@ -123,6 +123,14 @@ export async function runExplainCommand(logs: string[], opts: ExplainOptions): P
     const loc = parseS3Url(l);
     if (E.isLeft(loc)) throw new UsageError(loc.left);
   }
+  for (const l of logs) {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(l) && !isS3Url(l)) throw new UsageError(`${l}: only s3:// URLs are read (and local paths); download the file, or point at its S3 location`);
+  }
+  const remoteInputs = opts.logGroup.length > 0 || logs.some(isS3Url);
+  if (opts.snapshot.length > 0 && !remoteInputs) {
+    const unused = [opts.allowPartial ? '--allow-partial' : null, opts.region.length ? '--region' : null, opts.profile !== undefined ? '--profile' : null, opts.endpointUrl !== undefined ? '--endpoint-url' : null].filter((x) => x !== null);
+    if (unused.length) process.stderr.write(`vpcwhy: warning: ${unused.join(', ')} ${unused.length === 1 ? 'is' : 'are'} for live snapshots, S3 and CloudWatch; with --snapshot and local files ${unused.length === 1 ? 'it is' : 'they are'} not used\n`);
+  }
   if ((since || until) && opts.logGroup.length === 0 && !logs.some(isS3Url)) {
     process.stderr.write('vpcwhy: warning: --since and --until select S3 objects and CloudWatch events; local files and stdin are read whole\n');
   }

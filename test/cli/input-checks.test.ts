@@ -40,8 +40,14 @@ describe('explain: input it warns about or refuses', () => {
     expect(r.stderr).toContain('--interface "eni-nowhere" is not a network interface in the snapshot');
   });
 
-  it('refuses an empty --log-group and a malformed s3:// URL before writing any output', async () => {
-    for (const args of [['--log-group', '', LOG], ['s3:///prefix', LOG]]) {
+  it('says that live-AWS options are not used with --snapshot and local files', async () => {
+    const r = await runCli(['explain', '--snapshot', SNAP, '--allow-partial', '--region', 'us-east-1', '--format', 'jsonl', LOG]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('--allow-partial, --region are for live snapshots, S3 and CloudWatch');
+  });
+
+  it('refuses an empty --log-group, a malformed s3:// URL and other URLs before writing any output', async () => {
+    for (const args of [['--log-group', '', LOG], ['s3:///prefix', LOG], ['https://example.com/flows.log']]) {
       const r = await runCli(['explain', '--snapshot', SNAP, '--format', 'jsonl', ...args]);
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
