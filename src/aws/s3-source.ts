@@ -381,7 +381,8 @@ class KeyWalker {
   /** A date folder: skipped, listed whole, or split into the sub-folders in the window. */
   private async *date(node: DateNode): AsyncGenerator<S3ObjectRef> {
     const { start, end } = nodeSpan(node);
-    if (!overlaps(this.window, start, end)) return;
+    // A folder's files hold records up to 5 minutes past its end (a file named 23:57 runs to 00:02).
+    if (!overlaps(this.window, start, end + S3_FILE_SPAN_MS)) return;
     if (within(this.window, start, end) || node.parts.length === 4) {
       yield* this.everything(node.prefix);
       return;
@@ -403,7 +404,7 @@ class KeyWalker {
   /** The sub-folders of a year, a month, or (with a window start) the region folder, that meet the window. */
   private *children(node: DateNode, start: number, end: number): Generator<DateNode> {
     const { from, to } = windowMs(this.window);
-    const lo = Math.max(from, start);
+    const lo = Math.max(from - S3_FILE_SPAN_MS, start);
     const hi = Math.min(to === Infinity ? this.horizon : to, end);
     if (!(lo < hi)) return;
     const first = new Date(lo);

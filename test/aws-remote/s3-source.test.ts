@@ -181,12 +181,23 @@ describe('readS3FlowLogs', () => {
     expect(server.listCalls().map((c) => `${c.prefix}|${c.delimiter}`)).toEqual([
       'AWSLogs/|/',
       `AWSLogs/aws-account-id=${ACCOUNT}/aws-service=vpcflowlogs/|/`,
-      `${HIVE_ROOT}year=2024/month=01/day=05/|/`, // hours 09 (outside) and 10
+      `${HIVE_ROOT}year=2024/month=01/day=05/|/`, // hours 09 and 10
+      `${HIVE_ROOT}year=2024/month=01/day=05/hour=09/|`, // its last files may run past 10:00 (5-minute files); 09:55 ends at 10:00
       `${HIVE_ROOT}year=2024/month=01/day=05/hour=10/|`,
       `${HIVE_ROOT}year=2024/month=01/day=06/|`,
       `${HIVE_ROOT}year=2024/month=01/day=07/|/`,
       `${HIVE_ROOT}year=2024/month=01/day=07/hour=01/|`,
     ]);
+  });
+
+  it("reads a file of the day before --since whose 5 minutes run past midnight into the window (ref 1.9)", async () => {
+    const server = await s3({
+      [`${DEFAULT_ROOT}2024/11/26/${fileName('20241126T2350Z')}`]: gzText([rec(1)]),
+      [`${DEFAULT_ROOT}2024/11/26/${fileName('20241126T2357Z')}`]: gzText([rec(2)]),
+      [`${DEFAULT_ROOT}2024/11/27/${fileName('20241127T0005Z')}`]: gzText([rec(3)]),
+    });
+    const got = await collect(readS3FlowLogs(`s3://${BUCKET}/${DEFAULT_ROOT}`, opts(server, { since: new Date('2024-11-27T00:00:00Z'), until: new Date('2024-11-28T00:00:00Z') })));
+    expect(got.records.map((r) => r.srcaddr)).toEqual(['10.0.1.2', '10.0.1.3']);
   });
 
   it('lists whole months when a window covers them, and the years when it has no start', async () => {
