@@ -56,11 +56,18 @@ export function registerExplain(program: Command, setExitCode: (code: number) =>
     });
 }
 
-/** The CloudWatch column order: --log-format, else the LogFormat of the flow log that writes to the group. */
-function formatForLogGroup(index: SnapshotIndex, group: string, given: FlowLogFormat | undefined): FlowLogFormat | undefined {
+/** The CloudWatch column order: --log-format, else the LogFormat of the flow log that writes to the group (by name or ARN). */
+export function formatForLogGroup(index: SnapshotIndex, group: string, given: FlowLogFormat | undefined, warn: (m: string) => void): FlowLogFormat | undefined {
   if (given) return given;
-  const def = index.snapshot.flowLogs.find((f) => f.logGroupName === group && f.logFormat);
-  if (!def?.logFormat) return undefined;
+  // A log group given as an ARN (arn:aws:logs:region:account:log-group:NAME[:*]) is matched by its name.
+  const name = /^arn:aws[a-z-]*:logs:[^:]*:[^:]*:log-group:([^:]+)(?::\*)?$/.exec(group)?.[1] ?? group;
+  const defs = index.snapshot.flowLogs.filter((f) => f.logGroupName === name);
+  const def = defs.find((f) => f.logFormat);
+  if (!def?.logFormat) {
+    // A flow log without a LogFormat writes the default format; with none in the snapshot, it is a guess.
+    if (defs.length === 0) warn(`log group ${group}: no --log-format and no flow log in the snapshot writes to it, so the default format is assumed (events of a custom format would all be bad lines; pass --log-format)`);
+    return undefined;
+  }
   const parsed = parseLogFormat(def.logFormat, `LogFormat of ${def.id}`);
   return E.isRight(parsed) ? parsed.right : undefined;
 }
@@ -91,7 +98,7 @@ async function* inputs(index: SnapshotIndex, logs: string[], opts: ExplainOption
   if (opts.logGroup.length === 0) return;
   const { readCloudWatchFlowLogs } = await import('../aws/cloudwatch-source.js');
   for (const group of opts.logGroup) {
-    yield* readCloudWatchFlowLogs(group, { ...remote, logFormat: formatForLogGroup(index, group, logFormat) });
+    yield* readCloudWatchFlowLogs(group, { ...remote, logFormat: formatForLogGroup(index, group, logFormat, remote.warn ?? (() => {})) });
   }
 }
 

@@ -159,7 +159,7 @@ export class RecordExplainer {
   /** Writes the output of one record: a JSON object (json, jsonl) or a paragraph (text). */
   explain(r: FlowRecord, reverse: boolean, out: Writer): void {
     const hit = this.attribute(r, reverse);
-    this.summary.addExplained(hit.attribution, r.srcaddr, r.dstport);
+    this.summary.addExplained(hit.attribution, r.srcaddr, r.dstport, r.action === 'ACCEPT');
     if (this.format === 'text') {
       out.write(this.renderText(r.file, r.line, hit.attribution));
       return;

@@ -71,10 +71,11 @@ export class ExplainSummary {
   readonly verdicts: Record<Verdict, number> = { blocked: 0, 'config-allows': 0, 'unknown-interface': 0, ambiguous: 0 };
   private readonly groups = new Map<string, RuleGroup>();
 
-  addExplained(a: Pick<Attribution, 'verdict' | 'ruleKey' | 'blockedBy' | 'ruleLabel'>, srcaddr: string | null, dstport: number | null): void {
+  /** `accepted`: the record itself was ACCEPTed (--all), so it is not counted under the blocking rules. */
+  addExplained(a: Pick<Attribution, 'verdict' | 'ruleKey' | 'blockedBy' | 'ruleLabel'>, srcaddr: string | null, dstport: number | null, accepted = false): void {
     this.explained++;
     this.verdicts[a.verdict]++;
-    if (a.verdict !== 'blocked' || !a.ruleKey || !a.blockedBy) return;
+    if (accepted || a.verdict !== 'blocked' || !a.ruleKey || !a.blockedBy) return;
     let g = this.groups.get(a.ruleKey);
     if (!g) {
       g = { blockedBy: a.blockedBy, rule: a.ruleLabel ?? a.ruleKey, count: 0, sources: new TopCounter(), ports: new TopCounter() };

@@ -96,3 +96,23 @@ describe('hidden and metadata entries of walked directories are named, not dropp
     expect(r.stderr).toContain(`${path.join(d, '.network-interfaces.json')}: hidden; not read`);
   });
 });
+
+describe('the column order of a CloudWatch log group (ref 1.10)', () => {
+  it('comes from the flow log that writes to the group, found by name or by ARN; an unknown group gets a warning', async () => {
+    const { formatForLogGroup } = await import('../../src/cli/explain.js');
+    const { indexSnapshot } = await import('../../src/engine/snapshot-index.js');
+    const { emptySnapshot } = await import('../../src/model/snapshot.js');
+    const index = indexSnapshot({
+      ...emptySnapshot(),
+      flowLogs: [{ id: 'fl-1', resourceId: 'vpc-1', logGroupName: '/vpc/custom', logFormat: '${version} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${action} ${log-status}', source: { file: 'f', path: 'FlowLogs[0]' } }],
+    } as never);
+    const warnings: string[] = [];
+    const warn = (m: string) => void warnings.push(m);
+    for (const group of ['/vpc/custom', 'arn:aws:logs:us-east-1:123456789012:log-group:/vpc/custom:*', 'arn:aws:logs:us-east-1:123456789012:log-group:/vpc/custom']) {
+      expect(formatForLogGroup(index, group, undefined, warn)?.fields.indexOf('action'), group).toBe(7);
+    }
+    expect(warnings).toEqual([]);
+    expect(formatForLogGroup(index, '/vpc/other', undefined, warn)).toBeUndefined();
+    expect(warnings).toEqual(['log group /vpc/other: no --log-format and no flow log in the snapshot writes to it, so the default format is assumed (events of a custom format would all be bad lines; pass --log-format)']);
+  });
+});

@@ -25,3 +25,15 @@ describe('ExplainSummary', () => {
     expect(j.blockingRules[1]!.topDestinationPorts).toEqual([{ port: 22, count: 1 }, { port: 80, count: 1 }]);
   });
 });
+
+describe('ExplainSummary with --all', () => {
+  it('does not count ACCEPT records under the blocking rules, though their verdict is counted', async () => {
+    const { ExplainSummary } = await import('../../src/explain/summary.js');
+    const s = new ExplainSummary();
+    const blocked = { verdict: 'blocked' as const, ruleKey: 'k', blockedBy: { component: 'security-group' as const, ids: ['sg-1'], direction: 'inbound' as const }, ruleLabel: 'sg-1' };
+    s.addExplained(blocked, '10.0.0.1', 22, true);
+    s.addExplained(blocked, '10.0.0.2', 22);
+    expect(s.verdicts.blocked).toBe(2);
+    expect(s.toJson().blockingRules.map((g) => g.count)).toEqual([1]);
+  });
+});
