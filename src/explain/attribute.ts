@@ -472,8 +472,8 @@ function attributeFacts(ctx: AttributionContext, r: RecordFacts): Attribution {
   }
 
   const inbound = new InboundSg(index, eni);
-  const reading = readTraffic(ctx, eni, direction, r, packet, inbound);
-  const readings: Reading[] =
+  let reading = readTraffic(ctx, eni, direction, r, packet, inbound);
+  let readings: Reading[] =
     reading.traffic === 'unknown'
       ? [evaluateReading(ctx, eni, direction, 'request', packet, inbound), evaluateReading(ctx, eni, direction, 'response', packet)]
       : [evaluateReading(ctx, eni, direction, reading.traffic, packet, inbound)];
@@ -496,6 +496,20 @@ function attributeFacts(ctx: AttributionContext, r: RecordFacts): Attribution {
         evidence: 'consistency',
         because: `${reading.because}; read as a ${other}, the configuration would have let it through, so only the ${rd.traffic} reading fits the REJECT`,
       }, head, inferred);
+    }
+  }
+  // An ACCEPT (--all) likewise fits only a reading the configuration lets through.
+  if (readings.length === 2 && !sameBlocker(readings[0]!, readings[1]!) && r.action === 'ACCEPT') {
+    const allowing = readings.filter((rd) => rd.blocking === null);
+    if (allowing.length === 1) {
+      const rd = allowing[0]!;
+      const other = rd.traffic === 'request' ? 'response' : 'request';
+      readings = [rd];
+      reading = {
+        traffic: rd.traffic,
+        evidence: 'consistency',
+        because: `${reading.because}; read as a ${other}, the configuration would have denied it, so only the ${rd.traffic} reading fits the ACCEPT`,
+      };
     }
   }
   if (readings.length === 2 && !sameBlocker(readings[0]!, readings[1]!)) {

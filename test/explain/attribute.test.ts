@@ -311,3 +311,13 @@ describe('attributeRecord: what the review found (ref 8.1, 4.2, 1.7)', () => {
     expect(a.explanation).toContain('The record\'s reject-reason is "EC", which vpcwhy does not know');
   });
 });
+
+describe('attributeRecord: --all, an ACCEPT with two readings (ref 8.5)', () => {
+  it('takes the only reading the configuration lets through, as it takes the only blocking one for a REJECT', () => {
+    // Inbound ICMP, SG without inbound ICMP: as a request the SG denies it, as a reply of a tracked ping it passes.
+    const a = attributeRecord(ctx(pingSnapshot({ sgInboundIcmp: false, naclOutbound: true })), rec('2 123456789010 eni-1235b8ca123456789 203.0.113.12 172.31.16.139 0 0 1 4 336 1432917027 1432917142 ACCEPT OK'));
+    expect(a.verdict).toBe('config-allows');
+    expect([a.traffic, a.trafficEvidence]).toEqual(['response', 'consistency']);
+    expect(a.explanation).toContain('only the response reading fits the ACCEPT');
+  });
+});
