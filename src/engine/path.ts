@@ -260,7 +260,10 @@ function vgwRouting(index: SnapshotIndex, vgwId: string, dst: Ip): { kind: 'unkn
   };
 }
 
-/** A NAT gateway translates TCP, UDP and ICMP (ICMPv6 for NAT64) and drops every other protocol. */
+/**
+ * A NAT gateway translates TCP, UDP and ICMP (ICMPv6 for NAT64) and drops every other protocol (AWS
+ * "NAT gateway basics"); it takes no unsolicited inbound connections (AWS "NAT gateways").
+ */
 export function natTranslates(protocol: number): boolean {
   return protocol === TCP || protocol === UDP || protocol === ICMP || protocol === ICMPV6;
 }

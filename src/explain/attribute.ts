@@ -96,6 +96,25 @@ function ambiguous(a: Pick<Attribution, 'direction' | 'traffic' | 'trafficEviden
   return { ...a, verdict: 'ambiguous', blockedBy: null, alsoBlockedBy: [], ruleKey: null, ruleLabel: null };
 }
 
+/** A record whose reject-reason is BPA (ref 8.17): blocked by VPC Block Public Access, whatever the rules say. */
+function bpaAttribution(direction: Direction, explanation: string, fix: string, eniId: string | null): Attribution {
+  const blockedBy: BlockedBy = { component: 'block-public-access', direction };
+  return {
+    direction,
+    traffic: 'unknown',
+    trafficEvidence: 'none',
+    verdict: 'blocked',
+    blockedBy,
+    alsoBlockedBy: [],
+    candidates: null,
+    explanation,
+    fix,
+    eniId,
+    ruleKey: ruleKeyOf(blockedBy),
+    ruleLabel: `VPC Block Public Access (${direction})`,
+  };
+}
+
 /** A plain copy of the fields attribution reads (a FlowRecord's are getters). */
 function factsOf(r: RecordFacts): RecordFacts {
   return {
@@ -360,21 +379,12 @@ function attributeFacts(ctx: AttributionContext, r: RecordFacts): Attribution {
     else dirNote = ' Its direction cannot be told without the interface; it is reported as inbound.';
     if (r.rejectReason === 'BPA') {
       // The record names its blocker itself (ref 8.1, 8.17): no configuration is needed to attribute it.
-      const blockedBy: BlockedBy = { component: 'block-public-access', direction };
-      return {
+      return bpaAttribution(
         direction,
-        traffic: 'unknown',
-        trafficEvidence: 'none',
-        verdict: 'blocked',
-        blockedBy,
-        alsoBlockedBy: [],
-        candidates: null,
-        explanation: `${r.interfaceId ?? 'The interface'} was rejected by VPC Block Public Access: the record's reject-reason is BPA, so neither the security groups nor the network ACL decided it. The interface is not in the snapshot, so which exclusion would let it through cannot be told.${dirNote}`,
-        fix: 'add a Block Public Access exclusion for its subnet or VPC, or switch Block Public Access off',
-        eniId: r.interfaceId,
-        ruleKey: ruleKeyOf(blockedBy),
-        ruleLabel: `VPC Block Public Access (${direction})`,
-      };
+        `${r.interfaceId ?? 'The interface'} was rejected by VPC Block Public Access: the record's reject-reason is BPA, so neither the security groups nor the network ACL decided it. The interface is not in the snapshot, so which exclusion would let it through cannot be told.${dirNote}`,
+        'add a Block Public Access exclusion for its subnet or VPC, or switch Block Public Access off',
+        r.interfaceId,
+      );
     }
     return {
       direction,
@@ -454,21 +464,12 @@ function attributeFacts(ctx: AttributionContext, r: RecordFacts): Attribution {
   const head = `${dirText} ${describePacket(packet)} on ${where}`;
 
   if (r.rejectReason === 'BPA') {
-    const blockedBy: BlockedBy = { component: 'block-public-access', direction };
-    return {
+    return bpaAttribution(
       direction,
-      traffic: 'unknown',
-      trafficEvidence: 'none',
-      verdict: 'blocked',
-      blockedBy,
-      alsoBlockedBy: [],
-      candidates: null,
-      explanation: `${head} was rejected by VPC Block Public Access: the record's reject-reason is BPA, so neither the security groups nor the network ACL decided it.`,
-      fix: `add a Block Public Access exclusion for ${eni.subnetId} or ${eni.vpcId}, or switch Block Public Access off`,
-      eniId: eni.id,
-      ruleKey: ruleKeyOf(blockedBy),
-      ruleLabel: `VPC Block Public Access (${direction})`,
-    };
+      `${head} was rejected by VPC Block Public Access: the record's reject-reason is BPA, so neither the security groups nor the network ACL decided it.`,
+      `add a Block Public Access exclusion for ${eni.subnetId} or ${eni.vpcId}, or switch Block Public Access off`,
+      eni.id,
+    );
   }
 
   const inbound = new InboundSg(index, eni);

@@ -62,7 +62,7 @@ async function trace(file: string, args: string[]) {
   return { code: r.code, json, explanation: json.explanation as string };
 }
 
-describe('trace through a virtual private gateway (ref 6.1)', () => {
+describe('trace through a virtual private gateway (ref 6.1; AWS CreateVpnConnectionRoute: static routes are what a static-only VPN routes to the customer gateway)', () => {
   it('a VPN with BGP may announce anything: the VGW is assumed to deliver, and the answer says so', async () => {
     const file = snapshot('bgp', { GatewayId: 'vgw-1' }, { VpnConnectionId: 'vpn-1', VpnGatewayId: 'vgw-1', State: 'available', Options: { StaticRoutesOnly: false } });
     const { code, explanation } = await trace(file, ['--from', 'eni-priv', '--to', '8.8.8.8']);

@@ -67,7 +67,7 @@ describe.skipIf(!present)('trace on real snapshots (Batfish corpus)', () => {
     expect(web.json.blockedBy).toMatchObject({ component: 'security-group', ids: ['sg-0b3df494998412a48'] });
   });
 
-  it('test-public-private-subnet: a static-only VPN routes just its prefix, so the VGW drops internet traffic (ref 6.1; Batfish NO_ROUTE at the VGW)', async () => {
+  it('test-public-private-subnet: a static-only VPN routes just its prefix, so the VGW drops internet traffic (AWS CreateVpnConnectionRoute: a static route is what lets the VGW route to the customer gateway; Batfish NO_ROUTE at the VGW)', async () => {
     const web = await trace('test-public-private-subnet', ['--from', 'eni-07c1506e49d784fe0', '--to', '8.8.8.8', '--protocol', 'tcp', '--port', '443']);
     expect(web.code).toBe(1);
     expect(web.json.blockedBy).toEqual({ component: 'route', id: 'rtb-002f0eabf583bf991', reason: 'no-route', path: 'forward' });
@@ -92,7 +92,7 @@ describe.skipIf(!present)('trace on real snapshots (Batfish corpus)', () => {
     expect(json.hops.some((h: { component: string }) => h.component === 'security-group')).toBe(false);
   });
 
-  it('test-nat-gateway: a NAT gateway translates only TCP, UDP and ICMP (Batfish DENIED_IN at the NAT for protocol 107)', async () => {
+  it('test-nat-gateway: a NAT gateway translates only TCP, UDP and ICMP (AWS "NAT gateway basics": supports TCP, UDP and ICMP; Batfish DENIED_IN at the NAT for protocol 107)', async () => {
     const { code, json } = await trace('test-nat-gateway', ['--from', 'eni-0e4ce6a7777b9bff8', '--to', '8.8.8.8', '--protocol', '107']);
     expect(code).toBe(1);
     expect(json.blockedBy).toEqual({ component: 'route', id: 'rtb-02fe228b42de92a7c', reason: 'no-route', path: 'forward' });
@@ -100,7 +100,7 @@ describe.skipIf(!present)('trace on real snapshots (Batfish corpus)', () => {
     expect((await trace('test-nat-gateway', ['--from', 'eni-0e4ce6a7777b9bff8', '--to', '8.8.8.8', '--protocol', 'udp', '--port', '53'])).json.reachable).toBe(true);
   });
 
-  it("test-nat-gateway: connections to the NAT gateway's own addresses are dropped, from the internet and from its subnet (Batfish DENIED_IN at the NAT)", async () => {
+  it("test-nat-gateway: connections to the NAT gateway's own addresses are dropped, from the internet and from its subnet (AWS NAT gateways page: no unsolicited inbound connections; Batfish DENIED_IN at the NAT)", async () => {
     for (const args of [
       ['--from', '8.8.8.8', '--to', '3.135.127.225', '--protocol', 'tcp', '--port', '80'],
       ['--from', 'eni-068fb5a0a9a57f23c', '--to', '10.1.250.210', '--protocol', 'tcp', '--port', '80'],

@@ -250,7 +250,7 @@ describe('attributeRecord: partial snapshots', () => {
   });
 });
 
-describe('attributeRecord: records on a NAT gateway interface (ref 8.11)', () => {
+describe('attributeRecord: records on a NAT gateway interface (ref 8.11; AWS "NAT gateway basics": TCP, UDP and ICMP only; "NAT gateways": no unsolicited inbound connections)', () => {
   const natSnapshot = snapshotOf({
     vpcs: [vpc('vpc-1', ['10.0.0.0/16'])],
     subnets: [subnet('subnet-nat', '10.0.250.0/24')],

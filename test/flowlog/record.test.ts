@@ -315,3 +315,27 @@ describe('values out of their domain are bad lines, on the string and the byte p
     }
   });
 });
+
+import fc from 'fast-check';
+
+describe('the byte path validates addresses, ports and protocols exactly as the string path (parseIp) does (ref 1.5)', () => {
+  const addressLike = fc.oneof(
+    fc.ipV4(),
+    fc.ipV6(),
+    fc.ipV4Extended(),
+    fc.stringMatching(/^[0-9a-fA-F:.]{1,41}$/),
+    fc.tuple(fc.nat(999), fc.nat(999), fc.nat(999), fc.nat(999)).map((p) => p.join('.')),
+  );
+  it('accepts and rejects the same lines, with the same message', () => {
+    fc.assert(
+      fc.property(addressLike, addressLike, fc.nat(99999), fc.nat(999), (src, dst, port, proto) => {
+        const text = `2 123456789010 eni-1 ${src} ${dst} 40000 ${port} ${proto} 1 40 1 2 REJECT OK`;
+        const buf = Buffer.from(text);
+        const byBytes = parseRecordBytes(DEFAULT_FORMAT, buf, 0, buf.length, 'f', 1);
+        const byString = parseRecordLine(DEFAULT_FORMAT, text, 'f', 1);
+        expect(isLineError(byBytes) ? byBytes.message : 'ok').toBe(isLineError(byString) ? byString.message : 'ok');
+      }),
+      { seed: Number(process.env.FC_SEED ?? 424242), numRuns: 3000 },
+    );
+  });
+});
