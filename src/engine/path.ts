@@ -270,8 +270,8 @@ export function natTranslates(protocol: number): boolean {
 
 /** The NAT gateway an ENI belongs to (its id), or null for any other ENI. */
 export function natGatewayOfEni(index: SnapshotIndex, eni: Eni): string | null {
-  const nat = index.snapshot.natGateways.find((n) => n.eniIds.includes(eni.id));
-  if (nat) return nat.id;
+  const nat = index.natIdByEniId.get(eni.id);
+  if (nat !== undefined) return nat;
   return eni.interfaceType === 'nat_gateway' || eni.interfaceType === 'natGateway' ? eni.id : null;
 }
 

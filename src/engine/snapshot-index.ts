@@ -46,6 +46,8 @@ export interface SnapshotIndex {
   readonly prefixListById: ReadonlyMap<string, PrefixList>;
   readonly igwsByVpc: ReadonlyMap<string, readonly InternetGateway[]>;
   readonly natById: ReadonlyMap<string, NatGateway>;
+  /** The NAT gateway each of its interfaces belongs to. */
+  readonly natIdByEniId: ReadonlyMap<string, string>;
   /** VPN connections by the virtual private gateway they attach to. */
   readonly vpnsByGateway: ReadonlyMap<string, readonly VpnConnection[]>;
   readonly peeringById: ReadonlyMap<string, VpcPeering>;
@@ -106,6 +108,8 @@ export function indexSnapshot(snapshot: Snapshot): SnapshotIndex {
   }
   const igwsByVpc = new Map<string, InternetGateway[]>();
   for (const igw of snapshot.internetGateways) for (const v of igw.vpcIds) push(igwsByVpc, v, igw);
+  const natIdByEniId = new Map<string, string>();
+  for (const nat of snapshot.natGateways) for (const e of nat.eniIds) natIdByEniId.set(e, nat.id);
   const vpnsByGateway = new Map<string, VpnConnection[]>();
   for (const vpn of snapshot.vpnConnections) if (vpn.vpnGatewayId !== null) push(vpnsByGateway, vpn.vpnGatewayId, vpn);
   const instanceNameById = new Map<string, string>();
@@ -128,6 +132,7 @@ export function indexSnapshot(snapshot: Snapshot): SnapshotIndex {
     igwsByVpc,
     natById: byId(snapshot.natGateways),
     vpnsByGateway,
+    natIdByEniId,
     peeringById: byId(snapshot.peerings),
     instanceNameById,
   };
