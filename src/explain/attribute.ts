@@ -13,6 +13,7 @@ import { type SgDecision, evaluateGroupIds, sgAllows } from '../engine/security-
 import { cidrContains, formatIp, parseIp } from '../net/ip.js';
 import { TCP, UDP, isIcmp, protocolName } from '../net/protocol.js';
 import { describePacket } from './describe.js';
+import { isServicePort, portText } from './ports.js';
 import { type BlockedBy, blockedByOf, fixFor, hopEvidence, naclRuleLabel } from './hops.js';
 
 export type Verdict = 'blocked' | 'config-allows' | 'unknown-interface' | 'ambiguous';
@@ -153,12 +154,6 @@ interface TrafficReading {
   readonly because: string;
 }
 
-const SERVICE_PORTS = new Set([20, 21, 22, 23, 25, 53, 80, 88, 110, 111, 123, 135, 137, 138, 139, 143, 161, 389, 443, 445, 465, 514, 587, 636, 993, 995, 1433, 1521, 2049, 2379, 3306, 3389, 5432, 5439, 5671, 5672, 5900, 5984, 6379, 6443, 7000, 7001, 8080, 8443, 9042, 9092, 9200, 9300, 11211, 27017]);
-
-function isServicePort(p: number): boolean {
-  return p < 1024 || SERVICE_PORTS.has(p);
-}
-
 /**
  * The inbound security-group decision for a record's own packet: readTraffic asks it to see whether the
  * ENI serves the port, and the request reading's SG hop needs the same one, so it is evaluated once.
@@ -198,15 +193,15 @@ function readTraffic(ctx: AttributionContext, eni: Eni, direction: Direction, r:
     } else if (direction === 'outbound') {
       const served: Packet = { ...packet, src: packet.dst, dst: packet.src, srcPort: packet.dstPort, dstPort: packet.srcPort };
       if (!isServicePort(packet.dstPort) && sgAllows(ctx.index, eni.groupIds, 'inbound', served)) {
-        return { traffic: 'response', evidence: 'service-rule', because: `the interface's security groups let ${formatIp(packet.dst)} connect to its port ${packet.srcPort}, so this is the service answering` };
+        return { traffic: 'response', evidence: 'service-rule', because: `the interface's security groups let ${formatIp(packet.dst)} connect to its port ${portText(packet.srcPort)}, so this is the service answering` };
       }
     } else if (!isServicePort(packet.srcPort) && inbound.of(packet).allowed) {
-      return { traffic: 'request', evidence: 'service-rule', because: `the interface's security groups admit connections to its port ${packet.dstPort}, so this is a client connecting` };
+      return { traffic: 'request', evidence: 'service-rule', because: `the interface's security groups admit connections to its port ${portText(packet.dstPort)}, so this is a client connecting` };
     }
     const dstService = isServicePort(packet.dstPort);
     const srcService = isServicePort(packet.srcPort);
-    if (dstService && !srcService) return { traffic: 'request', evidence: 'ports', because: `port ${packet.dstPort} is a service port and ${packet.srcPort} an ephemeral one` };
-    if (srcService && !dstService) return { traffic: 'response', evidence: 'ports', because: `port ${packet.srcPort} is a service port and ${packet.dstPort} an ephemeral one` };
+    if (dstService && !srcService) return { traffic: 'request', evidence: 'ports', because: `port ${portText(packet.dstPort)} is a service port and ${portText(packet.srcPort)} an ephemeral one` };
+    if (srcService && !dstService) return { traffic: 'response', evidence: 'ports', because: `port ${portText(packet.srcPort)} is a service port and ${portText(packet.dstPort)} an ephemeral one` };
   }
   const why = isIcmp(packet.protocol)
     ? 'ICMP records carry no type, so an echo request and a reply look alike'

@@ -8,6 +8,7 @@ import type { Direction, NaclEntry, Route, SgPeer, SgRule } from '../model/snaps
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import { formatIp } from '../net/ip.js';
 import { ICMP, ICMPV6, hasPorts, isIcmp, protocolName } from '../net/protocol.js';
+import { portText } from './ports.js';
 
 export function portsText(range: PortRange | null): string {
   if (range === null || (range.from <= 0 && range.to >= 65535)) return 'all ports';
@@ -79,7 +80,7 @@ export function protocolLabel(protocol: number): string {
 function hostPort(ip: Ip, port: number | null, family: 4 | 6): string {
   const a = formatIp(ip);
   if (port === null) return a;
-  return family === 6 ? `[${a}]:${port}` : `${a}:${port}`;
+  return family === 6 ? `[${a}]:${portText(port)}` : `${a}:${portText(port)}`;
 }
 
 /** `TCP 198.51.100.7:40000 -> 10.0.1.10:22`, `ICMP 203.0.113.12 -> 172.31.16.139 (type 8)`. */
@@ -94,7 +95,7 @@ export function describePacket(p: Packet): string {
 
 /** What a rule allowing this packet would say: `tcp/5432` / `icmp type 0` / `all esp`. */
 export function packetService(p: Packet): string {
-  if (hasPorts(p.protocol)) return p.dstPort === null ? `all ${protocolName(p.protocol)}` : `${protocolName(p.protocol)}/${p.dstPort}`;
+  if (hasPorts(p.protocol)) return p.dstPort === null ? `all ${protocolName(p.protocol)}` : `${protocolName(p.protocol)}/${portText(p.dstPort)}`;
   if (isIcmp(p.protocol)) return p.icmpType === null ? protocolName(p.protocol) : `${protocolName(p.protocol)} type ${p.icmpType}`;
   return protocolName(p.protocol);
 }

@@ -5,6 +5,7 @@
 import type { FlowRecord } from '../flowlog/record.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import { type Attribution, type AttributionContext, attributeRecord } from './attribute.js';
+import { type SlotTemplate, fillSlots, hasSlots, portBoundaries, portClass, splitSlots, withPortSlots } from './ports.js';
 import { ExplainSummary } from './summary.js';
 
 export type ExplainFormat = 'text' | 'json' | 'jsonl';
@@ -32,11 +33,17 @@ function tailHead(a: Attribution): string {
 
 /** What the loop needs of an attribution: no evidence graph, so memory stays flat. */
 interface Cached {
+  /** For text output, the explanation: as is, or (a port template) in `text`. */
   readonly attribution: SlimAttribution;
-  /** The encoded tail, `bytes[start, end)`: in the slab, or (larger than it) in a buffer of its own. */
+  /**
+   * The encoded tail, in `bytes` (the slab, or a buffer of its own when larger than the slab), as byte
+   * ranges `[segs[2i], segs[2i+1])`; between ranges i and i+1 goes the record's port `slots[i]` (0: source).
+   */
   readonly bytes: Buffer;
-  readonly start: number;
-  readonly end: number;
+  readonly segs: readonly number[];
+  readonly slots: readonly (0 | 1)[];
+  /** The explanation of a port template, for text output. */
+  readonly text: SlotTemplate | null;
 }
 
 type SlimAttribution = Pick<Attribution, 'verdict' | 'blockedBy' | 'ruleKey' | 'ruleLabel' | 'explanation'>;
@@ -75,9 +82,9 @@ export function recordJson(r: FlowRecord): string {
   return keys.length === 0 ? '{}' : `${out}}`;
 }
 
-function cacheKey(r: FlowRecord, reverse: boolean): string {
+function cacheKey(r: FlowRecord, reverse: boolean, ports: string): string {
   const f = r.format;
-  return `${r.raw(f.interfaceId)}|${r.raw(f.srcaddr)}|${r.raw(f.dstaddr)}|${r.raw(f.srcport)}|${r.raw(f.dstport)}|${r.raw(f.protocol)}|${r.raw(f.tcpFlags)}|${r.raw(f.flowDirection)}|${r.raw(f.pktSrcaddr)}|${r.raw(f.pktDstaddr)}|${r.raw(f.rejectReason)}|${r.action}|${reverse ? 1 : 0}`;
+  return `${r.raw(f.interfaceId)}|${r.raw(f.srcaddr)}|${r.raw(f.dstaddr)}|${ports}|${r.raw(f.protocol)}|${r.raw(f.tcpFlags)}|${r.raw(f.flowDirection)}|${r.raw(f.pktSrcaddr)}|${r.raw(f.pktDstaddr)}|${r.raw(f.rejectReason)}|${r.action}|${reverse ? 1 : 0}`;
 }
 
 /** Renders one record in the run's format (without separators). */
@@ -98,6 +105,8 @@ export interface Writer {
  */
 export class RecordExplainer {
   readonly summary = new ExplainSummary();
+  /** Attributions computed (cache misses): at most one per distinct tuple or port class still cached. */
+  attributions = 0;
   private readonly cache = new Map<string, Cached>();
   private readonly slab: Buffer;
   private slabUsed = 0;
@@ -118,41 +127,68 @@ export class RecordExplainer {
     this.slab = Buffer.allocUnsafe(format === 'text' ? 0 : slabBytes);
   }
 
+  /**
+   * The ports part of the cache key. TCP and UDP records of a known interface are keyed by port class
+   * (ports.ts), and their entry is a port template; other protocols do not read ports at all.
+   */
+  private portsKey(r: FlowRecord): string {
+    const p = r.protocol;
+    if (p !== 6 && p !== 17) return '*';
+    const sp = r.srcport;
+    const dp = r.dstport;
+    const eni = sp !== null && dp !== null && sp !== dp && r.interfaceId !== null ? this.ctx.index.eniById.get(r.interfaceId) : undefined;
+    if (!eni) return `${sp}|${dp}`;
+    const b = portBoundaries(this.ctx.index, eni);
+    return `c${portClass(b, sp!)}|c${portClass(b, dp!)}`;
+  }
+
   private attribute(r: FlowRecord, reverse: boolean): Cached {
-    const key = cacheKey(r, reverse);
+    let ports = this.portsKey(r);
+    let key = cacheKey(r, reverse, ports);
     const hit = this.cache.get(key);
     if (hit) return hit;
     this.reverse = reverse;
-    const attribution = attributeRecord(this.ctx, r);
+    this.attributions++;
+    let attribution: Attribution;
+    if (ports.charCodeAt(0) === 99 /* c */) {
+      attribution = withPortSlots(r.srcport!, r.dstport!, () => attributeRecord(this.ctx, r));
+      if (hasSlots(`${attribution.ruleKey}${attribution.ruleLabel}`)) {
+        // A port in the summary's rule label would make records of one class count under different
+        // labels: such records are attributed one by one.
+        attribution = attributeRecord(this.ctx, r);
+        ports = `${r.srcport}|${r.dstport}`;
+        key = cacheKey(r, reverse, ports);
+      }
+    } else {
+      attribution = attributeRecord(this.ctx, r);
+    }
     const text = this.format === 'text';
-    const head = text ? '' : tailHead(attribution);
-    const expl = text ? '' : needsEscape(attribution.explanation) ? JSON.stringify(attribution.explanation) : null;
-    // UTF-8 takes at most 3 bytes per UTF-16 code unit; 3 more for the quotes and the closing brace.
-    const bound = text ? 0 : (head.length + (expl ?? attribution.explanation).length) * 3 + 3;
+    const templ = hasSlots(attribution.explanation);
+    const tail = text ? '' : `${tailHead(attribution)}${needsEscape(attribution.explanation) ? JSON.stringify(attribution.explanation) : `"${attribution.explanation}"`}}`;
+    const parts = text ? null : templ ? splitSlots(tail) : { texts: [tail], slots: [] };
+    const textTemplate = text && templ ? splitSlots(attribution.explanation) : null;
+    const slimmed = slim(attribution, text && !templ);
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+    const bound = tail.length * 3;
     if (this.cache.size >= CACHE_LIMIT || this.slabUsed + bound > this.slab.length) {
       this.cache.clear();
       this.slabUsed = 0;
     }
-    if (bound > this.slab.length) {
-      // Larger than the whole slab: written from a buffer of its own, not cached.
-      const bytes = Buffer.from(`${head}${expl ?? JSON.stringify(attribution.explanation)}}`);
-      return { attribution: slim(attribution, text), bytes, start: 0, end: bytes.length };
+    const own = bound > this.slab.length;
+    // Larger than the whole slab: written from a buffer of its own, not cached.
+    const bytes = own ? Buffer.allocUnsafe(bound) : this.slab;
+    let pos = own ? 0 : this.slabUsed;
+    const segs: number[] = [];
+    for (const t of parts?.texts ?? []) {
+      segs.push(pos);
+      pos += bytes.write(t, pos);
+      segs.push(pos);
     }
-    const start = this.slabUsed;
-    if (!text) {
-      const slab = this.slab;
-      let pos = start + slab.write(head, start);
-      if (expl !== null) pos += slab.write(expl, pos);
-      else {
-        slab[pos++] = 0x22; // "
-        pos += slab.write(attribution.explanation, pos);
-        slab[pos++] = 0x22;
-      }
-      slab[pos++] = 0x7d; // }
+    const entry: Cached = { attribution: slimmed, bytes, segs, slots: parts?.slots ?? [], text: textTemplate };
+    if (!own) {
       this.slabUsed = pos;
+      this.cache.set(key, entry);
     }
-    const entry = { attribution: slim(attribution, text), bytes: this.slab, start, end: this.slabUsed };
-    this.cache.set(key, entry);
     return entry;
   }
 
@@ -161,7 +197,8 @@ export class RecordExplainer {
     const hit = this.attribute(r, reverse);
     this.summary.addExplained(hit.attribution, r.srcaddr, r.dstport, r.action === 'ACCEPT');
     if (this.format === 'text') {
-      out.write(this.renderText(r.file, r.line, hit.attribution));
+      const a = hit.text ? { verdict: hit.attribution.verdict, explanation: fillSlots(hit.text, r.srcport!, r.dstport!) } : hit.attribution;
+      out.write(this.renderText(r.file, r.line, a));
       return;
     }
     let fj = this.fileJson.get(r.file);
@@ -169,7 +206,12 @@ export class RecordExplainer {
     const sep = this.format === 'json' && !this.first ? ',' : '';
     this.first = false;
     out.write(`${sep}{"file":${fj},"line":${r.line},"record":${recordJson(r)},`);
-    out.writeBytes(hit.bytes, hit.start, hit.end);
+    const segs = hit.segs;
+    out.writeBytes(hit.bytes, segs[0]!, segs[1]!);
+    for (let i = 0; i < hit.slots.length; i++) {
+      out.write(String(hit.slots[i] === 0 ? r.srcport : r.dstport));
+      out.writeBytes(hit.bytes, segs[2 * i + 2]!, segs[2 * i + 3]!);
+    }
     if (this.format === 'jsonl') out.write('\n');
   }
 }

@@ -92,6 +92,105 @@ describe('RecordExplainer (jsonl and json output, ref 8.9)', () => {
   });
 });
 
+/** Rules with port ranges, so that many ports share a class and some classes are single ports. */
+const rangedIndex = indexSnapshot(
+  snapshotOf({
+    vpcs: [vpc('vpc-1', ['10.0.0.0/16'])],
+    subnets: [subnet('subnet-1', '10.0.1.0/24'), subnet('subnet-2', '10.0.2.0/24')],
+    enis: [eni('eni-a', 'subnet-1', ['10.0.1.10'], ['sg-app', 'sg-dns']), eni('eni-b', 'subnet-2', ['10.0.2.20'], [])],
+    securityGroups: [
+      sg('sg-app', [
+        sgRule('sg-app', 'inbound', 'tcp', '0.0.0.0/0', { ports: [1000, 2000] }),
+        sgRule('sg-app', 'inbound', 'tcp', '10.0.0.0/16', { ports: [8080, 8080] }),
+        sgRule('sg-app', 'outbound', 'tcp', '0.0.0.0/0', { ports: [443, 443] }),
+        sgRule('sg-app', 'outbound', 'tcp', '10.0.0.0/16', { ports: [32768, 60999] }),
+      ]),
+      sg('sg-dns', [sgRule('sg-dns', 'inbound', 'udp', '0.0.0.0/0', { ports: [53, 53] }), sgRule('sg-dns', 'outbound', 'udp', '0.0.0.0/0', { ports: [1024, 65535] })]),
+    ],
+    networkAcls: [
+      nacl('acl-1', [
+        naclEntry(80, 'deny', 'inbound', 'tcp', '198.51.100.0/24', { ports: [5000, 5999] }),
+        naclEntry(100, 'allow', 'inbound', 'tcp', '0.0.0.0/0', { ports: [1024, 65535] }),
+        naclEntry(110, 'allow', 'inbound', 'udp', '0.0.0.0/0', { ports: [53, 53] }),
+        naclEntry(100, 'allow', 'outbound', 'tcp', '0.0.0.0/0', { ports: [0, 1023] }),
+        naclEntry(120, 'allow', 'outbound', 'tcp', '10.0.0.0/8', { ports: [1024, 65535] }),
+        naclEntry(130, 'allow', 'outbound', 'udp', '0.0.0.0/0', { ports: [40000, 40010] }),
+        naclEntry(32767, 'deny', 'inbound', '-1', '0.0.0.0/0'),
+        naclEntry(32767, 'deny', 'outbound', '-1', '0.0.0.0/0'),
+      ], ['subnet-1', 'subnet-2']),
+    ],
+  }),
+);
+
+/** Ports at and around every boundary of the rules above and of the service-port test, and any port. */
+const portArb = fc.oneof(
+  fc.constantFrom(0, 1, 22, 52, 53, 54, 443, 999, 1000, 1023, 1024, 1025, 1999, 2000, 2001, 3306, 3307, 4999, 5000, 5999, 6000, 8079, 8080, 8081, 32767, 32768, 40000, 40010, 40011, 60999, 61000, 65535),
+  fc.integer({ min: 0, max: 65535 }),
+);
+
+/** A few flows per run, each seen with many ports: records of one flow often share a port class. */
+const flowArb = fc.record({
+  eni: fc.constantFrom('eni-a', 'eni-b'),
+  src: fc.constantFrom('198.51.100.7', '10.0.2.20', '10.0.1.10', '10.0.3.3'),
+  dst: fc.constantFrom('10.0.1.10', '10.0.2.20', '203.0.113.5'),
+  proto: fc.constantFrom(6, 6, 17, 1),
+  action: fc.constantFrom('REJECT', 'REJECT', 'ACCEPT'),
+  reverse: fc.boolean(),
+});
+
+const rangedArb = fc
+  .tuple(fc.array(flowArb, { minLength: 1, maxLength: 3 }), fc.array(fc.record({ flow: fc.nat(), sport: portArb, dport: portArb }), { minLength: 1, maxLength: 60 }))
+  .map(([flows, recs]) => recs.map((r) => ({ ...flows[r.flow % flows.length]!, sport: r.sport, dport: r.dport })));
+
+describe('RecordExplainer port templates (ports.ts): records that differ only in ports share one attribution per port class', () => {
+  it('writes, for every record, exactly what attributing it alone writes (jsonl and text), ports at rule boundaries included', () => {
+    fc.assert(
+      fc.property(rangedArb, fc.constantFrom<'jsonl' | 'text'>('jsonl', 'text'), (specs, format) => {
+        const recs = specs.map((x, i) =>
+          FlowRecord.fromTokens('f.log', i + 1, DEFAULT_FORMAT, ['2', '123456789012', x.eni, x.src, x.dst, String(x.sport), String(x.dport), String(x.proto), '1', '40', '1700000000', '1700000060', x.action, 'OK']),
+        );
+        const render = (file: string, line: number, a: { verdict: string; explanation: string }) => `${file}:${line} ${a.verdict} ${a.explanation}\n`;
+        const explainer = new RecordExplainer(rangedIndex, format, render);
+        const out = memoryWriter();
+        recs.forEach((r, i) => explainer.explain(r, specs[i]!.reverse, out));
+        const expected = recs.map((r, i) => {
+          const a = attributeRecord({ index: rangedIndex, reverseAccepted: () => specs[i]!.reverse }, r);
+          if (format === 'text') return render(r.file, r.line, a);
+          return `${JSON.stringify({
+            file: r.file,
+            line: r.line,
+            record: r.fields(),
+            direction: a.direction,
+            traffic: a.traffic,
+            trafficEvidence: a.trafficEvidence,
+            verdict: a.verdict,
+            ...(a.blockedBy ? { blockedBy: a.blockedBy } : {}),
+            alsoBlockedBy: a.alsoBlockedBy,
+            ...(a.candidates ? { candidates: a.candidates } : {}),
+            explanation: a.explanation,
+          })}\n`;
+        });
+        expect(out.text()).toBe(expected.join(''));
+      }),
+      { seed: SEED, numRuns: 300 },
+    );
+  });
+
+  it('evaluates a port scan once per port class: 1,000 scanned ports of one interface take a handful of attributions', () => {
+    const explainer = new RecordExplainer(rangedIndex, 'jsonl', () => '');
+    const out = memoryWriter();
+    for (let p = 3000; p < 4000; p++) {
+      const r = FlowRecord.fromTokens('f.log', p, DEFAULT_FORMAT, ['2', '123456789012', 'eni-a', '198.51.100.7', '10.0.1.10', '47721', String(p), '6', '1', '40', '1700000000', '1700000060', 'REJECT', 'OK']);
+      explainer.explain(r, false, out);
+    }
+    const lines = out.text().trim().split('\n').map((l) => JSON.parse(l) as { explanation: string; record: { dstport: number } });
+    expect(lines).toHaveLength(1000);
+    expect(lines[500]!.explanation).toContain('198.51.100.7:47721 -> 10.0.1.10:3500');
+    // 3000-3305, 3306, 3307-3388, 3389, 3390-3999: five classes.
+    expect(explainer.attributions).toBe(5);
+  });
+});
+
 describe('streamWriter', () => {
   it('keeps strings and byte ranges in order across chunk boundaries, pieces larger than a chunk included', async () => {
     await fc.assert(
