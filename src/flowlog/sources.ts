@@ -10,7 +10,6 @@
  */
 import { createReadStream, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 
 /** What one command-line input expands to. */
@@ -182,11 +181,64 @@ async function peek(it: AsyncIterator<Buffer>, n: number): Promise<Buffer> {
   return parts.length === 1 ? parts[0]! : Buffer.concat(parts, len);
 }
 
-function gunzip(chunks: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
+/**
+ * Inflate a gzip byte stream. Every byte zlib decodes before an error (a truncated or corrupt file)
+ * reaches the consumer, then the error: the output never depends on how fast the consumer reads. zlib
+ * never pauses here (a paused stream that fails drops what it holds); instead the next compressed chunk
+ * is written only once the consumer has taken what the previous ones gave, which bounds memory.
+ */
+async function* gunzip(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   const z = createGunzip({ chunkSize: READ_CHUNK });
-  // Errors reach the consumer through the gunzip stream's iterator; the callback only keeps them handled.
-  pipeline(Readable.from(chunks, { objectMode: false }), z, () => {});
-  return z;
+  const out: Buffer[] = [];
+  let error: Error | null = null;
+  let ended = false;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    wake?.();
+    wake = null;
+  };
+  z.on('data', (b: Buffer) => {
+    out.push(b);
+    notify();
+  });
+  z.on('error', (e: Error) => {
+    error = e;
+    notify();
+  });
+  z.on('end', () => {
+    ended = true;
+    notify();
+  });
+  const input = chunks[Symbol.asyncIterator]();
+  let inputDone = false;
+  /** A compressed chunk is written and zlib has not finished with it. */
+  let pending = false;
+  const processed = () => {
+    pending = false;
+    notify();
+  };
+  try {
+    for (;;) {
+      while (out.length > 0) yield out.shift()!;
+      if (error) throw error;
+      if (ended) return;
+      if (!inputDone && !pending) {
+        const r = await input.next();
+        if (r.done === true) {
+          inputDone = true;
+          z.end();
+        } else {
+          pending = true;
+          z.write(r.value, processed);
+        }
+        continue;
+      }
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  } finally {
+    z.destroy();
+    if (!inputDone) await input.return?.();
+  }
 }
 
 async function collect(chunks: AsyncIterable<Buffer>): Promise<Buffer> {
