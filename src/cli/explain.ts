@@ -7,7 +7,8 @@ import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import { type ExplainFormat, explainFilter, runExplain, streamWriter } from '../explain/run.js';
 import { type FlowLogFormat, parseLogFormat } from '../flowlog/format.js';
 import { type FlowLogEvent, readFlowLogs } from '../flowlog/reader.js';
-import type { RecordFilter } from '../flowlog/record.js';
+import type { AcceptFilter } from '../explain/accept-index.js';
+import { type ReadWorker, readWorkerAvailable, startReadWorker } from '../explain/read-thread.js';
 import { E } from '../fp.js';
 import { renderRecordText, renderSummaryText } from '../report/explain-text.js';
 import { printable } from '../report/printable.js';
@@ -76,7 +77,11 @@ export function formatForLogGroup(index: SnapshotIndex, group: string, given: Fl
  * Every input in order. Local files are read through `filter` (the reverse-flow index, fed in the
  * reader); S3 objects and CloudWatch events are indexed in the explain loop.
  */
-async function* inputs(index: SnapshotIndex, logs: string[], opts: ExplainOptions, logFormat: FlowLogFormat | undefined, remote: RemoteOptions, filter: RecordFilter): AsyncGenerator<FlowLogEvent> {
+async function* inputs(index: SnapshotIndex, logs: string[], opts: ExplainOptions, logFormat: FlowLogFormat | undefined, remote: RemoteOptions, filter: AcceptFilter, reader: ReadWorker | null): AsyncGenerator<FlowLogEvent> {
+  if (reader) {
+    yield* reader.events(filter);
+    return;
+  }
   let locals: string[] = [];
   const readLocals = async function* () {
     if (locals.length === 0) return;
@@ -142,68 +147,76 @@ export async function runExplainCommand(logs: string[], opts: ExplainOptions): P
     process.stderr.write('vpcwhy: warning: --since and --until select S3 objects and CloudWatch events; local files and stdin are read whole\n');
   }
 
-  const index = opts.snapshot.length > 0
-    ? await loadIndexedSnapshot(opts.snapshot, { verbose: opts.verbose ?? false })
-    : await (await import('./live-snapshot.js')).takeLiveSnapshotIndex({ regions: opts.region, profile: opts.profile, endpointUrl: opts.endpointUrl, allowPartial: opts.allowPartial });
-
-  const remote: RemoteOptions = {
-    region: opts.region[0],
-    profile: opts.profile,
-    endpointUrl: opts.endpointUrl,
-    since,
-    until,
-    all: opts.all ?? false,
-    interfaceIds: opts.interface.length > 0 ? opts.interface : undefined,
-    progress: createProgress(process.stderr, { stdout: process.stdout }),
-    warn: (m) => process.stderr.write(`vpcwhy: warning: ${m}\n`),
-  };
-  for (const id of opts.interface) {
-    if (!index.eniById.has(id)) process.stderr.write(`vpcwhy: warning: --interface ${JSON.stringify(id)} is not a network interface in the snapshot; its records are explained as unknown-interface, if there are any\n`);
-  }
-  const out = streamWriter(process.stdout);
-  const snapshotTime = index.snapshot.meta.capturedAt;
-  const runOpts = {
-    format,
+  const selection = {
     all: opts.all ?? false,
     strict: opts.strict ?? false,
-    ...(snapshotTime ? { snapshotTime } : {}),
     ...(opts.interface.length > 0 ? { interfaceIds: new Set(opts.interface) } : {}),
   };
-  const filter = explainFilter(runOpts);
-  const result = await runExplain(
-    index,
-    inputs(index, logs, opts, logFormat, remote, filter),
-    { ...runOpts, filter },
-    out,
-    renderRecordText,
-  );
-  const { summary, strictFailure, failure } = result;
-  if (format === 'text') {
-    out.write(renderSummaryText(summary));
-    await out.flush();
-  } else if (summary.badLines > 0) {
-    // Machine formats keep stdout clean; problems go to stderr.
-    for (const b of summary.badLineSamples.slice(0, 20)) process.stderr.write(printable(`vpcwhy: bad line ${b.file}:${b.line}: ${b.message}\n`));
-    if (summary.badLines > 20) process.stderr.write(`vpcwhy: ... ${summary.badLines - 20} more bad lines\n`);
+  const filter = explainFilter(selection);
+  // Local files (no stdin, S3 or CloudWatch) are read and parsed on a second thread, from now on:
+  // reading overlaps loading the snapshot.
+  const reader = !remoteInputs && !logs.includes('-') && readWorkerAvailable()
+    ? startReadWorker(logs, { logFormat, strict: selection.strict, ...filter.options })
+    : null;
+  try {
+    const index = opts.snapshot.length > 0
+      ? await loadIndexedSnapshot(opts.snapshot, { verbose: opts.verbose ?? false })
+      : await (await import('./live-snapshot.js')).takeLiveSnapshotIndex({ regions: opts.region, profile: opts.profile, endpointUrl: opts.endpointUrl, allowPartial: opts.allowPartial });
+
+    const remote: RemoteOptions = {
+      region: opts.region[0],
+      profile: opts.profile,
+      endpointUrl: opts.endpointUrl,
+      since,
+      until,
+      all: opts.all ?? false,
+      interfaceIds: opts.interface.length > 0 ? opts.interface : undefined,
+      progress: createProgress(process.stderr, { stdout: process.stdout }),
+      warn: (m) => process.stderr.write(`vpcwhy: warning: ${m}\n`),
+    };
+    for (const id of opts.interface) {
+      if (!index.eniById.has(id)) process.stderr.write(`vpcwhy: warning: --interface ${JSON.stringify(id)} is not a network interface in the snapshot; its records are explained as unknown-interface, if there are any\n`);
+    }
+    const out = streamWriter(process.stdout);
+    const snapshotTime = index.snapshot.meta.capturedAt;
+    const runOpts = { ...selection, format, ...(snapshotTime ? { snapshotTime } : {}) };
+    const result = await runExplain(
+      index,
+      inputs(index, logs, opts, logFormat, remote, filter, reader),
+      { ...runOpts, filter },
+      out,
+      renderRecordText,
+    );
+    const { summary, strictFailure, failure } = result;
+    if (format === 'text') {
+      out.write(renderSummaryText(summary));
+      await out.flush();
+    } else if (summary.badLines > 0) {
+      // Machine formats keep stdout clean; problems go to stderr.
+      for (const b of summary.badLineSamples.slice(0, 20)) process.stderr.write(printable(`vpcwhy: bad line ${b.file}:${b.line}: ${b.message}\n`));
+      if (summary.badLines > 20) process.stderr.write(`vpcwhy: ... ${summary.badLines - 20} more bad lines\n`);
+    }
+    if (format !== 'text' && summary.noAction > 0 && !opts.all) {
+      process.stderr.write(`vpcwhy: warning: ${summary.noAction} records have no action field value, so REJECTs cannot be told apart; --all explains them\n`);
+    }
+    if (summary.skippedFiles.length > 0) {
+      const names = summary.skippedFiles.slice(0, 5).join(', ');
+      const more = summary.skippedFiles.length > 5 ? ` and ${summary.skippedFiles.length - 5} more` : '';
+      process.stderr.write(printable(`vpcwhy: warning: not read: ${names}${more} (names starting with . or _ are hidden or metadata files; give such a file by name to read it)\n`));
+    }
+    for (const w of summary.formatWarnings) process.stderr.write(printable(`vpcwhy: warning: ${w}\n`));
+    for (const e of summary.fileErrors) process.stderr.write(printable(`vpcwhy: error: ${e.file}: ${e.message}\n`));
+    if (failure) {
+      if (isAwsSourceError(failure) || failure instanceof UsageError) throw new UsageError(failure.message);
+      throw failure;
+    }
+    if (strictFailure) {
+      process.stderr.write(printable(`vpcwhy: bad line (--strict): ${strictFailure}\n`));
+      return EXIT_BAD_INPUT;
+    }
+    if (summary.fileErrors.length > 0) return EXIT_BAD_INPUT;
+    return EXIT_OK;
+  } finally {
+    await reader?.close();
   }
-  if (format !== 'text' && summary.noAction > 0 && !opts.all) {
-    process.stderr.write(`vpcwhy: warning: ${summary.noAction} records have no action field value, so REJECTs cannot be told apart; --all explains them\n`);
-  }
-  if (summary.skippedFiles.length > 0) {
-    const names = summary.skippedFiles.slice(0, 5).join(', ');
-    const more = summary.skippedFiles.length > 5 ? ` and ${summary.skippedFiles.length - 5} more` : '';
-    process.stderr.write(printable(`vpcwhy: warning: not read: ${names}${more} (names starting with . or _ are hidden or metadata files; give such a file by name to read it)\n`));
-  }
-  for (const w of summary.formatWarnings) process.stderr.write(printable(`vpcwhy: warning: ${w}\n`));
-  for (const e of summary.fileErrors) process.stderr.write(printable(`vpcwhy: error: ${e.file}: ${e.message}\n`));
-  if (failure) {
-    if (isAwsSourceError(failure) || failure instanceof UsageError) throw new UsageError(failure.message);
-    throw failure;
-  }
-  if (strictFailure) {
-    process.stderr.write(printable(`vpcwhy: bad line (--strict): ${strictFailure}\n`));
-    return EXIT_BAD_INPUT;
-  }
-  if (summary.fileErrors.length > 0) return EXIT_BAD_INPUT;
-  return EXIT_OK;
 }

@@ -168,6 +168,10 @@ export class AcceptFilter implements RecordFilter {
     private readonly opts: { readonly consumeAccepts: boolean; readonly only?: ReadonlySet<string> | undefined },
   ) {}
 
+  get options(): { readonly consumeAccepts: boolean; readonly only?: ReadonlySet<string> | undefined } {
+    return this.opts;
+  }
+
   bytes(f: FlowLogFormat, buf: Uint8Array, base: number, o: ArrayLike<number>): number {
     const only = this.opts.only;
     if (only && !only.has(this.interfaceIdOf(f, buf, base, o))) return -1;
