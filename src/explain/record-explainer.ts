@@ -18,6 +18,8 @@ export type ExplainFormat = 'text' | 'json' | 'jsonl';
  */
 const CACHE_LIMIT = 5_000;
 const SLAB_BYTES = 8 << 20;
+/** Interface-ids whose port classes are kept (unknown ids in a hostile log must not grow memory). */
+const BOUNDARIES_LIMIT = 100_000;
 
 /**
  * The JSON of an attribution after `record`, without its explanation: `"direction":...,"explanation":`.
@@ -111,6 +113,8 @@ export class RecordExplainer {
   private readonly slab: Buffer;
   private slabUsed = 0;
   private readonly fileJson = new Map<string, string>();
+  /** Port-class boundaries by interface-id (null: not in the snapshot, ports are keyed as they are). */
+  private readonly boundaries = new Map<string, Int32Array | null>();
   private reverse = false;
   private first = true;
   private readonly ctx: AttributionContext;
@@ -136,10 +140,15 @@ export class RecordExplainer {
     if (p !== 6 && p !== 17) return '*';
     const sp = r.srcport;
     const dp = r.dstport;
-    const eni = sp !== null && dp !== null && sp !== dp && r.interfaceId !== null ? this.ctx.index.eniById.get(r.interfaceId) : undefined;
-    if (!eni) return `${sp}|${dp}`;
-    const b = portBoundaries(this.ctx.index, eni);
-    return `c${portClass(b, sp!)}|c${portClass(b, dp!)}`;
+    const id = r.interfaceId;
+    if (sp === null || dp === null || sp === dp || id === null) return `${sp}|${dp}`;
+    let b = this.boundaries.get(id);
+    if (b === undefined) {
+      const eni = this.ctx.index.eniById.get(id);
+      b = eni ? portBoundaries(this.ctx.index, eni) : null;
+      if (this.boundaries.size < BOUNDARIES_LIMIT) this.boundaries.set(id, b);
+    }
+    return b === null ? `${sp}|${dp}` : `c${portClass(b, sp)}|c${portClass(b, dp)}`;
   }
 
   private attribute(r: FlowRecord, reverse: boolean): Cached {

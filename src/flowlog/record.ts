@@ -55,7 +55,7 @@ export class FlowRecord {
     readonly line: number,
     readonly format: FlowLogFormat,
     readonly text: string,
-    readonly offsets: readonly number[],
+    readonly offsets: ArrayLike<number>,
   ) {}
 
   /** A record over already-split values (Parquet rows, tests). Values are joined with single spaces. */
@@ -224,7 +224,7 @@ function cut(text: string): string {
  * Why the columns of `text` are not a record of `format`, or null when they are. `offsets` holds exactly
  * `2 * count` numbers when `count` is at most the field count.
  */
-export function checkColumns(format: FlowLogFormat, text: string, offsets: readonly number[], count: number): string | null {
+export function checkColumns(format: FlowLogFormat, text: string, offsets: ArrayLike<number>, count: number): string | null {
   const n = format.fields.length;
   if (count !== n) return `expected ${n} field${n === 1 ? '' : 's'} (${format.label}), got ${count}`;
   const mask = format.intMask;
@@ -300,7 +300,7 @@ function addressColumns(format: FlowLogFormat): readonly number[] {
 }
 
 /** Why a port or protocol column is out of range (digits already checked), or null. */
-function rangeProblem(format: FlowLogFormat, text: string, offsets: readonly number[]): string | null {
+function rangeProblem(format: FlowLogFormat, text: string, offsets: ArrayLike<number>): string | null {
   for (const [col, max, what] of rangedColumns(format)) {
     const s = offsets[2 * col]!;
     const e = offsets[2 * col + 1]!;
