@@ -8,7 +8,7 @@ import { type ExplainFormat, explainFilter, runExplain, streamWriter } from '../
 import { type FlowLogFormat, parseLogFormat } from '../flowlog/format.js';
 import { type FlowLogEvent, readFlowLogs } from '../flowlog/reader.js';
 import type { AcceptFilter } from '../explain/accept-index.js';
-import { type ReadWorker, readWorkerAvailable, startReadWorker } from '../explain/read-thread.js';
+import { type ReadWorker, startReadWorker, useReadWorker } from '../explain/read-thread.js';
 import { E } from '../fp.js';
 import { renderRecordText, renderSummaryText } from '../report/explain-text.js';
 import { printable } from '../report/printable.js';
@@ -153,9 +153,9 @@ export async function runExplainCommand(logs: string[], opts: ExplainOptions): P
     ...(opts.interface.length > 0 ? { interfaceIds: new Set(opts.interface) } : {}),
   };
   const filter = explainFilter(selection);
-  // Local files (no stdin, S3 or CloudWatch) are read and parsed on a second thread, from now on:
-  // reading overlaps loading the snapshot.
-  const reader = !remoteInputs && !logs.includes('-') && readWorkerAvailable()
+  // Large local inputs (no stdin, S3 or CloudWatch) are read and parsed on a second thread, from now
+  // on: reading overlaps loading the snapshot.
+  const reader = !remoteInputs && !logs.includes('-') && useReadWorker(logs)
     ? startReadWorker(logs, { logFormat, strict: selection.strict, ...filter.options })
     : null;
   try {

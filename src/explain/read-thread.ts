@@ -4,7 +4,8 @@
  * attributes what the worker yields. The events are those readFlowLogs would yield with the same
  * filter, in the same order.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { type FlowLogFormat, makeFormat } from '../flowlog/format.js';
@@ -16,16 +17,53 @@ import { type ReadWorkerData, type ToMain, decodeBatch } from './read-protocol.j
 const WORKER_URL = new URL('./read-worker.js', import.meta.url);
 
 /**
- * Does this run read local files on a worker? VPCWHY_READ_THREADS=1 asks for a single thread; 2 requires
- * the worker (an error when this build has none); by default the worker is used when its compiled file
- * exists (it does not when the TypeScript sources run, as in the unit tests).
+ * Text a worker pays off for: starting one costs about 0.2 s of this machine's time (a second Node
+ * isolate loading the reader), which parsing on the second core wins back from a few hundred thousand
+ * lines on. Gzip files count 8 times their size (flow logs compress about that much).
  */
-export function readWorkerAvailable(): boolean {
+export const WORKER_MIN_BYTES = 32 << 20;
+const GZIP_RATIO = 8;
+/** Directory entries looked at before the inputs are taken to be large. */
+const WALK_LIMIT = 10_000;
+
+/** Are the inputs at least `min` bytes of text (a cheap, bounded look: stat only)? */
+export function inputsAtLeast(inputs: readonly string[], min: number): boolean {
+  let total = 0;
+  let seen = 0;
+  const visit = (p: string): boolean => {
+    if (++seen > WALK_LIMIT) return true;
+    const st = statSync(p, { throwIfNoEntry: false });
+    if (!st) return false;
+    if (st.isDirectory()) {
+      let names: string[];
+      try {
+        names = readdirSync(p);
+      } catch {
+        return false;
+      }
+      return names.some((n) => visit(path.join(p, n)));
+    }
+    total += p.endsWith('.gz') ? st.size * GZIP_RATIO : st.size;
+    return total >= min;
+  };
+  return inputs.some(visit);
+}
+
+/**
+ * Does this run read local files on a worker? VPCWHY_READ_THREADS=1 asks for one thread; 2 requires the
+ * worker, whatever the size of the input (an error when this build has none); by default the worker
+ * reads inputs of WORKER_MIN_BYTES or more, when its compiled file exists (it does not when the
+ * TypeScript sources run, as in the unit tests).
+ */
+export function useReadWorker(inputs: readonly string[]): boolean {
   const want = process.env['VPCWHY_READ_THREADS'];
   if (want === '1') return false;
   const exists = WORKER_URL.protocol === 'file:' && existsSync(fileURLToPath(WORKER_URL));
-  if (want === '2' && !exists) throw new Error(`VPCWHY_READ_THREADS=2: this build has no read worker (${WORKER_URL.href})`);
-  return exists;
+  if (want === '2') {
+    if (!exists) throw new Error(`VPCWHY_READ_THREADS=2: this build has no read worker (${WORKER_URL.href})`);
+    return true;
+  }
+  return exists && inputsAtLeast(inputs, WORKER_MIN_BYTES);
 }
 
 export interface ReadWorker {
