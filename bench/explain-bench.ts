@@ -13,7 +13,7 @@
  *   VPCWHY_BENCH_SPLIT    1: also time explain on the REJECT lines alone and on the other lines alone
  *
  * Generates (or reuses, see generate.ts) a snapshot and a flow log, then runs the built CLI as a child
- * process, `node dist/src/cli/main.js explain --snapshot <dir> --format jsonl <log>`, stdout to /dev/null,
+ * process, `node dist/bundle/main.js explain --snapshot <dir> --format jsonl <log>` (the bin), stdout to /dev/null,
  * measuring wall time and peak RSS (GNU /usr/bin/time -f %M when present, else the child's own
  * process.resourceUsage().maxRSS written at exit by a --require hook). Then it times `grep -c REJECT` on
  * the same file, and checks, in a separate run with stdout piped and counted, that explain exits 0 and
@@ -28,7 +28,8 @@ import { fileURLToPath } from 'node:url';
 import { defaultOutDir, ensureBenchData } from './generate.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CLI = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
+/** What the `vpcwhy` bin runs: the bundle of the compiled CLI (scripts/bundle.mjs). */
+const CLI = path.join(ROOT, 'dist', 'bundle', 'main.js');
 const GNU_TIME = '/usr/bin/time';
 
 function envInt(name: string, fallback: number): number {
@@ -73,7 +74,7 @@ interface RunResult {
 
 const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
 
-/** Runs `node [nodeArgs] dist/src/cli/main.js <args>` and measures it. */
+/** Runs `node [nodeArgs] dist/bundle/main.js <args>` and measures it. */
 function runExplain(args: readonly string[], opts: { countOutput?: boolean; nodeArgs?: readonly string[] } = {}): Promise<RunResult> {
   const rssFile = path.join(OUT, `.maxrss-${process.pid}`);
   rmSync(rssFile, { force: true });
@@ -277,7 +278,7 @@ function summarizeProfile(file: string, rows: number): string[] {
   out.push('  top self time, by file:');
   for (const [k, v] of top(selfByFile, Math.min(rows, 15))) out.push(`    ${fmt(v)}  ${k}`);
   out.push("  top total (inclusive) time, vpcwhy's own functions:");
-  for (const [k, v] of top(totalByKey, rows, (key) => key.includes(' dist/src/'))) out.push(`    ${fmt(v)}  ${k}`);
+  for (const [k, v] of top(totalByKey, rows, (key) => key.includes(' dist/src/') || key.includes(' dist/bundle/'))) out.push(`    ${fmt(v)}  ${k}`);
   return out;
 }
 

@@ -16,6 +16,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 const ROOT = path.resolve(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const WORKER = path.join(ROOT, 'dist', 'src', 'explain', 'read-worker.js');
+/** The bundle the `vpcwhy` bin runs (scripts/bundle.mjs): the same code, one module graph. */
+const BUNDLE = path.join(ROOT, 'dist', 'bundle', 'main.js');
+const BUNDLE_WORKER = path.join(ROOT, 'dist', 'bundle', 'read-worker.js');
 const SNAPSHOT = path.join(ROOT, 'examples', 'three-tier', 'snapshot');
 const EXAMPLE_LOG = path.join(ROOT, 'examples', 'three-tier', 'flows.log');
 
@@ -31,8 +34,9 @@ function newestSource(dir: string): number {
 let dir = '';
 
 beforeAll(() => {
-  const built = statSync(WORKER, { throwIfNoEntry: false });
-  if (!built || built.mtimeMs < newestSource(path.join(ROOT, 'src'))) {
+  const newest = newestSource(path.join(ROOT, 'src'));
+  const stale = [WORKER, BUNDLE_WORKER].some((f) => (statSync(f, { throwIfNoEntry: false })?.mtimeMs ?? 0) < newest);
+  if (stale) {
     throw new Error('dist/ is missing or older than src/: run `npm run build` (npm test does it first)');
   }
   dir = mkdtempSync(path.join(os.tmpdir(), 'vpcwhy-read-worker-'));
@@ -62,8 +66,8 @@ beforeAll(() => {
   writeFileSync(path.join(dir, 'tree', '.hidden.log'), 'not read\n');
 });
 
-function run(threads: '1' | '2', args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, 'explain', '--snapshot', SNAPSHOT, ...args], {
+function run(threads: '1' | '2', args: string[], cli = CLI) {
+  const r = spawnSync(process.execPath, [cli, 'explain', '--snapshot', SNAPSHOT, ...args], {
     cwd: dir,
     env: { ...process.env, VPCWHY_READ_THREADS: threads },
     encoding: 'utf8',
@@ -88,6 +92,15 @@ describe('explain reads local files on a worker thread without changing its outp
     expect(two.stderr).toBe(one.stderr);
     expect(two.stdout).toBe(one.stdout);
     expect(one.stdout.length).toBeGreaterThan(1000);
+  });
+
+  it('the bundled CLI (the bin) finds its worker and writes the same as the compiled sources on one thread', () => {
+    const args = CASES[0]![1];
+    const one = run('1', args);
+    const bundled = run('2', args, BUNDLE);
+    expect(bundled.code).toBe(one.code);
+    expect(bundled.stderr).toBe(one.stderr);
+    expect(bundled.stdout).toBe(one.stdout);
   });
 
   it('explains the records of a truncated gzip before the damage, then names the file (ref: issue 3, sources)', () => {
