@@ -2,22 +2,91 @@
 import type { BlockedBy } from './hops.js';
 import type { Attribution, Verdict } from './attribute.js';
 
-/** Distinct sources / ports counted per rule; later ones are not counted (bounded memory). */
+/** Sources / ports tracked per rule (bounded memory, whatever the number of distinct values). */
 const TRACKED_KEYS = 1_000;
 
-class TopCounter<K> {
-  private readonly counts = new Map<K, number>();
+/**
+ * The most frequent values of a stream, in bounded memory: the Space-Saving algorithm (Metwally, Agrawal
+ * and El Abbadi, 2005). Up to TRACKED_KEYS distinct values every count is exact. Past that, a new value
+ * takes the place of the least counted one and inherits its count as its possible overcount, so any value
+ * seen more often than 1 in TRACKED_KEYS times is always tracked, however late it first appears. `top`
+ * reports counts that are certain (the count less the possible overcount): exact for every value that
+ * never had to take another's place.
+ */
+export class TopCounter<K extends string | number> {
+  private readonly slot = new Map<K, number>();
+  /** A min-heap on count over slots: keys, counts and overcounts. */
+  private readonly keys: K[] = [];
+  private readonly counts: number[] = [];
+  private readonly errors: number[] = [];
+
+  constructor(private readonly capacity = TRACKED_KEYS) {}
+
   add(k: K): void {
-    const c = this.counts.get(k);
-    if (c !== undefined) this.counts.set(k, c + 1);
-    else if (this.counts.size < TRACKED_KEYS) this.counts.set(k, 1);
+    const i = this.slot.get(k);
+    if (i !== undefined) {
+      this.counts[i]!++;
+      this.siftDown(i);
+    } else if (this.keys.length < this.capacity) {
+      const at = this.keys.length;
+      this.keys.push(k);
+      this.counts.push(1);
+      this.errors.push(0);
+      this.slot.set(k, at);
+      this.siftUp(at);
+    } else {
+      // Replace the least counted value (the root).
+      this.slot.delete(this.keys[0]!);
+      this.keys[0] = k;
+      this.errors[0] = this.counts[0]!;
+      this.counts[0]!++;
+      this.slot.set(k, 0);
+      this.siftDown(0);
+    }
   }
+
   top(n: number): Array<[K, number]> {
+    const rows: Array<[K, number]> = this.keys.map((k, i) => [k, this.counts[i]! - this.errors[i]!]);
     // Ties broken by key, so the order does not depend on the order records arrived in.
-    return [...this.counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, n);
+    return rows.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, n);
+  }
+
+  private swap(i: number, j: number): void {
+    const k = this.keys[i]!;
+    const c = this.counts[i]!;
+    const e = this.errors[i]!;
+    this.keys[i] = this.keys[j]!;
+    this.counts[i] = this.counts[j]!;
+    this.errors[i] = this.errors[j]!;
+    this.keys[j] = k;
+    this.counts[j] = c;
+    this.errors[j] = e;
+    this.slot.set(this.keys[i]!, i);
+    this.slot.set(k, j);
+  }
+
+  private siftUp(i: number): void {
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (this.counts[p]! <= this.counts[i]!) return;
+      this.swap(i, p);
+      i = p;
+    }
+  }
+
+  private siftDown(i: number): void {
+    const n = this.keys.length;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) return;
+      const r = l + 1;
+      const m = r < n && this.counts[r]! < this.counts[l]! ? r : l;
+      if (this.counts[i]! <= this.counts[m]!) return;
+      this.swap(i, m);
+      i = m;
+    }
   }
 }
-
 
 export interface RuleGroup {
   readonly blockedBy: BlockedBy;

@@ -1,5 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ExplainSummary } from '../../src/explain/summary.js';
+import { ExplainSummary, TopCounter } from '../../src/explain/summary.js';
+
+const SEED = Number(process.env.FC_SEED ?? 424242);
 
 const blocked = (rule: number) => ({
   verdict: 'blocked' as const,
@@ -35,5 +38,49 @@ describe('ExplainSummary with --all', () => {
     s.addExplained(blocked, '10.0.0.2', 22);
     expect(s.verdicts.blocked).toBe(2);
     expect(s.toJson().blockingRules.map((g) => g.count)).toEqual([1]);
+  });
+});
+
+describe('TopCounter (Space-Saving): top sources and ports of a rule in bounded memory', () => {
+  const exact = (xs: number[]) => {
+    const m = new Map<number, number>();
+    for (const x of xs) m.set(x, (m.get(x) ?? 0) + 1);
+    return m;
+  };
+
+  it('is exact while the distinct values fit (fast-check, against counting every value)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 15 }), { maxLength: 300 }), (xs) => {
+        const t = new TopCounter<number>(16);
+        for (const x of xs) t.add(x);
+        const want = [...exact(xs).entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 5);
+        expect(t.top(5)).toEqual(want);
+      }),
+      { seed: SEED, numRuns: 200 },
+    );
+  });
+
+  it('never overstates a count, and keeps every value seen more than N/capacity times, however late it first comes (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 200 }), { maxLength: 600 }), fc.integer({ min: 1, max: 20 }), (xs, capacity) => {
+        const t = new TopCounter<number>(capacity);
+        for (const x of xs) t.add(x);
+        const truth = exact(xs);
+        const reported = new Map(t.top(capacity));
+        for (const [k, c] of reported) expect(c).toBeLessThanOrEqual(truth.get(k)!);
+        for (const [k, c] of truth) if (c > xs.length / capacity) expect(reported.has(k)).toBe(true);
+      }),
+      { seed: SEED, numRuns: 300 },
+    );
+  });
+
+  it('reports a scanner that starts after 1,000 other sources (the old counter stopped tracking new ones)', () => {
+    const s = new ExplainSummary();
+    for (let i = 0; i < 5000; i++) s.addExplained(blocked(32767), `198.51.${(i >> 8) & 255}.${i & 255}`, 22);
+    for (let i = 0; i < 300; i++) s.addExplained(blocked(32767), '203.0.113.66', 1000 + i);
+    const top = s.toJson().blockingRules[0]!.topSources[0]!;
+    expect(top.address).toBe('203.0.113.66');
+    expect(top.count).toBeGreaterThan(250);
+    expect(top.count).toBeLessThanOrEqual(300);
   });
 });
