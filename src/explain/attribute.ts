@@ -182,7 +182,9 @@ function readTraffic(ctx: AttributionContext, eni: Eni, direction: Direction, r:
     if ((flags & ACK) !== 0) return { traffic: 'response', evidence: 'tcp-flags', because: `tcp-flags ${flags} (${flagNames(flags)}) marks the responder's side` };
     return { traffic: 'request', evidence: 'tcp-flags', because: `tcp-flags ${flags} (${flagNames(flags)}) marks the initiator's side` };
   }
-  if (ctx.reverseAccepted(r)) {
+  // Both directions of an accepted connection are ACCEPTs, so for an ACCEPT (--all) the reverse one says
+  // nothing about which side started: whichever comes first in the input would read as the request.
+  if (r.action !== 'ACCEPT' && ctx.reverseAccepted(r)) {
     return { traffic: 'response', evidence: 'reverse-accept', because: 'the reverse flow was accepted on this interface earlier in the input' };
   }
   const ports = packet.protocol === TCP || packet.protocol === UDP;

@@ -321,3 +321,24 @@ describe('attributeRecord: --all, an ACCEPT with two readings (ref 8.5)', () => 
     expect(a.explanation).toContain('only the response reading fits the ACCEPT');
   });
 });
+
+describe('attributeRecord: reverse-ACCEPT evidence (ref 8.5)', () => {
+  const snap = snapshotOf({
+    vpcs: [vpc('vpc-1', ['10.0.0.0/16'])],
+    subnets: [subnet('subnet-1', '10.0.1.0/24')],
+    enis: [eni('eni-a', 'subnet-1', ['10.0.1.10'], ['sg-1'])],
+    securityGroups: [sg('sg-1', [sgRule('sg-1', 'outbound', '-1', '0.0.0.0/0')])],
+    networkAcls: [nacl('acl-1', [naclEntry(100, 'allow', 'inbound', '-1', '0.0.0.0/0'), naclEntry(100, 'allow', 'outbound', '-1', '0.0.0.0/0')], ['subnet-1'])],
+  });
+  const request = '2 123456789012 eni-a 10.0.1.10 203.0.113.5 50000 443 6 5 400 1700000000 1700000060 ACCEPT OK';
+
+  it('does not read an ACCEPTed request as a response because its reply was ACCEPTed before it (--all: both directions are ACCEPTs)', () => {
+    const a = attributeRecord(ctx(snap, true), rec(request));
+    expect(a).toMatchObject({ direction: 'outbound', traffic: 'request', trafficEvidence: 'ports', verdict: 'config-allows' });
+  });
+
+  it('still reads a REJECT whose reverse was ACCEPTed as the response', () => {
+    const a = attributeRecord(ctx(snap, true), rec(request.replace('ACCEPT', 'REJECT')));
+    expect(a).toMatchObject({ traffic: 'response', trafficEvidence: 'reverse-accept' });
+  });
+});
