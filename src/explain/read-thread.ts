@@ -131,7 +131,7 @@ export function startReadWorker(
         case 'format': {
           const given = opts.logFormat;
           // The --log-format keeps its identity (a run warns about each format once).
-          const f = given && m.label === given.label && m.fields.join(' ') === given.fields.join(' ') ? E.right(given) : makeFormat(m.fields, m.label);
+          const f = given && m.label === given.label && m.fields.join(' ') === given.fields.join(' ') ? E.right(given) : makeFormat(m.fields, m.label, { anyName: true }); // checked in the worker already
           if (E.isLeft(f)) throw new Error(`read worker: ${f.left.message}`);
           formats.set(m.id, f.right);
           break;

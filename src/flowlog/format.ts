@@ -57,14 +57,16 @@ const NAME_RE = /^[A-Za-z][A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)*$/;
 
 /**
  * Build a format from field names (canonicalised: `log_status` → `log-status`).
- * Fails on an empty list, a malformed name or a duplicate.
+ * Fails on an empty list, a malformed name or a duplicate. `anyName`: any non-empty name is a field
+ * (the columns of a Parquet schema, which a tool other than AWS may have written, such as pandas'
+ * `__index_level_0__`): unknown ones are kept, as unknown fields are.
  */
-export function makeFormat(names: readonly string[], label: string): Either<LogFormatError, FlowLogFormat> {
+export function makeFormat(names: readonly string[], label: string, opts: { readonly anyName?: boolean } = {}): Either<LogFormatError, FlowLogFormat> {
   if (names.length === 0) return E.left(formatError('a flow-log format needs at least one field'));
   const fields: string[] = [];
   const index = new Map<string, number>();
   for (const raw of names) {
-    if (!NAME_RE.test(raw)) return E.left(formatError(`"${raw}" is not a field name`, raw));
+    if (opts.anyName ? raw === '' : !NAME_RE.test(raw)) return E.left(formatError(`"${raw}" is not a field name`, raw));
     const name = canonicalFieldName(raw);
     if (index.has(name)) return E.left(formatError(`field "${name}" appears twice`, raw));
     index.set(name, fields.length);

@@ -45,7 +45,7 @@ export function parquetValueToken(v: unknown): string {
 export async function openParquet(file: AsyncBuffer): Promise<E.Either<LogFormatError, ParquetSource>> {
   const metadata: FileMetaData = await parquetMetadataAsync(file);
   const names = parquetSchema(metadata).children.map((c) => c.element.name);
-  const format = makeFormat(names, 'parquet schema');
+  const format = makeFormat(names, 'parquet schema', { anyName: true });
   if (E.isLeft(format)) return format;
   async function* rowGroups(): AsyncGenerator<string[][]> {
     let rowStart = 0;

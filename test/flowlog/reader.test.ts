@@ -418,6 +418,22 @@ describe('Parquet (ref 1.9)', () => {
     check(await collect(readFlowLogStream('s3://b/k.parquet.gz', chunked(gzipSync(bytes), [5]))), 10);
   });
 
+  it('keeps a column whose name no flow log writes, such as the index pandas adds, as an unknown field', async () => {
+    const ab = parquetWriteBuffer({
+      columnData: [
+        { name: '__index_level_0__', type: 'INT64', nullable: true, data: [0n] },
+        { name: 'interface_id', type: 'STRING', nullable: true, data: ['eni-1235b8ca123456789'] },
+        { name: 'action', type: 'STRING', nullable: true, data: ['REJECT'] },
+        { name: 'my col.v2', type: 'STRING', nullable: true, data: ['x'] },
+      ],
+    });
+    const f = write('pandas.parquet', new Uint8Array(ab));
+    const got = await collect(readFlowLogs([f]));
+    expect(got.fileErrors).toEqual([]);
+    expect(got.starts[0]!.format.fields).toEqual(['__index_level_0__', 'interface-id', 'action', 'my col.v2']);
+    expect(got.records[0]!.fields()).toEqual({ __index_level_0__: '0', 'interface-id': 'eni-1235b8ca123456789', action: 'REJECT', 'my col.v2': 'x' });
+  });
+
   it('reports a damaged Parquet file as a file-error', async () => {
     const bytes = parquet(10);
     const f = write('broken.parquet', bytes.subarray(0, bytes.length - 30));
