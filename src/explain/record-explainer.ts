@@ -11,10 +11,11 @@ import { ExplainSummary } from './summary.js';
 export type ExplainFormat = 'text' | 'json' | 'jsonl';
 
 /**
- * Distinct tuples kept at once. An entry holds the summary facts and, for json and jsonl, the encoded
- * output after `record` in a byte slab outside the JS heap (so the collector never copies it); when
- * either is full, both start over. Larger caches were measured: they raise peak RSS without making the
- * bench faster (most REJECT tuples of a scan are distinct).
+ * Distinct tuples (or port classes, ports.ts) kept at once. An entry holds the summary facts and, for
+ * json and jsonl, the encoded output after `record` in a byte slab outside the JS heap (so the collector
+ * never copies it); when either is full, both start over. Larger caches were measured: on the bench, an
+ * unbounded one saves 12 % of the attributions (47,588 -> 41,937) and raises peak RSS by 80 MB, as the
+ * REJECTs of horizontal scans and internet noise are distinct anyway.
  */
 const CACHE_LIMIT = 5_000;
 const SLAB_BYTES = 8 << 20;
