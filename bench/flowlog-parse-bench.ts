@@ -85,7 +85,7 @@ async function measure(label: string, events: AsyncIterable<FlowLogEvent>, touch
       batches++;
       if (touchFields) for (const r of ev.records) touch(r);
       if ((batches & 31) === 0) peakRss = Math.max(peakRss, process.memoryUsage.rss());
-    } else if (ev.kind === 'bad-line') bad++;
+    } else if (ev.kind === 'bad-lines') bad += ev.errors.length;
     else if (ev.kind === 'file-error') throw new Error(ev.message);
   }
   const s = (performance.now() - t0) / 1000;

@@ -167,7 +167,7 @@ export async function* readCloudWatchFlowLogs(logGroup: string, opts: RemoteOpti
               yield { kind: 'records', records: batch };
               batch = [];
             }
-            yield { kind: 'bad-line', error: rec };
+            yield { kind: 'bad-lines', errors: [rec] };
             continue;
           }
           if (idSet !== null) {

@@ -539,7 +539,7 @@ async function* countBytes(body: AsyncIterable<Uint8Array | string> | Iterable<U
 
 /**
  * Read the flow logs under `s3://bucket/prefix` (or `arn:aws:s3:::bucket/prefix`). Events as from
- * `readFlowLogs`: per object a `file-start` (or a lone `file-error`), `records`, `bad-line`, `file-error`.
+ * `readFlowLogs`: per object a `file-start` (or a lone `file-error`), `records`, `bad-lines`, `file-error`.
  * Throws `AwsSourceError` for a bad URL and for the fatal failures listed at the top of this file.
  */
 export async function* readS3FlowLogs(url: string, opts: RemoteOptions = {}): AsyncGenerator<FlowLogEvent> {

@@ -98,8 +98,10 @@ export function portBoundaries(index: SnapshotIndex, eni: Eni): Int32Array {
   let b = byEni.get(eni.id);
   if (b) return b;
   const cuts = new Set<number>(FIXED_BOUNDARIES);
+  // Record ports are 0-65535: boundaries beyond 65536 (a snapshot may hold any number) change nothing.
+  const clamp = (p: number) => Math.min(65536, Math.max(0, p));
   const add = (r: { from: number; to: number } | null) => {
-    if (r) cuts.add(Math.max(0, r.from)).add(Math.max(0, r.to + 1));
+    if (r) cuts.add(clamp(r.from)).add(clamp(r.to + 1));
   };
   for (const e of index.naclBySubnet.get(eni.subnetId)?.entries ?? []) add(e.ports);
   for (const d of ['inbound', 'outbound'] as const) for (const r of sgRulesFor(index, eni.groupIds, d)) add(r.ports);

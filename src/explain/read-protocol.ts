@@ -1,51 +1,110 @@
 /**
  * Messages between explain's main thread and its read worker (read-worker.ts, read-thread.ts). Records
  * cross as a batch of columns: texts, line numbers, marks and the column offsets of every record, the
- * numbers in transferred typed arrays, so a batch costs one copy of its texts.
+ * numbers in transferred typed arrays. Other events (file starts, bad lines, file errors) cross in
+ * batches too, so that a log of bad lines (a wrong --log-format) costs one message per few thousand
+ * lines, not one per line. Every batch takes a credit the main thread gives back when it is done with
+ * it, which bounds what is in flight. Formats travel as their fields and label, so nothing accumulates
+ * per format on either side.
  */
 import type { FlowLogEvent, FormatSource } from '../flowlog/reader.js';
-import { FlowRecord } from '../flowlog/record.js';
+import { FlowRecord, type LineError } from '../flowlog/record.js';
 import type { FlowLogFormat } from '../flowlog/format.js';
 
 /** Batches the worker may post before the main thread has taken them: bounds the memory in flight. */
 export const CREDITS = 4;
+/** Bad lines (and other events) the worker gathers into one message. */
+export const EVENTS_PER_MESSAGE = 4096;
 
 export interface ReadWorkerData {
   readonly inputs: readonly string[];
-  readonly logFormat: { readonly fields: readonly string[]; readonly label: string } | null;
+  readonly logFormat: FormatDef | null;
   readonly strict: boolean;
   readonly consumeAccepts: boolean;
   readonly only: readonly string[] | null;
 }
 
+export interface FormatDef {
+  readonly fields: readonly string[];
+  readonly label: string;
+}
+
 export interface RecordBatch {
   readonly t: 'records';
+  /** The formats of the batch's records (usually one). */
+  readonly formats: FormatDef[];
   readonly files: string[];
-  /** Per record: index into `files`, format id, line, mark, and where its offsets start in `offsets`. */
+  /** Per record: index into `files` and into `formats`, line, mark; offsets are `2 * fields` numbers each. */
   readonly fileIdx: Uint16Array;
-  readonly formats: Uint16Array;
+  readonly formatIdx: Uint16Array;
   readonly lines: Float64Array;
   readonly marks: Uint8Array;
   readonly texts: string[];
   readonly offsets: Int32Array;
 }
 
-type WireEvent =
-  | Exclude<FlowLogEvent, { kind: 'records' } | { kind: 'file-start' }>
-  | { readonly kind: 'file-start'; readonly file: string; readonly format: number; readonly formatSource: FormatSource };
+export type WireEvent =
+  | Exclude<FlowLogEvent, { kind: 'records' } | { kind: 'file-start' } | { kind: 'bad-lines' }>
+  | { readonly kind: 'file-start'; readonly file: string; readonly format: FormatDef; readonly formatSource: FormatSource }
+  | PackedBadLines;
+
+/**
+ * A bad-lines event without the lines' texts (explain reports a bad line by file, line and message) and
+ * with each distinct file and message once: a log of bad lines (a wrong --log-format) has a handful.
+ */
+export interface PackedBadLines {
+  readonly kind: 'bad-lines';
+  readonly strings: string[];
+  /** Per bad line: its file and message as indexes into `strings`, and its line number. */
+  readonly files: Uint32Array;
+  readonly messages: Uint32Array;
+  readonly lines: Float64Array;
+}
+
+export function packBadLines(errors: readonly LineError[]): PackedBadLines {
+  const strings: string[] = [];
+  const index = new Map<string, number>();
+  const at = (s: string) => {
+    let i = index.get(s);
+    if (i === undefined) index.set(s, (i = strings.push(s) - 1));
+    return i;
+  };
+  const n = errors.length;
+  const files = new Uint32Array(n);
+  const messages = new Uint32Array(n);
+  const lines = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const e = errors[i]!;
+    files[i] = at(e.file);
+    messages[i] = at(e.message);
+    lines[i] = e.line;
+  }
+  return { kind: 'bad-lines', strings, files, messages, lines };
+}
+
+export function unpackBadLines(p: PackedBadLines): LineError[] {
+  const out = new Array<LineError>(p.lines.length);
+  for (let i = 0; i < out.length; i++) out[i] = { file: p.strings[p.files[i]!]!, line: p.lines[i]!, message: p.strings[p.messages[i]!]!, text: '' };
+  return out;
+}
 
 export type ToMain =
   | RecordBatch
-  | { readonly t: 'format'; readonly id: number; readonly fields: readonly string[]; readonly label: string }
-  | { readonly t: 'event'; readonly ev: WireEvent }
+  | { readonly t: 'events'; readonly events: WireEvent[] }
   | { readonly t: 'end'; readonly consumed: number }
   | { readonly t: 'error'; readonly message: string };
 
-export function encodeBatch(records: readonly FlowRecord[], formatId: (f: FlowLogFormat) => number): { message: RecordBatch; transfer: ArrayBuffer[] } {
+export function formatDef(f: FlowLogFormat): FormatDef {
+  return { fields: f.fields, label: f.label };
+}
+
+export function encodeBatch(records: readonly FlowRecord[]): { message: RecordBatch; transfer: ArrayBuffer[] } {
   const n = records.length;
+  const formats: FormatDef[] = [];
+  const formatOf = new Map<FlowLogFormat, number>();
   const files: string[] = [];
   const fileIdx = new Uint16Array(n);
-  const formats = new Uint16Array(n);
+  const formatIdx = new Uint16Array(n);
   const lines = new Float64Array(n);
   const marks = new Uint8Array(n);
   const texts = new Array<string>(n);
@@ -53,36 +112,37 @@ export function encodeBatch(records: readonly FlowRecord[], formatId: (f: FlowLo
   for (const r of records) total += r.offsets.length;
   const offsets = new Int32Array(total);
   let o = 0;
-  let lastFile = '';
   for (let i = 0; i < n; i++) {
     const r = records[i]!;
-    if (files.length === 0 || r.file !== lastFile) {
-      lastFile = r.file;
+    if (i === 0 || r.file !== records[i - 1]!.file) {
       let k = files.indexOf(r.file);
       if (k < 0) k = files.push(r.file) - 1;
       fileIdx[i] = k;
     } else {
       fileIdx[i] = fileIdx[i - 1]!;
     }
-    formats[i] = formatId(r.format);
+    let f = formatOf.get(r.format);
+    if (f === undefined) formatOf.set(r.format, (f = formats.push(formatDef(r.format)) - 1));
+    formatIdx[i] = f;
     lines[i] = r.line;
     marks[i] = r.mark;
     texts[i] = r.text;
-    offsets.set(r.offsets, o);
+    for (let j = 0; j < r.offsets.length; j++) offsets[o + j] = r.offsets[j]!;
     o += r.offsets.length;
   }
   return {
-    message: { t: 'records', files, fileIdx, formats, lines, marks, texts, offsets },
-    transfer: [fileIdx.buffer, formats.buffer, lines.buffer, marks.buffer, offsets.buffer] as ArrayBuffer[],
+    message: { t: 'records', formats, files, fileIdx, formatIdx, lines, marks, texts, offsets },
+    transfer: [fileIdx.buffer, formatIdx.buffer, lines.buffer, marks.buffer, offsets.buffer] as ArrayBuffer[],
   };
 }
 
-export function decodeBatch(b: RecordBatch, formatOf: (id: number) => FlowLogFormat): FlowRecord[] {
+export function decodeBatch(b: RecordBatch, formatFrom: (d: FormatDef) => FlowLogFormat): FlowRecord[] {
+  const formats = b.formats.map(formatFrom);
   const n = b.texts.length;
   const out = new Array<FlowRecord>(n);
   let o = 0;
   for (let i = 0; i < n; i++) {
-    const format = formatOf(b.formats[i]!);
+    const format = formats[b.formatIdx[i]!]!;
     const k = format.fields.length * 2;
     const r = new FlowRecord(b.files[b.fileIdx[i]!]!, b.lines[i]!, format, b.texts[i]!, b.offsets.subarray(o, o + k));
     o += k;

@@ -4,7 +4,7 @@
  * attributes what the worker yields. The events are those readFlowLogs would yield with the same
  * filter, in the same order.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -12,7 +12,7 @@ import { type FlowLogFormat, makeFormat } from '../flowlog/format.js';
 import type { FlowLogEvent } from '../flowlog/reader.js';
 import { E } from '../fp.js';
 import type { AcceptFilter } from './accept-index.js';
-import { type ReadWorkerData, type ToMain, decodeBatch } from './read-protocol.js';
+import { type FormatDef, type ReadWorkerData, type ToMain, decodeBatch, formatDef, unpackBadLines } from './read-protocol.js';
 
 const WORKER_URL = new URL('./read-worker.js', import.meta.url);
 
@@ -26,27 +26,29 @@ const GZIP_RATIO = 8;
 /** Directory entries looked at before the inputs are taken to be large. */
 const WALK_LIMIT = 10_000;
 
-/** Are the inputs at least `min` bytes of text (a cheap, bounded look: stat only)? */
+/**
+ * Are the inputs at least `min` bytes of text? A cheap, bounded look (stat only) that never throws:
+ * what it cannot read counts as nothing (the reader reports it), and inside directories symbolic links
+ * are not followed (a link to `.` would walk forever).
+ */
 export function inputsAtLeast(inputs: readonly string[], min: number): boolean {
   let total = 0;
   let seen = 0;
-  const visit = (p: string): boolean => {
+  const visit = (p: string, top: boolean): boolean => {
     if (++seen > WALK_LIMIT) return true;
-    const st = statSync(p, { throwIfNoEntry: false });
-    if (!st) return false;
-    if (st.isDirectory()) {
-      let names: string[];
-      try {
-        names = readdirSync(p);
-      } catch {
-        return false;
-      }
-      return names.some((n) => visit(path.join(p, n)));
+    let names: string[] | null = null;
+    try {
+      const st = top ? statSync(p, { throwIfNoEntry: false }) : lstatSync(p, { throwIfNoEntry: false });
+      if (!st) return false;
+      if (st.isFile()) total += p.endsWith('.gz') ? st.size * GZIP_RATIO : st.size;
+      else if (st.isDirectory()) names = readdirSync(p);
+    } catch {
+      return false;
     }
-    total += p.endsWith('.gz') ? st.size * GZIP_RATIO : st.size;
+    if (names) return names.some((n) => visit(path.join(p, n), false));
     return total >= min;
   };
-  return inputs.some(visit);
+  return inputs.some((p) => visit(p, true));
 }
 
 /**
@@ -88,7 +90,7 @@ export function startReadWorker(
 ): ReadWorker {
   const data: ReadWorkerData = {
     inputs,
-    logFormat: opts.logFormat ? { fields: opts.logFormat.fields, label: opts.logFormat.label } : null,
+    logFormat: opts.logFormat ? formatDef(opts.logFormat) : null,
     strict: opts.strict,
     consumeAccepts: opts.consumeAccepts,
     only: opts.only ? [...opts.only] : null,
@@ -112,14 +114,32 @@ export function startReadWorker(
     failed = e;
     notify();
   });
+  // The worker never exits by itself (its port keeps it alive until close()): an exit before its `end`
+  // message is a crash, even with code 0, and the run must not end as if the input had.
   worker.on('exit', (code) => {
-    if (code !== 0 && !failed && !closed) failed = new Error(`the read worker stopped with exit code ${code}`);
+    if (!failed && !closed) failed = new Error(`the read worker stopped before the end of the input (exit code ${code})`);
     notify();
   });
 
+  /** Formats by their fields and label: records of one format share one object, as on one thread. */
+  const formats = new Map<string, FlowLogFormat>();
+  const formatFrom = (d: FormatDef): FlowLogFormat => {
+    const key = `${d.label}\n${d.fields.join(' ')}`;
+    let f = formats.get(key);
+    if (f === undefined) {
+      const given = opts.logFormat;
+      // The --log-format keeps its identity; other formats were checked in the worker already.
+      const made = given && d.label === given.label && d.fields.join(' ') === given.fields.join(' ') ? E.right(given) : makeFormat(d.fields, d.label, { anyName: true });
+      if (E.isLeft(made)) throw new Error(`read worker: ${made.left.message}`);
+      f = made.right;
+      // A log of many header lines (concatenated S3 files) must not grow this without bound.
+      if (formats.size >= 256) formats.clear();
+      formats.set(key, f);
+    }
+    return f;
+  };
+
   async function* events(filter: AcceptFilter): AsyncGenerator<FlowLogEvent> {
-    const formats = new Map<number, FlowLogFormat>();
-    const formatOf = (id: number): FlowLogFormat => formats.get(id)!;
     for (;;) {
       const m = queue.shift();
       if (m === undefined) {
@@ -128,20 +148,17 @@ export function startReadWorker(
         continue;
       }
       switch (m.t) {
-        case 'format': {
-          const given = opts.logFormat;
-          // The --log-format keeps its identity (a run warns about each format once).
-          const f = given && m.label === given.label && m.fields.join(' ') === given.fields.join(' ') ? E.right(given) : makeFormat(m.fields, m.label, { anyName: true }); // checked in the worker already
-          if (E.isLeft(f)) throw new Error(`read worker: ${f.left.message}`);
-          formats.set(m.id, f.right);
-          break;
-        }
         case 'records':
-          yield { kind: 'records', records: decodeBatch(m, formatOf) };
+          yield { kind: 'records', records: decodeBatch(m, formatFrom) };
           worker.postMessage(0); // a credit back: the batch is done, the worker may read on
           break;
-        case 'event':
-          yield m.ev.kind === 'file-start' ? { ...m.ev, format: formatOf(m.ev.format) } : m.ev;
+        case 'events':
+          for (const ev of m.events) {
+            if (ev.kind === 'file-start') yield { ...ev, format: formatFrom(ev.format) };
+            else if (ev.kind === 'bad-lines') yield { kind: 'bad-lines', errors: unpackBadLines(ev) };
+            else yield ev;
+          }
+          worker.postMessage(0);
           break;
         case 'end':
           filter.consumed += m.consumed;

@@ -8,7 +8,7 @@ import { AcceptFilter, AcceptIndex } from './accept-index.js';
 import { type FlowLogFormat, makeFormat } from '../flowlog/format.js';
 import { readFlowLogs } from '../flowlog/reader.js';
 import { E } from '../fp.js';
-import { type ReadWorkerData, type ToMain, CREDITS, encodeBatch } from './read-protocol.js';
+import { type ReadWorkerData, type ToMain, type WireEvent, CREDITS, EVENTS_PER_MESSAGE, encodeBatch, formatDef, packBadLines } from './read-protocol.js';
 
 const data = workerData as ReadWorkerData;
 const port = parentPort!;
@@ -21,18 +21,22 @@ port.on('message', () => {
   wake = null;
 });
 
-const formatIds = new Map<FlowLogFormat, number>();
-function formatId(f: FlowLogFormat): number {
-  let id = formatIds.get(f);
-  if (id === undefined) {
-    formatIds.set(f, (id = formatIds.size));
-    post({ t: 'format', id, fields: f.fields, label: f.label });
-  }
-  return id;
+/** Posts a batch, then waits while the main thread holds all the credits. */
+async function send(m: ToMain, transfer: ArrayBuffer[] = []): Promise<void> {
+  port.postMessage(m, transfer);
+  credits--;
+  while (credits <= 0) await new Promise<void>((resolve) => (wake = resolve));
 }
 
-function post(m: ToMain, transfer: ArrayBuffer[] = []): void {
-  port.postMessage(m, transfer);
+let pending: WireEvent[] = [];
+let pendingWeight = 0;
+
+async function flushEvents(): Promise<void> {
+  if (pending.length === 0) return;
+  const events = pending;
+  pending = [];
+  pendingWeight = 0;
+  await send({ t: 'events', events });
 }
 
 async function run(): Promise<void> {
@@ -45,17 +49,18 @@ async function run(): Promise<void> {
   }
   for await (const ev of readFlowLogs(data.inputs, { ...(logFormat ? { logFormat } : {}), strict: data.strict, filter })) {
     if (ev.kind === 'records') {
-      const batch = encodeBatch(ev.records, formatId);
-      post(batch.message, batch.transfer);
-      credits--;
-      while (credits <= 0) await new Promise<void>((resolve) => (wake = resolve));
-    } else if (ev.kind === 'file-start') {
-      post({ t: 'event', ev: { kind: 'file-start', file: ev.file, format: formatId(ev.format), formatSource: ev.formatSource } });
-    } else {
-      post({ t: 'event', ev });
+      // In input order: the events before these records go first.
+      await flushEvents();
+      const batch = encodeBatch(ev.records);
+      await send(batch.message, batch.transfer);
+      continue;
     }
+    pending.push(ev.kind === 'file-start' ? { ...ev, format: formatDef(ev.format) } : ev.kind === 'bad-lines' ? packBadLines(ev.errors) : ev);
+    pendingWeight += ev.kind === 'bad-lines' ? ev.errors.length : 1;
+    if (pendingWeight >= EVENTS_PER_MESSAGE) await flushEvents();
   }
-  post({ t: 'end', consumed: filter.consumed });
+  await flushEvents();
+  port.postMessage({ t: 'end', consumed: filter.consumed } satisfies ToMain);
 }
 
-run().catch((e: unknown) => post({ t: 'error', message: e instanceof Error ? e.message : String(e) }));
+run().catch((e: unknown) => port.postMessage({ t: 'error', message: e instanceof Error ? e.message : String(e) } satisfies ToMain));

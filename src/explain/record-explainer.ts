@@ -85,9 +85,18 @@ export function recordJson(r: FlowRecord): string {
   return keys.length === 0 ? '{}' : `${out}}`;
 }
 
+/** A key part that no other value's part equals: `~` for a missing value, else length-prefixed. */
+function part(s: string | null): string {
+  return s === null ? '~' : `${s.length}:${s}`;
+}
+
+/**
+ * What attribution reads of a record, one key per distinct input. Fields such as reject-reason may hold
+ * any text (`|` and `null` included), so every part is delimited by its length.
+ */
 function cacheKey(r: FlowRecord, reverse: boolean, ports: string): string {
   const f = r.format;
-  return `${r.raw(f.interfaceId)}|${r.raw(f.srcaddr)}|${r.raw(f.dstaddr)}|${ports}|${r.raw(f.protocol)}|${r.raw(f.tcpFlags)}|${r.raw(f.flowDirection)}|${r.raw(f.pktSrcaddr)}|${r.raw(f.pktDstaddr)}|${r.raw(f.rejectReason)}|${r.action}|${reverse ? 1 : 0}`;
+  return `${part(r.raw(f.interfaceId))}${part(r.raw(f.srcaddr))}${part(r.raw(f.dstaddr))}${part(ports)}${part(r.raw(f.protocol))}${part(r.raw(f.tcpFlags))}${part(r.raw(f.flowDirection))}${part(r.raw(f.pktSrcaddr))}${part(r.raw(f.pktDstaddr))}${part(r.raw(f.rejectReason))}${part(r.action)}${reverse ? 1 : 0}`;
 }
 
 /** Renders one record in the run's format (without separators). */

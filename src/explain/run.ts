@@ -90,11 +90,13 @@ export async function runExplain(
           await out.flush();
           trimHeap();
           break;
-        case 'bad-line':
-          summary.addBadLine({ file: ev.error.file, line: ev.error.line, message: ev.error.message });
-          if (opts.strict) {
-            strictFailure = `${ev.error.file}:${ev.error.line}: ${ev.error.message}`;
-            break outer;
+        case 'bad-lines':
+          for (const e of ev.errors) {
+            summary.addBadLine({ file: e.file, line: e.line, message: e.message });
+            if (opts.strict) {
+              strictFailure = `${e.file}:${e.line}: ${e.message}`;
+              break outer;
+            }
           }
           break;
         case 'file-start':

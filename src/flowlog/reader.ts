@@ -4,7 +4,7 @@
  * - Per file, the column order comes from a header line (ref 1.9) when the first line is one, else from
  *   `logFormat` (a CreateFlowLogs LogFormat, ref 1.4), else the default format (ref 1.3). A header line
  *   later in the file (concatenated S3 files) switches the format from there on.
- * - A bad line never stops the run: it comes out as a `bad-line` event in its place and reading goes on.
+ * - A bad line never stops the run: it comes out in a `bad-lines` event in its place (consecutive bad lines share one) and reading goes on.
  *   (`strict` is for the caller, which treats the first bad line as fatal.)
  * - A truncated or corrupt gzip, or an unreadable file, comes out as a `file-error` after every record
  *   read before the damage; an incomplete last line before the damage is dropped (and counted in the message).
@@ -37,7 +37,8 @@ export type FormatSource = 'header' | 'option' | 'default' | 'parquet-schema';
 
 export type FlowLogEvent =
   | { readonly kind: 'records'; readonly records: FlowRecord[] }
-  | { readonly kind: 'bad-line'; readonly error: LineError }
+  /** Lines that are not records, in order: consecutive ones in one event (a wrong format makes every line bad). */
+  | { readonly kind: 'bad-lines'; readonly errors: LineError[] }
   | { readonly kind: 'file-start'; readonly file: string; readonly format: FlowLogFormat; readonly formatSource: FormatSource }
   | { readonly kind: 'file-error'; readonly file: string; readonly message: string }
   /** A hidden or metadata entry (`.name`, `_name`) of a walked directory, not read. */
@@ -88,6 +89,14 @@ class LineSink {
     return out;
   }
 
+  /** A bad line, after the records before it: joins the previous event when that holds bad lines too. */
+  private pushBad(error: LineError): void {
+    this.flush();
+    const last = this.out[this.out.length - 1];
+    if (last?.kind === 'bad-lines' && last.errors.length < this.batchSize) last.errors.push(error);
+    else this.out.push({ kind: 'bad-lines', errors: [error] });
+  }
+
   private flush(): void {
     if (this.batch.length > 0) {
       this.out.push({ kind: 'records', records: this.batch });
@@ -109,8 +118,7 @@ class LineSink {
   private record(rec: FlowRecord | LineError | null): void {
     if (rec === null) return; // consumed by the filter
     if (isLineError(rec)) {
-      this.flush();
-      this.out.push({ kind: 'bad-line', error: rec });
+      this.pushBad(rec);
       return;
     }
     this.batch.push(rec);
@@ -119,8 +127,7 @@ class LineSink {
 
   private badLine(message: string, text: string): void {
     this.start();
-    this.flush();
-    this.out.push({ kind: 'bad-line', error: { file: this.name, line: this.lineNo, message, text: text.length > 200 ? `${text.slice(0, 197)}...` : text } });
+    this.pushBad({ file: this.name, line: this.lineNo, message, text: text.length > 200 ? `${text.slice(0, 197)}...` : text });
   }
 
   /** A header line: the format for the lines after it. */

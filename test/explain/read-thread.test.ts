@@ -1,8 +1,12 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inputsAtLeast } from '../../src/explain/read-thread.js';
+import { type FormatDef, decodeBatch, encodeBatch, packBadLines, unpackBadLines } from '../../src/explain/read-protocol.js';
+import { makeFormat } from '../../src/flowlog/format.js';
+import { FlowRecord } from '../../src/flowlog/record.js';
+import { E } from '../../src/fp.js';
 
 describe('inputsAtLeast (whether a read worker pays off)', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vpcwhy-size-'));
@@ -24,3 +28,52 @@ describe('inputsAtLeast (whether a read worker pays off)', () => {
     expect(inputsAtLeast([path.join(dir, 'missing.log')], 1)).toBe(false);
   });
 });
+
+describe('inputsAtLeast on paths it cannot measure', () => {
+  it('never throws: a symbolic-link loop, a link to its own directory, a name too long count as nothing', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'vpcwhy-size-'));
+    symlinkSync('loop', path.join(dir, 'loop'));
+    mkdirSync(path.join(dir, 'tree'));
+    symlinkSync('.', path.join(dir, 'tree', 'self'));
+    writeFileSync(path.join(dir, 'tree', 'a.log'), 'x'.repeat(100));
+    expect(inputsAtLeast([path.join(dir, 'loop')], 1)).toBe(false);
+    expect(inputsAtLeast([path.join(dir, 'tree')], 100)).toBe(true);
+    expect(inputsAtLeast([path.join(dir, 'tree')], 101)).toBe(false);
+    expect(inputsAtLeast([path.join(dir, 'x'.repeat(300))], 1)).toBe(false);
+  });
+});
+
+describe('read worker messages (read-protocol.ts)', () => {
+  const fmt = (names: string[], label: string) => {
+    const f = makeFormat(names, label);
+    if (E.isLeft(f)) throw new Error(f.left.message);
+    return f.right;
+  };
+
+  it('carries each record with its own format, file, line and mark, whatever the number of formats in the run', () => {
+    // One format per header line: a run may see more than 65,536 of them, so they travel per batch.
+    const formats = Array.from({ length: 3 }, (_, i) => fmt(i === 1 ? ['dstaddr', 'srcaddr', 'action'] : ['srcaddr', 'dstaddr', 'action'], `header line ${i + 1}`));
+    const recs = [0, 1, 2, 1, 0].map((k, i) => {
+      const r = FlowRecord.fromTokens(`f${k}.log`, 10 + i, formats[k]!, ['10.0.0.1', '10.0.0.2', i % 2 ? 'ACCEPT' : 'REJECT']);
+      r.mark = i;
+      return r;
+    });
+    const made: FormatDef[] = [];
+    const back = decodeBatch(encodeBatch(recs).message, (d) => {
+      made.push(d);
+      return fmt([...d.fields], d.label);
+    });
+    expect(made.map((d) => d.label)).toEqual(['header line 1', 'header line 2', 'header line 3']);
+    expect(back.map((r) => [r.file, r.line, r.mark, r.format.label, r.srcaddr, r.dstaddr, r.action])).toEqual(
+      recs.map((r) => [r.file, r.line, r.mark, r.format.label, r.srcaddr, r.dstaddr, r.action]),
+    );
+  });
+
+  it('packs bad lines with each distinct file and message once, and unpacks them in order', () => {
+    const errors = Array.from({ length: 5000 }, (_, i) => ({ file: `f${i % 2}.log`, line: i + 1, message: i === 7 ? 'odd one' : 'expected 14 fields (log format), got 13', text: 'x' }));
+    const packed = packBadLines(errors);
+    expect(packed.strings).toHaveLength(4);
+    expect(unpackBadLines(packed)).toEqual(errors.map((e) => ({ ...e, text: '' })));
+  });
+});
+

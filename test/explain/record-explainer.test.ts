@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { attributeRecord } from '../../src/explain/attribute.js';
 import { RecordExplainer, streamWriter } from '../../src/explain/run.js';
 import { indexSnapshot } from '../../src/engine/snapshot-index.js';
-import { DEFAULT_FORMAT } from '../../src/flowlog/format.js';
+import { DEFAULT_FORMAT, makeFormat } from '../../src/flowlog/format.js';
+import { E } from '../../src/fp.js';
 import { FlowRecord } from '../../src/flowlog/record.js';
 import { eni, nacl, naclEntry, sg, sgRule, snapshotOf, subnet, vpc } from '../builders.js';
 import { memoryWriter } from './memory-writer.js';
@@ -188,6 +189,45 @@ describe('RecordExplainer port templates (ports.ts): records that differ only in
     expect(lines[500]!.explanation).toContain('198.51.100.7:47721 -> 10.0.1.10:3500');
     // 3000-3305, 3306, 3307-3388, 3389, 3390-3999: five classes.
     expect(explainer.attributions).toBe(5);
+  });
+});
+
+describe('RecordExplainer cache keys: one entry per distinct input', () => {
+  const render = (f: string, l: number, a: { verdict: string; explanation: string }) => `${f}:${l} ${a.verdict} ${a.explanation}\n`;
+  const alone = (idx: typeof index, recs: FlowRecord[]) => recs.map((r) => render(r.file, r.line, attributeRecord({ index: idx, reverseAccepted: () => false }, r))).join('');
+
+  it('keeps apart records whose free-text fields hold the separator or the word null (reject-reason, flow-direction)', () => {
+    const f = makeFormat(['interface-id', 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol', 'action', 'flow-direction', 'reject-reason'], 'log format');
+    if (E.isLeft(f)) throw new Error(f.left.message);
+    const recs = [
+      ['x|null|null|R1', 'R2'],
+      ['x', 'R1|null|null|R2'],
+      ['ingress', 'null'],
+      ['ingress', '-'],
+    ].map(([dir, reason], i) => FlowRecord.fromTokens('f', i + 1, f.right, ['eni-a', '198.51.100.7', '10.0.1.10', '40000', '22', '6', 'REJECT', dir!, reason!]));
+    const explainer = new RecordExplainer(index, 'text', render);
+    const out = memoryWriter();
+    for (const r of recs) explainer.explain(r, false, out);
+    expect(out.text()).toBe(alone(index, recs));
+  });
+
+  it('keeps port classes apart when a rule holds a port beyond 65535 (a snapshot may hold any number)', () => {
+    const big = indexSnapshot(
+      snapshotOf({
+        vpcs: [vpc('vpc-1', ['10.0.0.0/16'])],
+        subnets: [subnet('subnet-1', '10.0.1.0/24')],
+        enis: [eni('eni-a', 'subnet-1', ['10.0.1.10'], ['sg-a'])],
+        securityGroups: [sg('sg-a', [sgRule('sg-a', 'inbound', 'tcp', '0.0.0.0/0', { ports: [40000, 40000] }), sgRule('sg-a', 'inbound', 'tcp', '192.0.2.0/24', { ports: [3e9, 3e9] })])],
+        networkAcls: [nacl('acl-1', [naclEntry(100, 'allow', 'inbound', '-1', '0.0.0.0/0'), naclEntry(100, 'allow', 'outbound', '-1', '0.0.0.0/0')], ['subnet-1'])],
+      }),
+    );
+    const recs = [40000, 40001, 22].map((dp, i) =>
+      FlowRecord.fromTokens('f.log', i + 1, DEFAULT_FORMAT, ['2', '123456789012', 'eni-a', '198.51.100.7', '10.0.1.10', '50000', String(dp), '6', '1', '40', '1700000000', '1700000060', 'REJECT', 'OK']),
+    );
+    const explainer = new RecordExplainer(big, 'text', render);
+    const out = memoryWriter();
+    for (const r of recs) explainer.explain(r, false, out);
+    expect(out.text()).toBe(alone(big, recs));
   });
 });
 

@@ -37,8 +37,8 @@ export async function collect(events: AsyncIterable<FlowLogEvent>): Promise<Coll
       case 'records':
         out.records.push(...ev.records);
         break;
-      case 'bad-line':
-        out.badLines.push(ev.error);
+      case 'bad-lines':
+        out.badLines.push(...ev.errors);
         break;
       case 'file-error':
         out.fileErrors.push({ file: ev.file, message: ev.message });
@@ -71,9 +71,13 @@ export async function* chunked(buf: Uint8Array, cuts: readonly number[]): AsyncG
 export function eventShape(events: readonly FlowLogEvent[]): string[] {
   const out: string[] = [];
   for (const ev of events) {
-    const k = ev.kind === 'bad-line' ? `bad-line:${ev.error.line}` : ev.kind;
-    if (k === 'records' && out[out.length - 1] === 'records') continue;
-    out.push(k);
+    if (ev.kind === 'bad-lines') {
+      // Grouping consecutive bad lines is not part of the contract either: one entry per line.
+      for (const e of ev.errors) out.push(`bad-line:${e.line}`);
+      continue;
+    }
+    if (ev.kind === 'records' && out[out.length - 1] === 'records') continue;
+    out.push(ev.kind);
   }
   return out;
 }

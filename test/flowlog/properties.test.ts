@@ -217,7 +217,7 @@ describe('garbage lines', () => {
     );
   });
 
-  it('come back as bad-line events with their line numbers, while good lines around them still parse', async () => {
+  it('come back in bad-lines events with their line numbers, while good lines around them still parse', async () => {
     const lines = fc.array(fc.oneof(goodLine, garbageLine), { minLength: 1, maxLength: 30 }).filter((ls) =>
       // header-like garbage would legitimately change the format of the lines after it; leave it out
       ls.every((l, i) => noNewline(l) && classify(l, i + 1).kind !== 'header-like'),
@@ -234,7 +234,7 @@ describe('garbage lines', () => {
         expect(got.badLines.map((b) => b.line)).toEqual(wantBad);
         for (const b of got.badLines) expect(b.message.length).toBeGreaterThan(0);
         // events are in line order
-        const order = got.events.flatMap((e) => (e.kind === 'records' ? e.records.map((r) => r.line) : e.kind === 'bad-line' ? [e.error.line] : []));
+        const order = got.events.flatMap((e) => (e.kind === 'records' ? e.records.map((r) => r.line) : e.kind === 'bad-lines' ? e.errors.map((b) => b.line) : []));
         expect(order).toEqual([...order].sort((a, b) => a - b));
       }),
       params,
