@@ -19,6 +19,7 @@ import { DEFAULT_FORMAT, formatFromHeader, isHeaderLine, looksLikeFieldName, typ
 import { filterRecord, isLineError, parseRecordBytes, parseRecordLine, recordFromTokens, type FlowRecord, type LineError, type RecordFilter } from './record.js';
 import { STDIN_NAME, asBuffers, decodeSource, describeError, expandInputs, fileChunks, sniffFile } from './sources.js';
 import type { AsyncBuffer } from 'hyparquet';
+import { promises as fsp } from 'node:fs';
 
 export interface ReadOptions {
   /** The column order for files without a header line (a parsed CreateFlowLogs LogFormat). */
@@ -397,7 +398,9 @@ export async function* parseFlowLogLines(
 async function* readFile(file: string, opts: ReadOptions): AsyncGenerator<FlowLogEvent> {
   let magic;
   try {
-    magic = await sniffFile(file);
+    // A pipe (a FIFO, bash's <(zcat ...), /dev/stdin) cannot be sniffed and reopened: it is read as a
+    // stream, as stdin is (gzip and Parquet are still recognised by their first bytes).
+    magic = (await fsp.stat(file)).isFile() ? await sniffFile(file) : 'stream';
   } catch (err) {
     yield { kind: 'file-error', file, message: describeError(err) };
     return;

@@ -1,3 +1,4 @@
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
@@ -211,6 +212,16 @@ describe('gzip', () => {
     const got = await collect(readFlowLogs([gzNoExt, textGz]));
     expect(got.records.map((r) => r.action)).toEqual(['ACCEPT', 'REJECT']);
     expect(got.badLines).toEqual([]);
+  });
+
+  it('reads a named pipe as a stream (a FIFO, bash process substitution): it cannot be sniffed and reopened', async () => {
+    const fifo = path.join(tmp.dir, 'flows.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const writer = spawn('sh', ['-c', 'cat > "$1"', 'sh', fifo]);
+    writer.stdin.end(gzipSync(`${HEADER}\n${SSH}\n${RDP}\n`));
+    const got = await collect(readFlowLogs([fifo]));
+    expect(got.fileErrors).toEqual([]);
+    expect(got.records.map((r) => [r.file, r.line, r.action])).toEqual([[fifo, 2, 'ACCEPT'], [fifo, 3, 'REJECT']]);
   });
 
   it('reads concatenated gzip members', async () => {
