@@ -181,11 +181,16 @@ async function peek(it: AsyncIterator<Buffer>, n: number): Promise<Buffer> {
   return parts.length === 1 ? parts[0]! : Buffer.concat(parts, len);
 }
 
+/** Compressed bytes handed to zlib at a time: at gzip's ~1000:1 worst case, 16 MB of output. */
+const INFLATE_SLICE = 16 << 10;
+
 /**
- * Inflate a gzip byte stream. Every byte zlib decodes before an error (a truncated or corrupt file)
- * reaches the consumer, then the error: the output never depends on how fast the consumer reads. zlib
- * never pauses here (a paused stream that fails drops what it holds); instead the next compressed chunk
- * is written only once the consumer has taken what the previous ones gave, which bounds memory.
+ * Inflate a gzip byte stream. zlib never pauses here (a paused stream that fails drops everything it
+ * holds, so the records explained before a truncation used to depend on the consumer's speed); instead
+ * compressed bytes go in slices of INFLATE_SLICE, the next one only when the consumer has taken all the
+ * output of the previous ones, which bounds memory. When zlib fails (truncation, corruption, trailing
+ * garbage), everything decoded from the slices before the failing one has reached the consumer; Node
+ * drops what the failing call itself produced (at most one slice's worth).
  */
 async function* gunzip(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   const z = createGunzip({ chunkSize: READ_CHUNK });
@@ -211,7 +216,9 @@ async function* gunzip(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   });
   const input = chunks[Symbol.asyncIterator]();
   let inputDone = false;
-  /** A compressed chunk is written and zlib has not finished with it. */
+  /** The part of the last compressed chunk not yet written. */
+  let rest: Buffer = Buffer.alloc(0);
+  /** A slice is written and zlib has not finished with it. */
   let pending = false;
   const processed = () => {
     pending = false;
@@ -222,15 +229,20 @@ async function* gunzip(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
       while (out.length > 0) yield out.shift()!;
       if (error) throw error;
       if (ended) return;
-      if (!inputDone && !pending) {
-        const r = await input.next();
-        if (r.done === true) {
-          inputDone = true;
-          z.end();
-        } else {
-          pending = true;
-          z.write(r.value, processed);
+      if (!pending && !inputDone) {
+        if (rest.length === 0) {
+          const r = await input.next();
+          if (r.done === true) {
+            inputDone = true;
+            z.end();
+            continue;
+          }
+          rest = r.value;
         }
+        const slice = rest.subarray(0, INFLATE_SLICE);
+        rest = rest.subarray(slice.length);
+        pending = true;
+        z.write(slice, processed);
         continue;
       }
       await new Promise<void>((resolve) => (wake = resolve));
