@@ -202,7 +202,7 @@ export async function runExplainCommand(logs: string[], opts: ExplainOptions): P
     if (summary.skippedFiles.length > 0) {
       const names = summary.skippedFiles.slice(0, 5).join(', ');
       const more = summary.skippedFiles.length > 5 ? ` and ${summary.skippedFiles.length - 5} more` : '';
-      process.stderr.write(printable(`vpcwhy: warning: not read: ${names}${more} (names starting with . or _ are hidden or metadata files; give such a file by name to read it)\n`));
+      process.stderr.write(printable(`vpcwhy: warning: not read: ${names}${more} (inside directories, names starting with . or _ are hidden or metadata files, and pipes, sockets and devices are not read; give such a file by name to read it)\n`));
     }
     for (const w of summary.formatWarnings) process.stderr.write(printable(`vpcwhy: warning: ${w}\n`));
     for (const e of summary.fileErrors) process.stderr.write(printable(`vpcwhy: error: ${e.file}: ${e.message}\n`));

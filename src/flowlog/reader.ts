@@ -42,7 +42,7 @@ export type FlowLogEvent =
   | { readonly kind: 'bad-lines'; readonly errors: LineError[] }
   | { readonly kind: 'file-start'; readonly file: string; readonly format: FlowLogFormat; readonly formatSource: FormatSource }
   | { readonly kind: 'file-error'; readonly file: string; readonly message: string }
-  /** A hidden or metadata entry (`.name`, `_name`) of a walked directory, not read. */
+  /** An entry of a walked directory that is not read: hidden or metadata (`.name`, `_name`), or a pipe, socket or device. */
   | { readonly kind: 'file-skipped'; readonly file: string };
 
 const DEFAULT_BATCH = 4096;

@@ -16,7 +16,10 @@ import { createGunzip } from 'node:zlib';
 export type InputItem =
   | { readonly kind: 'file'; readonly path: string }
   | { readonly kind: 'stdin' }
-  /** A hidden or metadata entry of a walked directory (`.name`, `_name`, like Spark's `_SUCCESS`): not read. */
+  /**
+   * An entry of a walked directory that is not read: hidden or metadata (`.name`, `_name`, like Spark's
+   * `_SUCCESS`), or not a file (a pipe, socket or device).
+   */
   | { readonly kind: 'skipped'; readonly path: string }
   | { readonly kind: 'error'; readonly path: string; readonly message: string };
 
@@ -95,6 +98,8 @@ async function* walkDirectory(dir: string, seen: Set<string>): AsyncGenerator<In
     }
     if (isDir) yield* walkDirectory(p, seen);
     else if (isFile) yield { kind: 'file', path: p };
+    // A pipe, socket or device met in a walk is not read (a pipe with no writer would wait forever), but named.
+    else yield { kind: 'skipped', path: p };
   }
 }
 

@@ -224,6 +224,14 @@ describe('gzip', () => {
     expect(got.records.map((r) => [r.file, r.line, r.action])).toEqual([[fifo, 2, 'ACCEPT'], [fifo, 3, 'REJECT']]);
   });
 
+  it('names a pipe met while walking a directory instead of reading it (with no writer it would wait forever)', async () => {
+    write('tree/a.log', `${SSH}\n`);
+    execFileSync('mkfifo', [path.join(tmp.dir, 'tree', 'b.fifo')]);
+    const got = await collect(readFlowLogs([path.join(tmp.dir, 'tree')]));
+    expect(got.records.map((r) => r.action)).toEqual(['ACCEPT']);
+    expect(got.events.filter((e) => e.kind === 'file-skipped')).toEqual([{ kind: 'file-skipped', file: path.join(tmp.dir, 'tree', 'b.fifo') }]);
+  });
+
   it('reads concatenated gzip members', async () => {
     const f = write('multi.log.gz', Buffer.concat([gzipSync(`${HEADER}\n${SSH}\n`), gzipSync(`${HEADER}\n${RDP}\n`)]));
     const got = await collect(readFlowLogs([f]));
