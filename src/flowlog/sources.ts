@@ -160,17 +160,42 @@ export type Decoded =
   | { readonly kind: 'text'; readonly chunks: AsyncIterable<Buffer> }
   | { readonly kind: 'parquet'; readonly bytes: Buffer };
 
-async function* prepend(head: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
-  try {
-    if (head.length > 0) yield head;
-    for (;;) {
-      const r = await rest.next();
-      if (r.done === true) return;
-      yield r.value;
+/**
+ * `head`, then the rest of `rest`. Not a generator: a generator's `finally` does not run when it is
+ * closed before its first `next()`, and `rest` (an open file) must be closed whenever this one is.
+ */
+function prepend(head: Buffer, rest: AsyncIterator<Buffer>): AsyncIterableIterator<Buffer> {
+  let first: Buffer | null = head.length > 0 ? head : null;
+  let done = false;
+  const close = async (): Promise<IteratorResult<Buffer>> => {
+    if (!done) {
+      done = true;
+      first = null;
+      await rest.return?.();
     }
-  } finally {
-    await rest.return?.();
-  }
+    return { done: true, value: undefined };
+  };
+  const it: AsyncIterableIterator<Buffer> = {
+    async next() {
+      if (done) return { done: true, value: undefined };
+      if (first) {
+        const value = first;
+        first = null;
+        return { done: false, value };
+      }
+      let r: IteratorResult<Buffer>;
+      try {
+        r = await rest.next();
+      } catch (err) {
+        await close();
+        throw err;
+      }
+      return r.done === true ? close() : r;
+    },
+    return: close,
+    [Symbol.asyncIterator]: () => it,
+  };
+  return it;
 }
 
 /** Read at least `n` bytes (or everything, if shorter) from the front of an iterator. */

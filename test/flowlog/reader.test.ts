@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { constants as zlibConstants, gunzipSync, gzipSync } from 'node:zlib';
@@ -18,6 +18,7 @@ import {
   type FlowLogFormat,
 } from '../../src/flowlog/index.js';
 import { chunked, collect, eventShape, tempDir } from './helpers.js';
+import { decodeSource, fileChunks } from '../../src/flowlog/sources.js';
 
 const HEADER = 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status';
 const SSH = '2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK';
@@ -230,6 +231,19 @@ describe('gzip', () => {
     const got = await collect(readFlowLogs([path.join(tmp.dir, 'tree')]));
     expect(got.records.map((r) => r.action)).toEqual(['ACCEPT']);
     expect(got.events.filter((e) => e.kind === 'file-skipped')).toEqual([{ kind: 'file-skipped', file: path.join(tmp.dir, 'tree', 'b.fifo') }]);
+  });
+
+  it('closes the file when a decoded source is closed before it is read (library use)', async () => {
+    const f = write('closed.log.gz', gzipSync(`${SSH}\n`));
+    const fds = () => readdirSync('/proc/self/fd').length;
+    const before = fds();
+    for (let i = 0; i < 20; i++) {
+      const d = await decodeSource(fileChunks(f));
+      if (d.kind !== 'text') throw new Error('expected text');
+      await d.chunks[Symbol.asyncIterator]().return?.();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(fds()).toBeLessThanOrEqual(before + 2);
   });
 
   it('reads concatenated gzip members', async () => {
