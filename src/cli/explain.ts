@@ -77,6 +77,19 @@ export function formatForLogGroup(index: SnapshotIndex, group: string, given: Fl
  * Every input in order. Local files are read through `filter` (the reverse-flow index, fed in the
  * reader); S3 objects and CloudWatch events are indexed in the explain loop.
  */
+/** useReadWorker, with VPCWHY_READ_THREADS checked: a value other than 1 or 2 is a usage error. */
+function readWorkerWanted(logs: readonly string[]): boolean {
+  const want = process.env['VPCWHY_READ_THREADS'];
+  if (want !== undefined && want !== '' && want !== '1' && want !== '2') {
+    throw new UsageError(`VPCWHY_READ_THREADS: expected 1 (read on the main thread) or 2 (read on a worker), got ${JSON.stringify(want)}`);
+  }
+  try {
+    return useReadWorker(logs);
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+}
+
 async function* inputs(index: SnapshotIndex, logs: string[], opts: ExplainOptions, logFormat: FlowLogFormat | undefined, remote: RemoteOptions, filter: AcceptFilter, reader: ReadWorker | null): AsyncGenerator<FlowLogEvent> {
   if (reader) {
     yield* reader.events(filter);
@@ -155,7 +168,7 @@ export async function runExplainCommand(logs: string[], opts: ExplainOptions): P
   const filter = explainFilter(selection);
   // Large local inputs (no stdin, S3 or CloudWatch) are read and parsed on a second thread, from now
   // on: reading overlaps loading the snapshot.
-  const reader = !remoteInputs && !logs.includes('-') && useReadWorker(logs)
+  const reader = !remoteInputs && !logs.includes('-') && readWorkerWanted(logs)
     ? startReadWorker(logs, { logFormat, strict: selection.strict, ...filter.options })
     : null;
   try {

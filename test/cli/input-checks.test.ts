@@ -29,6 +29,25 @@ describe('explain: input it warns about or refuses', () => {
     expect(r.stderr).toContain('header line 1: no srcaddr field, so records cannot be attributed to a rule');
   });
 
+  it('refuses a VPCWHY_READ_THREADS other than 1 or 2, and 2 where there is no read worker (the TypeScript sources), before any output', async () => {
+    const saved = process.env.VPCWHY_READ_THREADS;
+    try {
+      process.env.VPCWHY_READ_THREADS = 'yes';
+      let r = await runCli(['explain', '--snapshot', SNAP, '--format', 'jsonl', LOG]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('VPCWHY_READ_THREADS: expected 1 (read on the main thread) or 2 (read on a worker), got "yes"');
+      expect(r.stdout).toBe('');
+      process.env.VPCWHY_READ_THREADS = '2';
+      r = await runCli(['explain', '--snapshot', SNAP, '--format', 'jsonl', LOG]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('VPCWHY_READ_THREADS=2: this build has no read worker');
+      expect(r.stderr).not.toContain('internal error');
+    } finally {
+      if (saved === undefined) delete process.env.VPCWHY_READ_THREADS;
+      else process.env.VPCWHY_READ_THREADS = saved;
+    }
+  });
+
   it('warns when the snapshot holds nothing vpcwhy reads', async () => {
     const r = await runCli(['explain', '--snapshot', file('empty.json', '{}'), '--format', 'jsonl', LOG]);
     expect(r.stderr).toContain('no network interfaces, security groups, network ACLs or route tables found');
