@@ -73,10 +73,6 @@ export function formatForLogGroup(index: SnapshotIndex, group: string, given: Fl
   return E.isRight(parsed) ? parsed.right : undefined;
 }
 
-/**
- * Every input in order. Local files are read through `filter` (the reverse-flow index, fed in the
- * reader); S3 objects and CloudWatch events are indexed in the explain loop.
- */
 /** useReadWorker, with VPCWHY_READ_THREADS checked: a value other than 1 or 2 is a usage error. */
 function readWorkerWanted(logs: readonly string[]): boolean {
   const want = process.env['VPCWHY_READ_THREADS'];
@@ -90,6 +86,11 @@ function readWorkerWanted(logs: readonly string[]): boolean {
   }
 }
 
+/**
+ * Every input in order. Local files are read through `filter` (the reverse-flow index, fed in the
+ * reader, or by the read worker in `reader`); S3 objects and CloudWatch events are indexed in the
+ * explain loop.
+ */
 async function* inputs(index: SnapshotIndex, logs: string[], opts: ExplainOptions, logFormat: FlowLogFormat | undefined, remote: RemoteOptions, filter: AcceptFilter, reader: ReadWorker | null): AsyncGenerator<FlowLogEvent> {
   if (reader) {
     yield* reader.events(filter);
