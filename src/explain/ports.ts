@@ -89,14 +89,11 @@ export function fillSlots(t: SlotTemplate, srcPort: number, dstPort: number): st
 /** Where a port comparison of attribution can change its answer: rule range ends, 1024, service ports. */
 const FIXED_BOUNDARIES: readonly number[] = [0, 1024, ...[...SERVICE_PORTS].filter((p) => p >= 1024).flatMap((p) => [p, p + 1])];
 
-const boundariesByIndex = new WeakMap<SnapshotIndex, Map<string, Int32Array>>();
-
-/** The sorted, distinct starts of the elementary port intervals of an interface's rules. */
+/**
+ * The sorted, distinct starts of the elementary port intervals of an interface's rules. Computed on each
+ * call: RecordExplainer keeps them per interface-id.
+ */
 export function portBoundaries(index: SnapshotIndex, eni: Eni): Int32Array {
-  let byEni = boundariesByIndex.get(index);
-  if (!byEni) boundariesByIndex.set(index, (byEni = new Map()));
-  let b = byEni.get(eni.id);
-  if (b) return b;
   const cuts = new Set<number>(FIXED_BOUNDARIES);
   // Record ports are 0-65535: boundaries beyond 65536 (a snapshot may hold any number) change nothing.
   const clamp = (p: number) => Math.min(65536, Math.max(0, p));
@@ -105,9 +102,7 @@ export function portBoundaries(index: SnapshotIndex, eni: Eni): Int32Array {
   };
   for (const e of index.naclBySubnet.get(eni.subnetId)?.entries ?? []) add(e.ports);
   for (const d of ['inbound', 'outbound'] as const) for (const r of sgRulesFor(index, eni.groupIds, d)) add(r.ports);
-  b = Int32Array.from([...cuts].sort((x, y) => x - y));
-  byEni.set(eni.id, b);
-  return b;
+  return Int32Array.from([...cuts].sort((x, y) => x - y));
 }
 
 /** The class of a port: the start of the elementary interval holding it. */

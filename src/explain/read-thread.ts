@@ -11,6 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { type FlowLogFormat, makeFormat } from '../flowlog/format.js';
 import type { FlowLogEvent } from '../flowlog/reader.js';
 import { E } from '../fp.js';
+import { Wakeup } from '../wakeup.js';
 import type { AcceptFilter } from './accept-index.js';
 import { type FormatDef, type ReadWorkerData, type ToMain, decodeBatch, formatDef, unpackBadLines } from './read-protocol.js';
 
@@ -99,13 +100,10 @@ export function startReadWorker(
   // generation keeps the process's peak RSS down, at no measurable cost.
   const worker = new Worker(WORKER_URL, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 2 }, stdout: false, stderr: false });
   const queue: ToMain[] = [];
-  let wake: (() => void) | null = null;
+  const wake = new Wakeup();
+  const notify = wake.notify;
   let failed: Error | null = null;
   let closed = false;
-  const notify = () => {
-    wake?.();
-    wake = null;
-  };
   worker.on('message', (m: ToMain) => {
     queue.push(m);
     notify();
@@ -144,7 +142,7 @@ export function startReadWorker(
       const m = queue.shift();
       if (m === undefined) {
         if (failed) throw failed;
-        await new Promise<void>((resolve) => (wake = resolve));
+        await wake.next();
         continue;
       }
       switch (m.t) {

@@ -8,24 +8,24 @@ import { AcceptFilter, AcceptIndex } from './accept-index.js';
 import { type FlowLogFormat, makeFormat } from '../flowlog/format.js';
 import { readFlowLogs } from '../flowlog/reader.js';
 import { E } from '../fp.js';
+import { Wakeup } from '../wakeup.js';
 import { type ReadWorkerData, type ToMain, type WireEvent, CREDITS, EVENTS_PER_MESSAGE, encodeBatch, formatDef, packBadLines } from './read-protocol.js';
 
 const data = workerData as ReadWorkerData;
 const port = parentPort!;
 
 let credits = CREDITS;
-let wake: (() => void) | null = null;
+const wake = new Wakeup();
 port.on('message', () => {
   credits++;
-  wake?.();
-  wake = null;
+  wake.notify();
 });
 
 /** Posts a batch, then waits while the main thread holds all the credits. */
 async function send(m: ToMain, transfer: ArrayBuffer[] = []): Promise<void> {
   port.postMessage(m, transfer);
   credits--;
-  while (credits <= 0) await new Promise<void>((resolve) => (wake = resolve));
+  while (credits <= 0) await wake.next();
 }
 
 let pending: WireEvent[] = [];

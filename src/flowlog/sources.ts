@@ -11,6 +11,7 @@
 import { createReadStream, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { createGunzip } from 'node:zlib';
+import { Wakeup } from '../wakeup.js';
 
 /** What one command-line input expands to. */
 export type InputItem =
@@ -227,11 +228,8 @@ async function* gunzip(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   const out: Buffer[] = [];
   let error: Error | null = null;
   let ended = false;
-  let wake: (() => void) | null = null;
-  const notify = () => {
-    wake?.();
-    wake = null;
-  };
+  const wake = new Wakeup();
+  const notify = wake.notify;
   z.on('data', (b: Buffer) => {
     out.push(b);
     notify();
@@ -275,7 +273,7 @@ async function* gunzip(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
         z.write(slice, processed);
         continue;
       }
-      await new Promise<void>((resolve) => (wake = resolve));
+      await wake.next();
     }
   } finally {
     z.destroy();

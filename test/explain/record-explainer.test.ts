@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { attributeRecord } from '../../src/explain/attribute.js';
+import { type Attribution, attributeRecord } from '../../src/explain/attribute.js';
 import { RecordExplainer, streamWriter } from '../../src/explain/run.js';
 import { indexSnapshot } from '../../src/engine/snapshot-index.js';
 import { DEFAULT_FORMAT, makeFormat } from '../../src/flowlog/format.js';
@@ -46,6 +46,23 @@ function records(specs: Array<{ eni: string; src: string; dst: string; sport: nu
   );
 }
 
+/** The JSONL line of one record, built with JSON.stringify: the oracle for the explainer's byte-level output. */
+function jsonlLine(r: FlowRecord, a: Attribution): string {
+  return `${JSON.stringify({
+    file: r.file,
+    line: r.line,
+    record: r.fields(),
+    direction: a.direction,
+    traffic: a.traffic,
+    trafficEvidence: a.trafficEvidence,
+    verdict: a.verdict,
+    ...(a.blockedBy ? { blockedBy: a.blockedBy } : {}),
+    alsoBlockedBy: a.alsoBlockedBy,
+    ...(a.candidates ? { candidates: a.candidates } : {}),
+    explanation: a.explanation,
+  })}\n`;
+}
+
 describe('RecordExplainer (jsonl and json output, ref 8.9)', () => {
   it('writes, per record, JSON.stringify of file, line, record and the attribution, whatever the slab size (cache resets, oversized entries)', () => {
     fc.assert(
@@ -56,19 +73,7 @@ describe('RecordExplainer (jsonl and json output, ref 8.9)', () => {
         for (const r of recs) explainer.explain(r, false, out);
         const expected = recs.map((r) => {
           const a = attributeRecord({ index, reverseAccepted: () => false }, r);
-          return `${JSON.stringify({
-            file: r.file,
-            line: r.line,
-            record: r.fields(),
-            direction: a.direction,
-            traffic: a.traffic,
-            trafficEvidence: a.trafficEvidence,
-            verdict: a.verdict,
-            ...(a.blockedBy ? { blockedBy: a.blockedBy } : {}),
-            alsoBlockedBy: a.alsoBlockedBy,
-            ...(a.candidates ? { candidates: a.candidates } : {}),
-            explanation: a.explanation,
-          })}\n`;
+          return jsonlLine(r, a);
         });
         expect(out.text()).toBe(expected.join(''));
         expect(explainer.summary.explained).toBe(recs.length);
@@ -157,19 +162,7 @@ describe('RecordExplainer port templates (ports.ts): records that differ only in
         const expected = recs.map((r, i) => {
           const a = attributeRecord({ index: rangedIndex, reverseAccepted: () => specs[i]!.reverse }, r);
           if (format === 'text') return render(r.file, r.line, a);
-          return `${JSON.stringify({
-            file: r.file,
-            line: r.line,
-            record: r.fields(),
-            direction: a.direction,
-            traffic: a.traffic,
-            trafficEvidence: a.trafficEvidence,
-            verdict: a.verdict,
-            ...(a.blockedBy ? { blockedBy: a.blockedBy } : {}),
-            alsoBlockedBy: a.alsoBlockedBy,
-            ...(a.candidates ? { candidates: a.candidates } : {}),
-            explanation: a.explanation,
-          })}\n`;
+          return jsonlLine(r, a);
         });
         expect(out.text()).toBe(expected.join(''));
       }),
