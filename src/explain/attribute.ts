@@ -10,10 +10,11 @@ import type { Direction, Eni } from '../model/snapshot.js';
 import { type Hop, naclHop, naclSkippedHop, natGatewayOfEni, natTranslates, sgHop } from '../engine/path.js';
 import { type SnapshotIndex, eniOwnsIp, vpcContaining } from '../engine/snapshot-index.js';
 import { type SgDecision, evaluateGroupIds, sgAllows } from '../engine/security-group.js';
-import { cidrContains, formatIp, parseIp } from '../net/ip.js';
+import { cidrContains, parseIp } from '../net/ip.js';
 import { TCP, UDP, isIcmp, protocolName } from '../net/protocol.js';
 import { describePacket } from './describe.js';
-import { isServicePort, portText } from './ports.js';
+import { isServicePort } from './ports.js';
+import { addrText, eniNameText, portText } from './slots.js';
 import { type BlockedBy, blockedByOf, fixFor, hopEvidence, naclRuleLabel } from './hops.js';
 
 export type Verdict = 'blocked' | 'config-allows' | 'unknown-interface' | 'ambiguous';
@@ -134,8 +135,8 @@ function factsOf(r: RecordFacts): RecordFacts {
   };
 }
 
-/** Direction of the record relative to the ENI (ref 8.3). */
-function directionOf(eni: Eni | undefined, r: RecordFacts, src: Ip | null, dst: Ip | null): Direction | null {
+/** Direction of the record relative to the ENI (ref 8.3); null when neither or both addresses are its own. */
+export function directionOf(eni: Eni | undefined, r: RecordFacts, src: Ip | null, dst: Ip | null): Direction | null {
   if (r.flowDirection) return r.flowDirection === 'ingress' ? 'inbound' : 'outbound';
   if (!eni) return null;
   const owns = (ip: Ip | null) => ip !== null && eniOwnsIp(eni, ip);
@@ -195,7 +196,7 @@ function readTraffic(ctx: AttributionContext, eni: Eni, direction: Direction, r:
     } else if (direction === 'outbound') {
       const served: Packet = { ...packet, src: packet.dst, dst: packet.src, srcPort: packet.dstPort, dstPort: packet.srcPort };
       if (!isServicePort(packet.dstPort) && sgAllows(ctx.index, eni.groupIds, 'inbound', served)) {
-        return { traffic: 'response', evidence: 'service-rule', because: `the interface's security groups let ${formatIp(packet.dst)} connect to its port ${portText(packet.srcPort)}, so this is the service answering` };
+        return { traffic: 'response', evidence: 'service-rule', because: `the interface's security groups let ${addrText(packet.dst)} connect to its port ${portText(packet.srcPort)}, so this is the service answering` };
       }
     } else if (!isServicePort(packet.srcPort) && inbound.of(packet).allowed) {
       return { traffic: 'request', evidence: 'service-rule', because: `the interface's security groups admit connections to its port ${portText(packet.dstPort)}, so this is a client connecting` };
@@ -404,7 +405,7 @@ function attributeFacts(ctx: AttributionContext, r: RecordFacts): Attribution {
   const src = parseAddr(r.pktSrcaddr) ?? srcRaw;
   const dst = parseAddr(r.pktDstaddr) ?? dstRaw;
   const name = eni.instanceId ? index.instanceNameById.get(eni.instanceId) : eni.name;
-  const where = `${eni.id}${name ? ` (${name})` : ''}`;
+  const where = eniNameText(eni.id, name);
   if (direction === null && src && dst && r.protocol !== null && src.family === dst.family) {
     // Neither address is the ENI's (an intermediate ENI, or a rewritten address, ref 1.8 and 8.4): read
     // the record both ways and list both; blockers of different directions never coincide.

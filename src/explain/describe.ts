@@ -6,9 +6,8 @@ import type { Cidr, Ip, PortRange } from '../model/address.js';
 import type { Packet } from '../model/flow.js';
 import type { Direction, NaclEntry, Route, SgPeer, SgRule } from '../model/snapshot.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
-import { formatIp } from '../net/ip.js';
 import { ICMP, ICMPV6, hasPorts, isIcmp, protocolName } from '../net/protocol.js';
-import { portText } from './ports.js';
+import { addrText, portText } from './slots.js';
 
 export function portsText(range: PortRange | null): string {
   if (range === null || (range.from <= 0 && range.to >= 65535)) return 'all ports';
@@ -78,7 +77,7 @@ export function protocolLabel(protocol: number): string {
 }
 
 function hostPort(ip: Ip, port: number | null, family: 4 | 6): string {
-  const a = formatIp(ip);
+  const a = addrText(ip);
   if (port === null) return a;
   return family === 6 ? `[${a}]:${portText(port)}` : `${a}:${portText(port)}`;
 }

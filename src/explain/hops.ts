@@ -5,7 +5,7 @@ import type { Hop, PathLeg } from '../engine/path.js';
 import type { NaclDecision } from '../engine/nacl.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import type { SgRule } from '../model/snapshot.js';
-import { formatIp, hostCidr } from '../net/ip.js';
+import { addrText, eniText, hostText } from './slots.js';
 import { hasPorts } from '../net/protocol.js';
 import {
   describeDefaultNaclRule,
@@ -81,16 +81,16 @@ export function naclRuleLabel(index: SnapshotIndex, n: NaclDecision, subnetId?: 
 export function hopEvidence(hop: Hop, index: SnapshotIndex): string {
   switch (hop.component) {
     case 'security-group': {
-      if (hop.unknownHost) return `no network interface in the snapshot has ${formatIp(hop.unknownHost)}, so its security groups are unknown; not evaluated`;
+      if (hop.unknownHost) return `no network interface in the snapshot has ${addrText(hop.unknownHost)}, so its security groups are unknown; not evaluated`;
       if (hop.sg === null) return `response of a tracked connection: security groups are stateful and let it pass without evaluating ${hop.direction} rules`;
       const sg = hop.sg;
-      if (sg.noGroups) return `${hop.eniId} has no security groups, so nothing is filtered here`;
+      if (sg.noGroups) return `${eniText(hop.eniId)} has no security groups, so nothing is filtered here`;
       if (sg.allowed) {
         const first = sg.matched[0]!;
         const more = sg.matched.length > 1 ? ` (and ${sg.matched.length - 1} more rule${sg.matched.length > 2 ? 's' : ''})` : '';
         return `allowed by ${sgRuleText(first, index)}${more}`;
       }
-      const parts = [`no ${hop.direction} rule of ${sgNames(index, sg.groupIds)} on ${hop.eniId} allows ${packetService(hop.packet)} ${hop.direction === 'inbound' ? 'from' : 'to'} ${formatIp(hop.direction === 'inbound' ? hop.packet.src : hop.packet.dst)}`];
+      const parts = [`no ${hop.direction} rule of ${sgNames(index, sg.groupIds)} on ${eniText(hop.eniId)} allows ${packetService(hop.packet)} ${hop.direction === 'inbound' ? 'from' : 'to'} ${addrText(hop.direction === 'inbound' ? hop.packet.src : hop.packet.dst)}`];
       if (sg.noRules) parts.push(`the groups have no ${hop.direction} rules at all`);
       const miss = sg.closestMisses.find((m) => m.reason !== 'protocol');
       if (miss) {
@@ -100,7 +100,7 @@ export function hopEvidence(hop: Hop, index: SnapshotIndex): string {
       if (sg.unknownGroups.length) parts.push(`the snapshot lacks ${enumerate(sg.unknownGroups)}, whose rules are unknown`);
       const open = sg.undecided[0];
       if (open) {
-        const peer = formatIp(hop.direction === 'inbound' ? hop.packet.src : hop.packet.dst);
+        const peer = addrText(hop.direction === 'inbound' ? hop.packet.src : hop.packet.dst);
         parts.push(
           open.peer.kind === 'group' && !index.groupById.has(open.peer.groupId)
             ? `${sgRuleText(open, index)} would allow it if ${peer} is a member of ${open.peer.groupId}, a group the snapshot does not describe (in a peered VPC or another account?)`
@@ -133,8 +133,8 @@ export function hopEvidence(hop: Hop, index: SnapshotIndex): string {
       const r = hop.route;
       const table = r.routeTableId ?? 'its route table';
       if (hop.problem) return `${table}: ${hop.problem}`;
-      if (r.outcome === 'no-route') return `${table} of ${hop.subnetId} has no route to ${formatIp(hop.packet.dst)}`;
-      if (r.outcome === 'blackhole' && r.route) return `${table} sends ${formatIp(hop.packet.dst)} over ${describeRoute(r.route)}: its target is gone, so packets are dropped`;
+      if (r.outcome === 'no-route') return `${table} of ${hop.subnetId} has no route to ${addrText(hop.packet.dst)}`;
+      if (r.outcome === 'blackhole' && r.route) return `${table} sends ${addrText(hop.packet.dst)} over ${describeRoute(r.route)}: its target is gone, so packets are dropped`;
       return r.route ? `${table}: ${describeRoute(r.route)} (longest match /${r.prefixLength})` : `${table}`;
     }
     case 'block-public-access':
@@ -157,7 +157,7 @@ export function fixFor(hop: Hop, index: SnapshotIndex, response = hop.path === '
       const peerEni = index.eniByPrivateIp.get(peerIp.value);
       const peer = peerEni && peerEni.groupIds.length > 0 && peerEni.vpcId === index.eniById.get(hop.eniId)?.vpcId
         ? `${peerEni.groupIds[0]} (a group on ${peerEni.id})`
-        : hostCidr(peerIp).text;
+        : hostText(peerIp);
       const groups = hop.sg.groupIds.length === 1 ? hop.sg.groupIds[0]! : `one of ${enumerate(hop.sg.groupIds)}`;
       return `add an ${hop.direction} rule to ${groups} allowing ${packetService(p)} ${hop.direction === 'inbound' ? 'from' : 'to'} ${peer}`;
     }
@@ -167,7 +167,7 @@ export function fixFor(hop: Hop, index: SnapshotIndex, response = hop.path === '
       const peerIp = hop.direction === 'inbound' ? p.src : p.dst;
       const svc = response && hasPorts(p.protocol) ? `${p.protocol === 6 ? 'tcp' : 'udp'}/1024-65535 (the ephemeral ports responses go to)` : packetService(p);
       const anywhere = peerIp.family === 4 ? '0.0.0.0/0' : '::/0';
-      const peer = response ? `${hostCidr(peerIp).text} (or ${anywhere} for every peer)` : hostCidr(peerIp).text;
+      const peer = response ? `${hostText(peerIp)} (or ${anywhere} for every peer)` : hostText(peerIp);
       const target = `${hop.direction} ${svc} ${hop.direction === 'inbound' ? 'from' : 'to'} ${peer}`;
       if (!n.isDefaultRule) return `network ACL ${n.aclId} rule ${n.ruleNumber} denies it: remove or narrow that rule, or add an allow for ${target} with a number lower than ${n.ruleNumber}`;
       return `add an allow rule to network ACL ${n.aclId} for ${target} (any number below 32766 that precedes the denies you keep)`;
@@ -177,7 +177,7 @@ export function fixFor(hop: Hop, index: SnapshotIndex, response = hop.path === '
       if (hop.fix) return hop.fix;
       if (hop.problem) return `fix the routing: ${hop.problem}`;
       if (r.outcome === 'blackhole' && r.route) return `the route ${describeRoute(r.route)} in ${r.routeTableId} points at a target that no longer exists: replace its target`;
-      return `add a route for ${formatIp(p.dst)} to ${r.routeTableId ?? `the route table of ${hop.subnetId}`}`;
+      return `add a route for ${addrText(p.dst)} to ${r.routeTableId ?? `the route table of ${hop.subnetId}`}`;
     }
     case 'block-public-access':
       return `add a VPC Block Public Access exclusion for the subnet or VPC, or turn Block Public Access off (mode ${hop.mode} on ${hop.vpcId})`;

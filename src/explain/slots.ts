@@ -1,0 +1,130 @@
+/**
+ * Slot rendering: how one attribution serves a whole class of records (classes.ts). The attribution is
+ * rendered once with the record's ports, addresses and interface written as slot markers, and every
+ * record of the class fills the slots with its own values.
+ *
+ * Explanations write a record's ports through portText, its addresses through addrText and its
+ * interface through eniText and eniNameText. While a template is rendered (withSlots), those write a
+ * marker for the values being slotted; at any other time they write the value. A marker holds a random
+ * nonce, so no input text can forge one.
+ */
+import type { Ip } from '../model/address.js';
+import { formatIp } from '../net/ip.js';
+
+const NONCE = `\uE000${Math.random().toString(36).slice(2, 10)}`;
+
+/**
+ * What a slot stands for: 0 the record's source port, 1 its destination port, 2 its peer address, 3 its
+ * address of the interface, 4 the interface's id, 5 the interface as explanations name it (`eni-1 (web)`).
+ */
+export type Slot = 0 | 1 | 2 | 3 | 4 | 5;
+
+/** The marker letter of each slot, by Slot. */
+const LETTERS = 'sdpoiw';
+const MARKERS = [...LETTERS].map((c) => `${NONCE}${c}`);
+
+let slotSrc = -1;
+let slotDst = -1;
+let slotPeer: Ip | null = null;
+let slotOwn: Ip | null = null;
+let slotEni: string | null = null;
+
+/** A record's port as explanations write it: the number, or its slot marker while a template is rendered. */
+export function portText(port: number): string {
+  if (port === slotSrc) return MARKERS[0]!;
+  if (port === slotDst) return MARKERS[1]!;
+  return String(port);
+}
+
+const sameIp = (a: Ip | null, b: Ip) => a !== null && a.family === b.family && a.value === b.value;
+
+/** An address as explanations write it: RFC 5952 / dotted text, or its marker while a template is rendered. */
+export function addrText(ip: Ip): string {
+  if (sameIp(slotPeer, ip)) return MARKERS[2]!;
+  if (sameIp(slotOwn, ip)) return MARKERS[3]!;
+  return formatIp(ip);
+}
+
+/** The host block of an address (`10.0.0.5/32`), written as addrText writes the address. */
+export function hostText(ip: Ip): string {
+  return `${addrText(ip)}/${ip.family === 4 ? 32 : 128}`;
+}
+
+/** An interface's id as explanations write it. */
+export function eniText(id: string): string {
+  return id === slotEni ? MARKERS[4]! : id;
+}
+
+/** An interface as explanations name it: `eni-1 (web)`, its id and its instance's (or its own) name. */
+export function eniNameText(id: string, name: string | undefined): string {
+  if (id === slotEni) return MARKERS[5]!;
+  return eniName(id, name);
+}
+
+/** The value of slot 5. */
+export function eniName(id: string, name: string | undefined): string {
+  return `${id}${name ? ` (${name})` : ''}`;
+}
+
+export interface SlotValues {
+  /** The ports to slot (null: written as they are). They must differ, or one could not be told from the other. */
+  readonly ports: { readonly src: number; readonly dst: number } | null;
+  /** The peer address and the interface's address to slot (null: written as they are); they must differ. */
+  readonly peer: Ip | null;
+  readonly own: Ip | null;
+  /** The interface whose id and name to slot (null: written as they are). */
+  readonly eni: string | null;
+}
+
+/**
+ * Runs `render` with the given values written as slots. Only the record's own ports, addresses and
+ * interface reach portText, addrText, eniText and eniNameText, so every marker in the result is a slot.
+ */
+export function withSlots<T>(values: SlotValues, render: () => T): T {
+  if (values.ports !== null && values.ports.src === values.ports.dst) throw new Error('withSlots: the two ports must differ');
+  if (values.peer !== null && values.own !== null && sameIp(values.peer, values.own)) throw new Error('withSlots: the two addresses must differ');
+  slotSrc = values.ports?.src ?? -1;
+  slotDst = values.ports?.dst ?? -1;
+  slotPeer = values.peer;
+  slotOwn = values.own;
+  slotEni = values.eni;
+  try {
+    return render();
+  } finally {
+    slotSrc = -1;
+    slotDst = -1;
+    slotPeer = null;
+    slotOwn = null;
+    slotEni = null;
+  }
+}
+
+/** A rendered template cut at its slots: `texts[0] slot[0] texts[1] ... texts[n]`. */
+export interface SlotTemplate {
+  readonly texts: readonly string[];
+  readonly slots: readonly Slot[];
+}
+
+export function hasSlots(s: string): boolean {
+  return s.includes(NONCE);
+}
+
+export function splitSlots(s: string): SlotTemplate {
+  const texts: string[] = [];
+  const slots: Slot[] = [];
+  let from = 0;
+  for (let at = s.indexOf(NONCE); at >= 0; at = s.indexOf(NONCE, from)) {
+    texts.push(s.slice(from, at));
+    slots.push(LETTERS.indexOf(s.charAt(at + NONCE.length)) as Slot);
+    from = at + NONCE.length + 1;
+  }
+  texts.push(s.slice(from));
+  return { texts, slots };
+}
+
+/** The template with each slot filled with `value(slot)`. */
+export function fillSlots(t: SlotTemplate, value: (slot: Slot) => string): string {
+  let out = t.texts[0]!;
+  for (let i = 0; i < t.slots.length; i++) out += value(t.slots[i]!) + t.texts[i + 1]!;
+  return out;
+}
