@@ -12,7 +12,9 @@ import { FlowRecord, type LineError } from '../flowlog/record.js';
 import type { FlowLogFormat } from '../flowlog/format.js';
 
 /** Batches the worker may post before the main thread has taken them: bounds the memory in flight. */
-export const CREDITS = 4;
+export const CREDITS = 16;
+/** Credits the main thread gives back in one message (one message per batch cost more than the batch). */
+export const CREDITS_PER_MESSAGE = 4;
 /** Bad lines (and other events) the worker gathers into one message. */
 export const EVENTS_PER_MESSAGE = 4096;
 
@@ -144,7 +146,11 @@ export function decodeBatch(b: RecordBatch, formatFrom: (d: FormatDef) => FlowLo
   for (let i = 0; i < n; i++) {
     const format = formats[b.formatIdx[i]!]!;
     const k = format.fields.length * 2;
-    const r = new FlowRecord(b.files[b.fileIdx[i]!]!, b.lines[i]!, format, b.texts[i]!, b.offsets.subarray(o, o + k));
+    // A small array of its own: cheaper to make than a view of the batch's offsets, and it lets the
+    // batch's buffer go when the records do not outlive it.
+    const offsets = new Array<number>(k);
+    for (let j = 0; j < k; j++) offsets[j] = b.offsets[o + j]!;
+    const r = new FlowRecord(b.files[b.fileIdx[i]!]!, b.lines[i]!, format, b.texts[i]!, offsets);
     o += k;
     r.mark = b.marks[i]!;
     out[i] = r;

@@ -13,7 +13,7 @@ import type { FlowLogEvent } from '../flowlog/reader.js';
 import { E } from '../fp.js';
 import { Wakeup } from '../wakeup.js';
 import type { AcceptFilter } from './accept-index.js';
-import { type FormatDef, type ReadWorkerData, type ToMain, decodeBatch, formatDef, unpackBadLines } from './read-protocol.js';
+import { type FormatDef, CREDITS_PER_MESSAGE, type ReadWorkerData, type ToMain, decodeBatch, formatDef, unpackBadLines } from './read-protocol.js';
 
 const WORKER_URL = new URL('./read-worker.js', import.meta.url);
 
@@ -137,18 +137,30 @@ export function startReadWorker(
     return f;
   };
 
+  /** Batches done whose credits are not given back yet. */
+  let owed = 0;
+  const giveBack = () => {
+    if (owed > 0) worker.postMessage(owed);
+    owed = 0;
+  };
+  /** The batch is done: the worker may read on (credits go back a few at a time, and before any wait). */
+  const done = () => {
+    if (++owed >= CREDITS_PER_MESSAGE) giveBack();
+  };
+
   async function* events(filter: AcceptFilter): AsyncGenerator<FlowLogEvent> {
     for (;;) {
       const m = queue.shift();
       if (m === undefined) {
         if (failed) throw failed;
+        giveBack();
         await wake.next();
         continue;
       }
       switch (m.t) {
         case 'records':
           yield { kind: 'records', records: decodeBatch(m, formatFrom) };
-          worker.postMessage(0); // a credit back: the batch is done, the worker may read on
+          done();
           break;
         case 'events':
           for (const ev of m.events) {
@@ -156,7 +168,7 @@ export function startReadWorker(
             else if (ev.kind === 'bad-lines') yield { kind: 'bad-lines', errors: unpackBadLines(ev) };
             else yield ev;
           }
-          worker.postMessage(0);
+          done();
           break;
         case 'end':
           filter.consumed += m.consumed;

@@ -16,8 +16,8 @@ const port = parentPort!;
 
 let credits = CREDITS;
 const wake = new Wakeup();
-port.on('message', () => {
-  credits++;
+port.on('message', (n: number) => {
+  credits += n;
   wake.notify();
 });
 

@@ -25,6 +25,8 @@ const CACHE_LIMIT = 12_000;
 const SLAB_BYTES = 16 << 20;
 /** Interface-ids whose classes are kept (unknown ids in a hostile log must not grow memory). */
 const INTERFACES_LIMIT = 100_000;
+/** IPv6 addresses whose text is remembered. */
+const IPV6_TEXTS_LIMIT = 50_000;
 
 /**
  * The JSON of an attribution after `record`, without its explanation: `"direction":...,"explanation":`.
@@ -102,6 +104,47 @@ export function recordJson(r: FlowRecord): string {
   return keys.length === 0 ? '{}' : `${out}}`;
 }
 
+/** Writes `recordJson(r)` piece by piece, values straight from the record's text (no string per record). */
+function writeRecordJson(r: FlowRecord, out: Writer): void {
+  const f = r.format;
+  let keys = keyPrefixes.get(f);
+  if (!keys) keyPrefixes.set(f, (keys = f.fields.map((name, i) => `${i === 0 ? '{' : ','}${JSON.stringify(name)}:`)));
+  if (keys.length === 0) {
+    out.write('{}');
+    return;
+  }
+  const text = r.text;
+  const offsets = r.offsets;
+  for (let i = 0; i < keys.length; i++) {
+    out.write(keys[i]!);
+    if (f.intMask[i] === 1) {
+      const v = r.int(i);
+      out.write(v === null ? 'null' : String(v));
+      continue;
+    }
+    const s = offsets[2 * i]!;
+    const e = offsets[2 * i + 1]!;
+    if (2 * i >= offsets.length || (e - s === 1 && text.charCodeAt(s) === 45 /* - */)) {
+      out.write('null');
+    } else if (rangeNeedsEscape(text, s, e)) {
+      out.write(JSON.stringify(text.slice(s, e)));
+    } else {
+      out.write('"');
+      out.writeRange(text, s, e);
+      out.write('"');
+    }
+  }
+  out.write('}');
+}
+
+function rangeNeedsEscape(s: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 32 || c === 34 || c === 92 || (c >= 0xd800 && c <= 0xdfff)) return true;
+  }
+  return false;
+}
+
 /** A key part that no other value's part equals: `~` for a missing value, else length-prefixed. */
 function part(s: string | null): string {
   return s === null ? '~' : `${s.length}:${s}`;
@@ -121,9 +164,11 @@ function leaks(a: Attribution, values: readonly string[]): boolean {
 /** Renders one record in the run's format (without separators). */
 export type RenderText = (file: string, line: number, a: Pick<Attribution, 'verdict' | 'explanation'>) => string;
 
-/** Where explain output goes: strings, and bytes copied from a buffer. */
+/** Where explain output goes: strings, parts of strings, and bytes copied from a buffer. */
 export interface Writer {
   write(s: string): void;
+  /** `write(s.slice(start, end))`, without the slice. */
+  writeRange(s: string, start: number, end: number): void;
   writeBytes(b: Uint8Array, start: number, end: number): void;
   /** Resolves when buffered output has been handed to the stream. */
   flush(): Promise<void>;
@@ -143,6 +188,7 @@ export class RecordExplainer {
   private slabUsed = 0;
   private readonly fileJson = new Map<string, string>();
   private readonly ifaces = new Map<string, Iface>();
+  private readonly ipv6Texts = new Map<bigint, string>();
   private readonly policies: Policies;
   /** What the last cacheKey call slotted: the record's ports, its peer and own addresses, its interface. */
   private slotPorts: { src: number; dst: number } | null = null;
@@ -300,6 +346,17 @@ export class RecordExplainer {
     return entry;
   }
 
+  /** An address as explanations write it; IPv6 texts are remembered (scanners and clients repeat). */
+  private canonical(ip: Ip): string {
+    if (ip.family === 4) return formatIp(ip);
+    let t = this.ipv6Texts.get(ip.value);
+    if (t === undefined) {
+      if (this.ipv6Texts.size >= IPV6_TEXTS_LIMIT) this.ipv6Texts.clear();
+      this.ipv6Texts.set(ip.value, (t = formatIp(ip)));
+    }
+    return t;
+  }
+
   /** The value of a slot for the record just keyed (a class entry's slots are the ones its key set). */
   private slotValue(r: FlowRecord, slot: Slot, json: boolean): string {
     switch (slot) {
@@ -308,9 +365,9 @@ export class RecordExplainer {
       case 1:
         return String(r.dstport);
       case 2:
-        return formatIp(this.slotPeer!);
+        return this.canonical(this.slotPeer!);
       case 3:
-        return formatIp(this.slotOwn!);
+        return this.canonical(this.slotOwn!);
       case 4:
         return json ? this.slotIface!.idJson : this.slotIface!.id;
       case 5:
@@ -331,7 +388,9 @@ export class RecordExplainer {
     if (fj === undefined) this.fileJson.set(r.file, (fj = JSON.stringify(r.file)));
     const sep = this.format === 'json' && !this.first ? ',' : '';
     this.first = false;
-    out.write(`${sep}{"file":${fj},"line":${r.line},"record":${recordJson(r)},`);
+    out.write(`${sep}{"file":${fj},"line":${r.line},"record":`);
+    writeRecordJson(r, out);
+    out.write(',');
     const segs = hit.segs;
     out.writeBytes(hit.bytes, segs[0]!, segs[1]!);
     for (let i = 0; i < hit.slots.length; i++) {

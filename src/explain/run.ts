@@ -149,15 +149,46 @@ export function streamWriter(stream: NodeJS.WritableStream, chunkSize = 1 << 20)
   };
   return {
     write(s: string) {
+      const n = s.length;
       // UTF-8 takes at most 3 bytes per UTF-16 code unit.
-      if (pos + s.length * 3 > buf.length) {
+      if (pos + n * 3 > buf.length) {
         hand();
-        if (s.length * 3 > buf.length) {
+        if (n * 3 > buf.length) {
           if (!stream.write(s)) full = true;
           return;
         }
       }
-      pos += buf.write(s, pos);
+      // ASCII by hand (most output is: a native call per short string costs more than the copy).
+      let p = pos;
+      for (let i = 0; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) {
+          pos = p + buf.write(s.slice(i), p);
+          return;
+        }
+        buf[p++] = c;
+      }
+      pos = p;
+    },
+    writeRange(s: string, start: number, end: number) {
+      const n = end - start;
+      if (pos + n * 3 > buf.length) {
+        hand();
+        if (n * 3 > buf.length) {
+          if (!stream.write(s.slice(start, end))) full = true;
+          return;
+        }
+      }
+      let p = pos;
+      for (let i = start; i < end; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) {
+          pos = p + buf.write(s.slice(i, end), p);
+          return;
+        }
+        buf[p++] = c;
+      }
+      pos = p;
     },
     writeBytes(b: Uint8Array, start: number, end: number) {
       const n = end - start;
@@ -168,7 +199,11 @@ export function streamWriter(stream: NodeJS.WritableStream, chunkSize = 1 << 20)
           return;
         }
       }
-      buf.set(b.subarray(start, end), pos);
+      if (n > 64) {
+        buf.set(b.subarray(start, end), pos);
+      } else {
+        for (let i = 0; i < n; i++) buf[pos + i] = b[start + i]!;
+      }
       pos += n;
     },
     async flush() {

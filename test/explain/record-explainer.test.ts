@@ -82,6 +82,23 @@ describe('RecordExplainer (jsonl and json output, ref 8.9)', () => {
     );
   });
 
+  it('writes every field value as JSON.stringify does: quotes, backslashes, control and non-ASCII characters, unknown fields, dashes', () => {
+    const f = makeFormat(['interface-id', 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol', 'action', 'x-note', 'packets'], 'notes', { anyName: true });
+    if (E.isLeft(f)) throw new Error(f.left.message);
+    const fmt = f.right;
+    const token = fc.oneof(fc.constant('-'), fc.string({ minLength: 1, maxLength: 12, unit: 'binary' }).map((s) => s.replace(/\s/g, '_')));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(token, fc.constantFrom('-', '7', '0', '123456789')), { minLength: 1, maxLength: 10 }), (notes) => {
+        const recs = notes.map(([note, packets], i) => FlowRecord.fromTokens('f.log', i + 1, fmt, ['eni-a', '198.51.100.7', '10.0.1.10', '40000', '22', '6', 'REJECT', note, packets]));
+        const explainer = new RecordExplainer(index, 'jsonl', () => '');
+        const out = memoryWriter();
+        for (const r of recs) explainer.explain(r, false, out);
+        expect(out.text()).toBe(recs.map((r) => jsonlLine(r, attributeRecord({ index, reverseAccepted: () => false }, r))).join(''));
+      }),
+      { seed: SEED, numRuns: 200 },
+    );
+  });
+
   it('separates json array elements with commas', () => {
     const recs = records([
       { eni: 'eni-a', src: '198.51.100.7', dst: '10.0.1.10', sport: 40000, dport: 22, proto: 6 },
@@ -226,10 +243,16 @@ describe('RecordExplainer cache keys: one entry per distinct input', () => {
 });
 
 describe('streamWriter', () => {
-  it('keeps strings and byte ranges in order across chunk boundaries, pieces larger than a chunk included', async () => {
+  it('keeps strings, string ranges and byte ranges in order across chunk boundaries, pieces larger than a chunk and non-ASCII text included', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.oneof(fc.string({ maxLength: 40, unit: 'grapheme' }).map((s) => ({ s })), fc.uint8Array({ maxLength: 40 }).map((b) => ({ b })))),
+        fc.array(
+          fc.oneof(
+            fc.string({ maxLength: 40, unit: 'grapheme' }).map((s) => ({ s })),
+            fc.uint8Array({ maxLength: 100 }).map((b) => ({ b })),
+            fc.tuple(fc.string({ maxLength: 40, unit: 'grapheme' }), fc.nat(), fc.nat()).map(([r, x, y]) => ({ r, from: Math.min(x, y) % (r.length + 1), to: Math.max(x, y) % (r.length + 1) })),
+          ),
+        ),
         fc.integer({ min: 4, max: 64 }),
         async (pieces, chunk) => {
           const got: Buffer[] = [];
@@ -240,6 +263,10 @@ describe('streamWriter', () => {
             if ('s' in p) {
               w.write(p.s);
               want.push(Buffer.from(p.s));
+            } else if ('r' in p) {
+              const [from, to] = p.from <= p.to ? [p.from, p.to] : [p.to, p.from];
+              w.writeRange(p.r, from, to);
+              want.push(Buffer.from(p.r.slice(from, to)));
             } else {
               w.writeBytes(p.b, 1 > p.b.length ? 0 : 1, p.b.length);
               want.push(Buffer.from(p.b.subarray(1 > p.b.length ? 0 : 1)));
