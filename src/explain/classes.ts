@@ -104,9 +104,14 @@ type PortRole = 'inDst' | 'outDst' | 'outSrc' | 'all';
  * (from the interface the policy was first met with: all of them read the same).
  */
 export class Policy {
-  private readonly portClassifiers = new Map<PortRole, Classifier<number>>();
-  private readonly peer4 = new Map<Direction, Classifier<number>>();
-  private readonly peer6 = new Map<Direction, Classifier<bigint>>();
+  private inDst: Classifier<number> | null = null;
+  private outDst: Classifier<number> | null = null;
+  private outSrc: Classifier<number> | null = null;
+  private all: Classifier<number> | null = null;
+  private in4: Classifier<number> | null = null;
+  private out4: Classifier<number> | null = null;
+  private in6: Classifier<bigint> | null = null;
+  private out6: Classifier<bigint> | null = null;
 
   constructor(
     readonly id: number,
@@ -119,26 +124,33 @@ export class Policy {
    * outbound record, the source port of an outbound one, and `all` for a record whose direction is unknown.
    */
   ports(role: PortRole): Classifier<number> {
-    let c = this.portClassifiers.get(role);
-    if (c === undefined) {
-      const entries = this.index.naclBySubnet.get(this.eni.subnetId)?.entries ?? [];
-      const sg = (d: Direction) => sgRulesFor(this.index, this.eni.groupIds, d);
-      const nacl = (d: Direction) => entries.filter((e) => e.direction === d);
-      const lists = role === 'inDst' ? [nacl('inbound'), sg('inbound')] : role === 'outDst' ? [nacl('outbound'), sg('outbound')] : role === 'outSrc' ? [sg('inbound')] : [entries, sg('inbound'), sg('outbound')];
-      this.portClassifiers.set(role, (c = portRanges(lists)));
-    }
-    return c;
+    const c = this[role];
+    if (c !== null) return c;
+    const entries = this.index.naclBySubnet.get(this.eni.subnetId)?.entries ?? [];
+    const sg = (d: Direction) => sgRulesFor(this.index, this.eni.groupIds, d);
+    const nacl = (d: Direction) => entries.filter((e) => e.direction === d);
+    const lists = role === 'inDst' ? [nacl('inbound'), sg('inbound')] : role === 'outDst' ? [nacl('outbound'), sg('outbound')] : role === 'outSrc' ? [sg('inbound')] : [entries, sg('inbound'), sg('outbound')];
+    return (this[role] = portRanges(lists));
   }
 
   /** The class of the peer address of a record of this direction. */
   peerClass(direction: Direction, peer: Ip): number {
+    const inbound = direction === 'inbound';
     if (peer.family === 4) {
-      let c = this.peer4.get(direction);
-      if (c === undefined) this.peer4.set(direction, (c = new Classifier<number>(0, this.blocks(direction).flatMap((b) => (b.family === 4 ? [[b.network, b.network + 2 ** (32 - b.prefix)] as const] : [])))));
+      let c = inbound ? this.in4 : this.out4;
+      if (c === null) {
+        c = new Classifier<number>(0, this.blocks(direction).flatMap((b) => (b.family === 4 ? [[b.network, b.network + 2 ** (32 - b.prefix)] as const] : [])));
+        if (inbound) this.in4 = c;
+        else this.out4 = c;
+      }
       return c.classOf(peer.value);
     }
-    let c = this.peer6.get(direction);
-    if (c === undefined) this.peer6.set(direction, (c = new Classifier<bigint>(0n, this.blocks(direction).flatMap((b) => (b.family === 6 ? [[b.network, b.network + (1n << BigInt(128 - b.prefix))] as const] : [])))));
+    let c = inbound ? this.in6 : this.out6;
+    if (c === null) {
+      c = new Classifier<bigint>(0n, this.blocks(direction).flatMap((b) => (b.family === 6 ? [[b.network, b.network + (1n << BigInt(128 - b.prefix))] as const] : [])));
+      if (inbound) this.in6 = c;
+      else this.out6 = c;
+    }
     return c.classOf(peer.value);
   }
 

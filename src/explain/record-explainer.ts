@@ -247,14 +247,15 @@ export class RecordExplainer {
     const pktSrc = r.raw(f.pktSrcaddr);
     const pktDst = r.raw(f.pktDstaddr);
     const protocol = r.protocol;
-    const rest = `${part(r.raw(f.protocol))}${part(r.raw(f.tcpFlags))}${part(r.raw(f.flowDirection))}${part(r.raw(f.rejectReason))}${part(r.action)}${reverse ? 1 : 0}`;
+    // Attribution reads protocol, tcp-flags and flow-direction as parsed (numbers, ingress | egress | null).
+    const rest = `${protocol}|${r.tcpFlags}|${r.flowDirection}|${part(r.rejectReason)}${r.action}|${reverse ? 1 : 0}`;
     const sp = r.srcport;
     const dp = r.dstport;
     const portsRead = protocol === 6 || protocol === 17;
-    const asIs = `${part(id)}${part(srcText)}${part(dstText)}${part(pktSrc)}${part(pktDst)}`;
+    const asIs = () => `${part(id)}${part(srcText)}${part(dstText)}${part(pktSrc)}${part(pktDst)}`;
     const iface = id === null || exact ? null : this.iface(id);
     const policy = iface?.policy;
-    if (!policy) return `${asIs}${portsRead ? `${sp}|${dp}` : '*'}|${rest}`;
+    if (!policy) return `${asIs()}${portsRead ? `${sp}|${dp}` : '*'}|${rest}`;
 
     // The direction, as attribution finds it, when the record's own addresses are the packet's (ref 8.4).
     let src: Ip | null = null;
@@ -289,7 +290,7 @@ export class RecordExplainer {
         return `P${policy.id}${inbound ? 'i' : 'o'}${peer.family}:${cls}${pktSrc === null ? '~' : '='}${pktDst === null ? '~' : '='}${ports}|${rest}`;
       }
     }
-    return `${asIs}${ports}|${rest}`;
+    return `${asIs()}${ports}|${rest}`;
   }
 
   private attribute(r: FlowRecord, reverse: boolean): Cached {
