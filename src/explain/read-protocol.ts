@@ -12,7 +12,7 @@ import { FlowRecord, type LineError } from '../flowlog/record.js';
 import type { FlowLogFormat } from '../flowlog/format.js';
 
 /** Batches the worker may post before the main thread has taken them: bounds the memory in flight. */
-export const CREDITS = 16;
+export const CREDITS = 8;
 /** Credits the main thread gives back in one message (one message per batch cost more than the batch). */
 export const CREDITS_PER_MESSAGE = 4;
 /** Bad lines (and other events) the worker gathers into one message. */

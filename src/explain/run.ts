@@ -131,20 +131,33 @@ export async function runExplain(
   return { summary, strictFailure, failure };
 }
 
+/** Output buffers kept for reuse. */
+const FREE_BUFFERS = 4;
+
 /**
  * A Writer over a Node stream. Strings are encoded straight into a large byte buffer as they come (one
  * small copy each), instead of growing one huge string that has to be flattened and encoded at once;
  * full buffers are handed to the stream, and flush() waits for 'drain' when the stream asks.
  */
 export function streamWriter(stream: NodeJS.WritableStream, chunkSize = 1 << 20): Writer {
-  let buf = Buffer.allocUnsafe(chunkSize);
+  /**
+   * Buffers the stream is done with. A buffer handed over goes back here when its write completes, so
+   * the run does not leave a trail of dead 1 MB buffers behind it (their memory lives outside the JS
+   * heap and returns only when the collector gets to them: tens of MB of peak RSS).
+   */
+  const free: Buffer[] = [];
+  let buf: Buffer = Buffer.allocUnsafe(chunkSize);
   let pos = 0;
   let full = false;
   const hand = () => {
     if (pos === 0) return;
-    if (!stream.write(buf.subarray(0, pos))) full = true;
-    // The stream may still hold the bytes handed over: continue in a new buffer.
-    buf = Buffer.allocUnsafe(chunkSize);
+    const chunk = buf;
+    const release = () => {
+      if (free.length < FREE_BUFFERS) free.push(chunk);
+    };
+    if (!stream.write(chunk.subarray(0, pos), release)) full = true;
+    // The stream may still hold the bytes handed over: continue in another buffer.
+    buf = free.pop() ?? Buffer.allocUnsafe(chunkSize);
     pos = 0;
   };
   return {
