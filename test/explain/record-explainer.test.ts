@@ -256,7 +256,9 @@ describe('streamWriter', () => {
         fc.integer({ min: 4, max: 64 }),
         async (pieces, chunk) => {
           const got: Buffer[] = [];
-          const sink = new Writable({ write: (c: Buffer, _e, cb) => (got.push(Buffer.from(c)), cb()) });
+          // A slow sink that reads each chunk only when it completes the write: a buffer the writer
+          // reused before that would show here.
+          const sink = new Writable({ highWaterMark: 8, write: (c: Buffer, _e, cb) => void setImmediate(() => (got.push(Buffer.from(c)), cb())) });
           const w = streamWriter(sink, chunk);
           const want: Buffer[] = [];
           for (const p of pieces) {
@@ -273,6 +275,7 @@ describe('streamWriter', () => {
             }
           }
           await w.flush();
+          await new Promise<void>((resolve) => sink.end(resolve));
           expect(Buffer.concat(got).equals(Buffer.concat(want))).toBe(true);
         },
       ),
