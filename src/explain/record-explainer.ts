@@ -117,13 +117,18 @@ function writeRecordJson(r: FlowRecord, out: Writer): void {
   const offsets = r.offsets;
   for (let i = 0; i < keys.length; i++) {
     out.write(keys[i]!);
-    if (f.intMask[i] === 1) {
-      const v = r.int(i);
-      out.write(v === null ? 'null' : String(v));
-      continue;
-    }
     const s = offsets[2 * i]!;
     const e = offsets[2 * i + 1]!;
+    if (f.intMask[i] === 1) {
+      // Digits without a leading zero, short enough to be exact, are their own JSON.
+      if (plainDigits(text, s, e)) {
+        out.writeRange(text, s, e);
+      } else {
+        const v = r.int(i);
+        out.write(v === null ? 'null' : String(v));
+      }
+      continue;
+    }
     if (2 * i >= offsets.length || (e - s === 1 && text.charCodeAt(s) === 45 /* - */)) {
       out.write('null');
     } else if (rangeNeedsEscape(text, s, e)) {
@@ -135,6 +140,17 @@ function writeRecordJson(r: FlowRecord, out: Writer): void {
     }
   }
   out.write('}');
+}
+
+/** 1-15 ASCII digits, the first not 0 unless alone: `String(Number(x))` is x. */
+function plainDigits(t: string, s: number, e: number): boolean {
+  const n = e - s;
+  if (!(n >= 1 && n <= 15) || (n > 1 && t.charCodeAt(s) === 48)) return false;
+  for (let k = s; k < e; k++) {
+    const c = t.charCodeAt(k);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 function rangeNeedsEscape(s: string, start: number, end: number): boolean {

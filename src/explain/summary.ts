@@ -15,10 +15,14 @@ const TRACKED_KEYS = 1_000;
  */
 export class TopCounter<K extends string | number> {
   private readonly slot = new Map<K, number>();
-  /** A min-heap on count over slots: keys, counts and overcounts. */
+  /**
+   * Slots: keys, counts and overcounts. A min-heap on count once every slot is taken (until then no value
+   * is ever replaced, so plain counting does).
+   */
   private readonly keys: K[] = [];
   private readonly counts: number[] = [];
   private readonly errors: number[] = [];
+  private heap = false;
 
   constructor(private readonly capacity = TRACKED_KEYS) {}
 
@@ -26,15 +30,17 @@ export class TopCounter<K extends string | number> {
     const i = this.slot.get(k);
     if (i !== undefined) {
       this.counts[i]!++;
-      this.siftDown(i);
+      if (this.heap) this.siftDown(i);
     } else if (this.keys.length < this.capacity) {
-      const at = this.keys.length;
+      this.slot.set(k, this.keys.length);
       this.keys.push(k);
       this.counts.push(1);
       this.errors.push(0);
-      this.slot.set(k, at);
-      this.siftUp(at);
     } else {
+      if (!this.heap) {
+        this.heap = true;
+        for (let j = (this.keys.length >> 1) - 1; j >= 0; j--) this.siftDown(j);
+      }
       // Replace the least counted value (the root).
       this.slot.delete(this.keys[0]!);
       this.keys[0] = k;
@@ -63,15 +69,6 @@ export class TopCounter<K extends string | number> {
     this.errors[j] = e;
     this.slot.set(this.keys[i]!, i);
     this.slot.set(k, j);
-  }
-
-  private siftUp(i: number): void {
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (this.counts[p]! <= this.counts[i]!) return;
-      this.swap(i, p);
-      i = p;
-    }
   }
 
   private siftDown(i: number): void {

@@ -88,7 +88,7 @@ describe('RecordExplainer (jsonl and json output, ref 8.9)', () => {
     const fmt = f.right;
     const token = fc.oneof(fc.constant('-'), fc.string({ minLength: 1, maxLength: 12, unit: 'binary' }).map((s) => s.replace(/\s/g, '_')));
     fc.assert(
-      fc.property(fc.array(fc.tuple(token, fc.constantFrom('-', '7', '0', '123456789')), { minLength: 1, maxLength: 10 }), (notes) => {
+      fc.property(fc.array(fc.tuple(token, fc.constantFrom('-', '7', '0', '123456789', '007', '00', '999999999999999', '12345678901234567890')), { minLength: 1, maxLength: 10 }), (notes) => {
         const recs = notes.map(([note, packets], i) => FlowRecord.fromTokens('f.log', i + 1, fmt, ['eni-a', '198.51.100.7', '10.0.1.10', '40000', '22', '6', 'REJECT', note, packets]));
         const explainer = new RecordExplainer(index, 'jsonl', () => '');
         const out = memoryWriter();
