@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Attribution, attributeRecord } from '../../src/explain/attribute.js';
+import { attributeRecord } from '../../src/explain/attribute.js';
 import { Classifier } from '../../src/explain/classes.js';
 import { RecordExplainer } from '../../src/explain/run.js';
 import { ExplainSummary } from '../../src/explain/summary.js';
@@ -9,7 +9,7 @@ import { DEFAULT_FORMAT, makeFormat } from '../../src/flowlog/format.js';
 import { FlowRecord } from '../../src/flowlog/record.js';
 import { E } from '../../src/fp.js';
 import { cidr, eni, nacl, naclEntry, sg, sgRule, snapshotOf, subnet, vpc } from '../builders.js';
-import { memoryWriter } from './memory-writer.js';
+import { jsonlLine, memoryWriter } from './memory-writer.js';
 
 const SEED = Number(process.env.FC_SEED ?? 424242);
 
@@ -146,22 +146,6 @@ function recordOf(x: Spec, line: number): FlowRecord {
   const pktSrc = x.pkt === 'none' ? '-' : x.pkt === 'other' && x.inbound ? x.pktPeer : src;
   const pktDst = x.pkt === 'none' ? '-' : x.pkt === 'other' && !x.inbound ? x.pktPeer : dst;
   return FlowRecord.fromTokens('f.log', line, fullFormat, [x.eni, src, dst, String(x.sport), String(x.dport), String(x.proto), x.action, x.flags, x.flowDir, pktSrc, pktDst]);
-}
-
-function jsonlLine(r: FlowRecord, a: Attribution): string {
-  return `${JSON.stringify({
-    file: r.file,
-    line: r.line,
-    record: r.fields(),
-    direction: a.direction,
-    traffic: a.traffic,
-    trafficEvidence: a.trafficEvidence,
-    verdict: a.verdict,
-    ...(a.blockedBy ? { blockedBy: a.blockedBy } : {}),
-    alsoBlockedBy: a.alsoBlockedBy,
-    ...(a.candidates ? { candidates: a.candidates } : {}),
-    explanation: a.explanation,
-  })}\n`;
 }
 
 describe('RecordExplainer classes (classes.ts): records attribution cannot tell apart share one attribution', () => {

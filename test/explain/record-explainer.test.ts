@@ -1,14 +1,14 @@
 import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Attribution, attributeRecord } from '../../src/explain/attribute.js';
+import { attributeRecord } from '../../src/explain/attribute.js';
 import { RecordExplainer, streamWriter } from '../../src/explain/run.js';
 import { indexSnapshot } from '../../src/engine/snapshot-index.js';
 import { DEFAULT_FORMAT, makeFormat } from '../../src/flowlog/format.js';
 import { E } from '../../src/fp.js';
 import { FlowRecord } from '../../src/flowlog/record.js';
 import { eni, nacl, naclEntry, sg, sgRule, snapshotOf, subnet, vpc } from '../builders.js';
-import { memoryWriter } from './memory-writer.js';
+import { jsonlLine, memoryWriter } from './memory-writer.js';
 
 const SEED = Number(process.env.FC_SEED ?? 424242);
 
@@ -44,23 +44,6 @@ function records(specs: Array<{ eni: string; src: string; dst: string; sport: nu
   return specs.map((x, i) =>
     FlowRecord.fromTokens('f "quoted".log', i + 2, DEFAULT_FORMAT, ['2', '123456789012', x.eni, x.src, x.dst, String(x.sport), String(x.dport), String(x.proto), '1', '40', '1700000000', '1700000060', 'REJECT', 'OK']),
   );
-}
-
-/** The JSONL line of one record, built with JSON.stringify: the oracle for the explainer's byte-level output. */
-function jsonlLine(r: FlowRecord, a: Attribution): string {
-  return `${JSON.stringify({
-    file: r.file,
-    line: r.line,
-    record: r.fields(),
-    direction: a.direction,
-    traffic: a.traffic,
-    trafficEvidence: a.trafficEvidence,
-    verdict: a.verdict,
-    ...(a.blockedBy ? { blockedBy: a.blockedBy } : {}),
-    alsoBlockedBy: a.alsoBlockedBy,
-    ...(a.candidates ? { candidates: a.candidates } : {}),
-    explanation: a.explanation,
-  })}\n`;
 }
 
 describe('RecordExplainer (jsonl and json output, ref 8.9)', () => {
