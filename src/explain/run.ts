@@ -133,6 +133,8 @@ export async function runExplain(
 
 /** Output buffers kept for reuse. */
 const FREE_BUFFERS = 4;
+/** Strings and byte ranges up to this long are copied by hand, longer ones natively. */
+const SHORT = 64;
 
 /**
  * A Writer over a Node stream. Strings are encoded straight into a large byte buffer as they come (one
@@ -171,7 +173,11 @@ export function streamWriter(stream: NodeJS.WritableStream, chunkSize = 1 << 20)
           return;
         }
       }
-      // ASCII by hand (most output is: a native call per short string costs more than the copy).
+      if (n > SHORT) {
+        pos += buf.write(s, pos);
+        return;
+      }
+      // Short ASCII strings by hand: a native call costs more than the copy (longer ones the other way round).
       let p = pos;
       for (let i = 0; i < n; i++) {
         const c = s.charCodeAt(i);
@@ -191,6 +197,10 @@ export function streamWriter(stream: NodeJS.WritableStream, chunkSize = 1 << 20)
           if (!stream.write(s.slice(start, end))) full = true;
           return;
         }
+      }
+      if (n > SHORT) {
+        pos += buf.write(s.slice(start, end), pos);
+        return;
       }
       let p = pos;
       for (let i = start; i < end; i++) {
@@ -212,7 +222,7 @@ export function streamWriter(stream: NodeJS.WritableStream, chunkSize = 1 << 20)
           return;
         }
       }
-      if (n > 64) {
+      if (n > SHORT) {
         buf.set(b.subarray(start, end), pos);
       } else {
         for (let i = 0; i < n; i++) buf[pos + i] = b[start + i]!;
