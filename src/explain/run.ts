@@ -162,57 +162,36 @@ export function streamWriter(stream: NodeJS.WritableStream, chunkSize = 1 << 20)
     buf = free.pop() ?? Buffer.allocUnsafe(chunkSize);
     pos = 0;
   };
+  /** `s.slice(start, end)` into the buffer (slice of a whole string is the string itself: no copy). */
+  const writeRange = (s: string, start: number, end: number) => {
+    const n = end - start;
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+    if (pos + n * 3 > buf.length) {
+      hand();
+      if (n * 3 > buf.length) {
+        if (!stream.write(s.slice(start, end))) full = true;
+        return;
+      }
+    }
+    if (n > SHORT) {
+      pos += buf.write(s.slice(start, end), pos);
+      return;
+    }
+    // Short ASCII strings by hand: a native call costs more than the copy (longer ones the other way round).
+    let p = pos;
+    for (let i = start; i < end; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) {
+        pos = p + buf.write(s.slice(i, end), p);
+        return;
+      }
+      buf[p++] = c;
+    }
+    pos = p;
+  };
   return {
-    write(s: string) {
-      const n = s.length;
-      // UTF-8 takes at most 3 bytes per UTF-16 code unit.
-      if (pos + n * 3 > buf.length) {
-        hand();
-        if (n * 3 > buf.length) {
-          if (!stream.write(s)) full = true;
-          return;
-        }
-      }
-      if (n > SHORT) {
-        pos += buf.write(s, pos);
-        return;
-      }
-      // Short ASCII strings by hand: a native call costs more than the copy (longer ones the other way round).
-      let p = pos;
-      for (let i = 0; i < n; i++) {
-        const c = s.charCodeAt(i);
-        if (c >= 0x80) {
-          pos = p + buf.write(s.slice(i), p);
-          return;
-        }
-        buf[p++] = c;
-      }
-      pos = p;
-    },
-    writeRange(s: string, start: number, end: number) {
-      const n = end - start;
-      if (pos + n * 3 > buf.length) {
-        hand();
-        if (n * 3 > buf.length) {
-          if (!stream.write(s.slice(start, end))) full = true;
-          return;
-        }
-      }
-      if (n > SHORT) {
-        pos += buf.write(s.slice(start, end), pos);
-        return;
-      }
-      let p = pos;
-      for (let i = start; i < end; i++) {
-        const c = s.charCodeAt(i);
-        if (c >= 0x80) {
-          pos = p + buf.write(s.slice(i, end), p);
-          return;
-        }
-        buf[p++] = c;
-      }
-      pos = p;
-    },
+    write: (s: string) => writeRange(s, 0, s.length),
+    writeRange,
     writeBytes(b: Uint8Array, start: number, end: number) {
       const n = end - start;
       if (pos + n > buf.length) {
