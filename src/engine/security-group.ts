@@ -67,7 +67,8 @@ export function matchSgPeer(index: SnapshotIndex, peer: SgPeer, ip: Ip): boolean
     }
     case 'group': {
       if (index.groupMemberIps.get(peer.groupId)?.has(ip.value)) return true;
-      for (const p of index.groupMemberPrefixes.get(peer.groupId) ?? []) if (cidrContains(p, ip)) return true;
+      const prefixes = index.groupMemberPrefixes.get(peer.groupId);
+      if (prefixes !== undefined) for (const p of prefixes) if (cidrContains(p, ip)) return true;
       return false;
     }
     case 'invalid':
@@ -87,6 +88,8 @@ export function matchSgRule(index: SnapshotIndex, rule: SgRule, packet: Packet):
   return peer === 'maybe' && port !== 'no' ? 'maybe' : port;
 }
 
+const MISS_ORDER: Record<SgMissReason, number> = { peer: 0, port: 1, protocol: 2 };
+
 /** The one respect in which a rule misses the packet (null: it matches, or it misses in more than one). */
 function missReason(proto: boolean, peer: boolean, port: Tri, rule: SgRule): SgMissReason | null {
   if (proto && port !== 'no' && !peer) return 'peer';
@@ -95,12 +98,44 @@ function missReason(proto: boolean, peer: boolean, port: Tri, rule: SgRule): SgM
   return null;
 }
 
+/**
+ * A rule as the evaluation loop reads it: every field in one fixed shape (rules decoded from JSON come
+ * in many shapes, with and without optional fields, and reading those in a loop is several times slower).
+ */
+interface LoopRule {
+  readonly rule: SgRule;
+  readonly protocol: number | null;
+  /** The protocol part of matchPortPart: the rule's protocol, -1 when unreadable. */
+  readonly portProtocol: number;
+  readonly ports: SgRule['ports'];
+  readonly icmp: SgRule['icmp'];
+  readonly direction: Direction;
+  readonly peer: SgPeer;
+  /** A group peer the snapshot knows nothing of (unknownGroup). */
+  readonly unknownPeerGroup: boolean;
+}
+
 interface CompiledGroups {
   /** Distinct, sorted. */
   readonly groupIds: readonly string[];
   readonly unknownGroups: readonly string[];
   readonly inbound: readonly SgRule[];
   readonly outbound: readonly SgRule[];
+  readonly inboundLoop: readonly LoopRule[];
+  readonly outboundLoop: readonly LoopRule[];
+}
+
+function loopRule(index: SnapshotIndex, r: SgRule): LoopRule {
+  return {
+    rule: r,
+    protocol: r.protocol,
+    portProtocol: r.protocol ?? -1,
+    ports: r.ports,
+    icmp: r.icmp,
+    direction: r.direction,
+    peer: r.peer,
+    unknownPeerGroup: r.peer.kind === 'group' && unknownGroup(index, r.peer.groupId),
+  };
 }
 
 const compiledByIndex = new WeakMap<SnapshotIndex, WeakMap<readonly string[], CompiledGroups>>();
@@ -120,7 +155,14 @@ function compileGroups(index: SnapshotIndex, groupIdsIn: readonly string[]): Com
     inbound.push(...group.inbound);
     outbound.push(...group.outbound);
   }
-  c = { groupIds, unknownGroups: groupIds.filter((g) => !index.groupById.has(g)), inbound, outbound };
+  c = {
+    groupIds,
+    unknownGroups: groupIds.filter((g) => !index.groupById.has(g)),
+    inbound,
+    outbound,
+    inboundLoop: inbound.map((r) => loopRule(index, r)),
+    outboundLoop: outbound.map((r) => loopRule(index, r)),
+  };
   byList.set(groupIdsIn, c);
   return c;
 }
@@ -134,7 +176,12 @@ export function sgRulesFor(index: SnapshotIndex, groupIds: readonly string[], di
 /** Just the verdict, without evidence: does some rule of the groups certainly allow the packet? */
 export function sgAllows(index: SnapshotIndex, groupIds: readonly string[], direction: Direction, packet: Packet): boolean {
   if (groupIds.length === 0) return true;
-  for (const r of sgRulesFor(index, groupIds, direction)) if (matchSgRule(index, r, packet) === 'yes') return true;
+  const c = compileGroups(index, groupIds);
+  for (const r of direction === 'inbound' ? c.inboundLoop : c.outboundLoop) {
+    if (!matchProtocol(r.protocol, packet)) continue;
+    if (!matchSgPeer(index, r.peer, peerAddress(packet, r.direction))) continue;
+    if (matchPortPart(r.portProtocol, r.ports, r.icmp, packet) === 'yes') return true;
+  }
   return false;
 }
 
@@ -153,7 +200,7 @@ export function evaluateGroupIds(
   if (groupIds.length === 0) {
     return { direction, allowed: true, groupIds, matched: [], undecided: [], closestMisses: [], unknownGroups, noGroups: true, noRules: false };
   }
-  const rules = direction === 'inbound' ? compiled.inbound : compiled.outbound;
+  const rules = direction === 'inbound' ? compiled.inboundLoop : compiled.outboundLoop;
   const matched: SgRule[] = [];
   const undecided: SgRule[] = [];
   const misses: SgMiss[] = [];
@@ -161,24 +208,23 @@ export function evaluateGroupIds(
   for (const r of rules) {
     const proto = matchProtocol(r.protocol, packet);
     const peer = matchSgPeer(index, r.peer, peerAddress(packet, r.direction));
-    const port = proto ? matchPortsOf(r, packet) : 'no';
+    const port = proto ? matchPortPart(r.portProtocol, r.ports, r.icmp, packet) : 'no';
     if (proto && peer) {
-      if (port === 'yes') matched.push(r);
-      else if (port === 'maybe') undecided.push(r);
-    } else if (proto && port !== 'no' && r.peer.kind === 'group' && unknownGroup(index, r.peer.groupId)) {
+      if (port === 'yes') matched.push(r.rule);
+      else if (port === 'maybe') undecided.push(r.rule);
+    } else if (proto && port !== 'no' && r.unknownPeerGroup) {
       // A group the snapshot knows nothing of: whether the peer is a member is unknown.
-      undecided.push(r);
+      undecided.push(r.rule);
       continue;
     }
-    const reason = missReason(proto, peer, port, r);
-    if (reason !== null) misses.push({ rule: r, reason });
+    const reason = missReason(proto, peer, port, r.rule);
+    if (reason !== null) misses.push({ rule: r.rule, reason });
   }
   const allowed = matched.length > 0;
   let closestMisses: SgMiss[] = [];
   if (!allowed) {
     // Same port from another source first, then same source on another port (the usual fix candidates).
-    const order: Record<SgMissReason, number> = { peer: 0, port: 1, protocol: 2 };
-    closestMisses = misses.sort((a, b) => order[a.reason] - order[b.reason]).slice(0, 5);
+    closestMisses = misses.sort((a, b) => MISS_ORDER[a.reason] - MISS_ORDER[b.reason]).slice(0, 5);
   }
   return {
     direction,
