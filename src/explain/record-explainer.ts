@@ -283,7 +283,8 @@ export class RecordExplainer {
     }
     let ports = '*';
     if (portsRead) {
-      if (sp === null || dp === null || sp === dp) ports = `${sp}|${dp}`;
+      // Port classes clamp rule ranges to 0-65535, where validated records' ports lie.
+      if (sp === null || dp === null || sp === dp || sp > 65535 || dp > 65535) ports = `${sp}|${dp}`;
       else {
         this.slotPorts = { src: sp, dst: dp };
         ports = direction === 'inbound'

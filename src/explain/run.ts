@@ -197,7 +197,8 @@ export function streamWriter(stream: NodeJS.WritableStream, chunkSize = 1 << 20)
       if (pos + n > buf.length) {
         hand();
         if (n > buf.length) {
-          if (!stream.write(b.slice(start, end))) full = true;
+          // A copy: Buffer.slice is a view, and the slab it points into is overwritten before the stream reads it.
+          if (!stream.write(Buffer.from(b.subarray(start, end)))) full = true;
           return;
         }
       }
