@@ -148,7 +148,7 @@ const rangedArb = fc
   .tuple(fc.array(flowArb, { minLength: 1, maxLength: 3 }), fc.array(fc.record({ flow: fc.nat(), sport: portArb, dport: portArb }), { minLength: 1, maxLength: 60 }))
   .map(([flows, recs]) => recs.map((r) => ({ ...flows[r.flow % flows.length]!, sport: r.sport, dport: r.dport })));
 
-describe('RecordExplainer port templates (ports.ts): records that differ only in ports share one attribution per port class', () => {
+describe('RecordExplainer port classes (classes.ts): records that differ only in ports share one attribution per port class', () => {
   it('writes, for every record, exactly what attributing it alone writes (jsonl and text), ports at rule boundaries included', () => {
     fc.assert(
       fc.property(rangedArb, fc.constantFrom<'jsonl' | 'text'>('jsonl', 'text'), (specs, format) => {
