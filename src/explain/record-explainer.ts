@@ -335,7 +335,8 @@ export class RecordExplainer {
     }
     const text = this.format === 'text';
     const templ = hasSlots(attribution.explanation);
-    const tail = text ? '' : `${tailHead(attribution)}${needsEscape(attribution.explanation) ? JSON.stringify(attribution.explanation) : `"${attribution.explanation}"`}}`;
+    // JSON.stringify of a long string is native and quick; a scan for characters to escape first cost more.
+    const tail = text ? '' : `${tailHead(attribution)}${JSON.stringify(attribution.explanation)}}`;
     const parts = text ? null : templ ? splitSlots(tail) : { texts: [tail], slots: [] };
     const textTemplate = text && templ ? splitSlots(attribution.explanation) : null;
     const slimmed = slim(attribution, text && !templ);
