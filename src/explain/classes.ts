@@ -92,8 +92,9 @@ export function portClass(c: Classifier<number> | null, port: number): number {
 
 /** What of an interface attribution reads, besides its id, name and addresses (which are only written). */
 function policyKey(index: SnapshotIndex, eni: Eni): string {
-  const prefixes = [...eni.ipv4Prefixes, ...eni.ipv6Prefixes].map((c) => c.text).join(',');
-  const groups = [...new Set(eni.groupIds)].sort().join(',');
+  // Lists stay arrays in the JSON: ids that hold a comma cannot make two policies one.
+  const prefixes = [...eni.ipv4Prefixes, ...eni.ipv6Prefixes].map((c) => c.text);
+  const groups = [...new Set(eni.groupIds)].sort();
   return JSON.stringify([eni.subnetId, eni.vpcId, groups, eni.instanceId ? 1 : 0, natGatewayOfEni(index, eni), prefixes]);
 }
 

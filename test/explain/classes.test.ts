@@ -193,6 +193,25 @@ describe('RecordExplainer classes (classes.ts): records attribution cannot tell 
     expect(explainer.attributions).toBeLessThan(recs.length / 2);
   });
 
+  it('keeps apart interfaces whose group lists join to the same text (a group id holding a comma)', () => {
+    const odd = indexSnapshot(
+      snapshotOf({
+        vpcs: [vpc('vpc-1', ['10.0.0.0/16'])],
+        subnets: [subnet('subnet-1', '10.0.1.0/24')],
+        enis: [eni('eni-1', 'subnet-1', ['10.0.1.10'], ['a,b']), eni('eni-2', 'subnet-1', ['10.0.1.11'], ['a', 'b'])],
+        securityGroups: [sg('a,b', [sgRule('a,b', 'inbound', 'tcp', '0.0.0.0/0', { ports: [22, 22] })]), sg('a', []), sg('b', [])],
+        networkAcls: [nacl('acl-1', [naclEntry(100, 'allow', 'inbound', '-1', '0.0.0.0/0'), naclEntry(100, 'allow', 'outbound', '-1', '0.0.0.0/0')], ['subnet-1'])],
+      }),
+    );
+    const recs = [['eni-1', '10.0.1.10'], ['eni-2', '10.0.1.11']].map(([id, ip], i) =>
+      FlowRecord.fromTokens('f.log', i + 1, DEFAULT_FORMAT, ['2', '123456789012', id!, '198.51.100.7', ip!, '40000', '22', '6', '1', '40', '1700000000', '1700000060', 'REJECT', 'OK']),
+    );
+    const explainer = new RecordExplainer(odd, 'jsonl', () => '');
+    const out = memoryWriter();
+    for (const r of recs) explainer.explain(r, false, out);
+    expect(out.text()).toBe(recs.map((r) => jsonlLine(r, attributeRecord({ index: odd, reverseAccepted: () => false }, r))).join(''));
+  });
+
   it('attributes internet noise to the interfaces of one policy once per class of sources and ports', () => {
     const explainer = new RecordExplainer(index, 'jsonl', () => '');
     const out = memoryWriter();
