@@ -4,7 +4,7 @@
 import type { Hop, PathLeg } from '../engine/path.js';
 import type { NaclDecision } from '../engine/nacl.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
-import type { SgRule } from '../model/snapshot.js';
+import type { NaclEntry, SgRule } from '../model/snapshot.js';
 import { addrText, eniText, hostText } from './slots.js';
 import { hasPorts } from '../net/protocol.js';
 import {
@@ -68,6 +68,17 @@ function sgRuleText(rule: SgRule, index: SnapshotIndex): string {
   return s;
 }
 
+const entryIds = new WeakMap<NaclEntry, number>();
+let nextEntryId = 0;
+
+/** A number for each entry object (0: none). */
+function entryId(e: NaclEntry | null): number {
+  if (e === null) return 0;
+  let id = entryIds.get(e);
+  if (id === undefined) entryIds.set(e, (id = ++nextEntryId));
+  return id;
+}
+
 /** NACL evidence depends only on the deciding entries, so it is built once per distinct decision. */
 const naclEvidenceMemo = new WeakMap<SnapshotIndex, Map<string, string>>();
 
@@ -116,7 +127,8 @@ export function hopEvidence(hop: Hop, index: SnapshotIndex): string {
       let memo = naclEvidenceMemo.get(index);
       if (!memo) naclEvidenceMemo.set(index, (memo = new Map()));
       const miss = n.action === 'deny' && n.isDefaultRule ? n.closestMisses[0] : undefined;
-      const key = `${n.aclId}|${hop.subnetId}|${hop.direction}|${n.ruleNumber}|${n.action}|${n.entry?.source.path ?? ''}|${n.shadowedAllow?.ruleNumber ?? ''}|${n.undecided[0]?.ruleNumber ?? ''}|${miss ? `${miss.entry.ruleNumber}${miss.reason}` : ''}`;
+      // Entries by identity, ids as JSON strings: no two decisions with different text share a key.
+      const key = JSON.stringify([n.aclId, hop.subnetId, hop.direction, n.ruleNumber, n.action, entryId(n.entry), entryId(n.shadowedAllow), entryId(n.undecided[0] ?? null), entryId(miss?.entry ?? null), miss?.reason ?? '']);
       let s = memo.get(key);
       if (s !== undefined) return s;
       s = `${naclRuleLabel(index, n, hop.subnetId)} ${n.action === 'allow' ? 'allows' : 'denies'} it`;
