@@ -51,37 +51,51 @@ export class TopCounter<K extends string | number> {
     }
   }
 
+  /**
+   * What Space-Saving guarantees about a value's true count: between the certain count and the count for
+   * a tracked value; for an untracked one, at most the least count tracked (undefined: nothing tracked).
+   */
+  bounds(k: K): readonly [number, number] | undefined {
+    const i = this.slot.get(k);
+    if (i !== undefined) return [this.counts[i]! - this.errors[i]!, this.counts[i]!];
+    if (this.keys.length === 0) return undefined;
+    return [0, this.keys.length < this.capacity ? 0 : Math.min(...this.counts)];
+  }
+
   top(n: number): Array<[K, number]> {
     const rows: Array<[K, number]> = this.keys.map((k, i) => [k, this.counts[i]! - this.errors[i]!]);
     // Ties broken by key, so the order does not depend on the order records arrived in.
     return rows.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, n);
   }
 
-  private swap(i: number, j: number): void {
-    const k = this.keys[i]!;
-    const c = this.counts[i]!;
-    const e = this.errors[i]!;
-    this.keys[i] = this.keys[j]!;
-    this.counts[i] = this.counts[j]!;
-    this.errors[i] = this.errors[j]!;
-    this.keys[j] = k;
-    this.counts[j] = c;
-    this.errors[j] = e;
-    this.slot.set(this.keys[i]!, i);
-    this.slot.set(k, j);
-  }
-
+  /**
+   * Moves the value at i down to its place: smaller children move up into the hole, and the value goes
+   * where the hole ends (one map update per moved value).
+   */
   private siftDown(i: number): void {
-    const n = this.keys.length;
+    const { keys, counts, errors } = this;
+    const n = keys.length;
+    const k = keys[i]!;
+    const c = counts[i]!;
+    const e = errors[i]!;
+    const start = i;
     for (;;) {
       const l = 2 * i + 1;
-      if (l >= n) return;
+      if (l >= n) break;
       const r = l + 1;
-      const m = r < n && this.counts[r]! < this.counts[l]! ? r : l;
-      if (this.counts[i]! <= this.counts[m]!) return;
-      this.swap(i, m);
+      const m = r < n && counts[r]! < counts[l]! ? r : l;
+      if (c <= counts[m]!) break;
+      keys[i] = keys[m]!;
+      counts[i] = counts[m]!;
+      errors[i] = errors[m]!;
+      this.slot.set(keys[i]!, i);
       i = m;
     }
+    if (i === start) return;
+    keys[i] = k;
+    counts[i] = c;
+    errors[i] = e;
+    this.slot.set(k, i);
   }
 }
 

@@ -74,6 +74,21 @@ describe('TopCounter (Space-Saving): top sources and ports of a rule in bounded 
     );
   });
 
+  it('keeps every true count within the bounds Space-Saving guarantees, tracked or not (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 60 }), { maxLength: 800 }), fc.integer({ min: 1, max: 24 }), (xs, capacity) => {
+        const t = new TopCounter<number>(capacity);
+        for (const x of xs) t.add(x);
+        for (const [k, c] of exact(xs)) {
+          const [lo, hi] = t.bounds(k)!;
+          expect(lo).toBeLessThanOrEqual(c);
+          expect(c).toBeLessThanOrEqual(hi);
+        }
+      }),
+      { seed: SEED, numRuns: 300 },
+    );
+  });
+
   it('reports a scanner that starts after 1,000 other sources (the old counter stopped tracking new ones)', () => {
     const s = new ExplainSummary();
     for (let i = 0; i < 5000; i++) s.addExplained(blocked(32767), `198.51.${(i >> 8) & 255}.${i & 255}`, 22);
