@@ -209,6 +209,9 @@ export class RecordExplainer {
   private slotPorts: { src: number; dst: number } | null = null;
   private slotPeer: Ip | null = null;
   private slotOwn: Ip | null = null;
+  /** The record's texts of those two addresses. */
+  private slotPeerText = '';
+  private slotOwnText = '';
   private slotIface: Iface | null = null;
   private reverse = false;
   private first = true;
@@ -302,6 +305,8 @@ export class RecordExplainer {
         const cls = policy.peerClass(direction, peer);
         this.slotPeer = peer;
         this.slotOwn = inbound ? dst : src;
+        this.slotPeerText = inbound ? srcText! : dstText!;
+        this.slotOwnText = inbound ? dstText! : srcText!;
         this.slotIface = iface;
         return `P${policy.id}${inbound ? 'i' : 'o'}${peer.family}:${cls}${pktSrc === null ? '~' : '='}${pktDst === null ? '~' : '='}${ports}|${rest}`;
       }
@@ -364,9 +369,12 @@ export class RecordExplainer {
     return entry;
   }
 
-  /** An address as explanations write it; IPv6 texts are remembered (scanners and clients repeat). */
-  private canonical(ip: Ip): string {
-    if (ip.family === 4) return formatIp(ip);
+  /**
+   * An address as explanations write it (formatIp). An IPv4 address that parsed is written as it was:
+   * parseIp takes only the canonical dotted quad. IPv6 texts are remembered (scanners and clients repeat).
+   */
+  private canonical(ip: Ip, text: string): string {
+    if (ip.family === 4) return text;
     let t = this.ipv6Texts.get(ip.value);
     if (t === undefined) {
       if (this.ipv6Texts.size >= IPV6_TEXTS_LIMIT) this.ipv6Texts.clear();
@@ -383,9 +391,9 @@ export class RecordExplainer {
       case 1:
         return String(r.dstport);
       case 2:
-        return this.canonical(this.slotPeer!);
+        return this.canonical(this.slotPeer!, this.slotPeerText);
       case 3:
-        return this.canonical(this.slotOwn!);
+        return this.canonical(this.slotOwn!, this.slotOwnText);
       case 4:
         return json ? this.slotIface!.idJson : this.slotIface!.id;
       case 5:

@@ -71,6 +71,19 @@ describe('src/net/ip.ts properties', () => {
     );
   });
 
+  it('parseIp takes an IPv4 address only as the canonical dotted quad: formatIp gives back the very text (explain writes it as read)', () => {
+    const octet = fc.oneof(fc.integer({ min: 0, max: 255 }).map(String), fc.integer({ min: 0, max: 99 }).map((n) => `0${n}`), fc.constantFrom('256', '00', '1e1', ''));
+    fc.assert(
+      fc.property(fc.array(octet, { minLength: 3, maxLength: 5 }), (parts) => {
+        const text = parts.join('.');
+        const ip = parseIp(text);
+        if (ip !== null && ip.family === 4) expect(formatIp(ip)).toBe(text);
+      }),
+      fcParams(3000),
+    );
+    expect(parseIp('010.0.0.1')).toBeNull();
+  });
+
   it('parseCidr clears host bits as AWS canonicalises them (100.68.0.18/18 is 100.68.0.0/18) and its text round-trips through formatIp (ref 4.2, 5.1)', () => {
     expect(parseCidr('100.68.0.18/18')?.text).toBe('100.68.0.0/18');
     fc.assert(
