@@ -42,15 +42,9 @@ export interface SgDecision {
 }
 
 /**
- * Does the peer cover the address? `maybe` for a group the snapshot knows nothing of (not described, no
- * interface carries it): a group in a peered VPC or another account, whose members' addresses are unknown.
+ * A referenced group the snapshot neither describes nor sees on any interface: a group in a peered VPC or
+ * another account, whose members' addresses are unknown (a rule that names it is undecided, not a miss).
  */
-export function matchSgPeerTri(index: SnapshotIndex, peer: SgPeer, ip: Ip): Tri {
-  if (matchSgPeer(index, peer, ip)) return 'yes';
-  return peer.kind === 'group' && unknownGroup(index, peer.groupId) ? 'maybe' : 'no';
-}
-
-/** A referenced group the snapshot neither describes nor sees on any interface. */
 function unknownGroup(index: SnapshotIndex, groupId: string): boolean {
   return !index.groupById.has(groupId) && !index.groupMemberIps.has(groupId) && !index.groupMemberPrefixes.has(groupId);
 }
@@ -74,18 +68,6 @@ export function matchSgPeer(index: SnapshotIndex, peer: SgPeer, ip: Ip): boolean
     case 'invalid':
       return false;
   }
-}
-
-function matchPortsOf(rule: SgRule, packet: Packet): Tri {
-  return matchPortPart(rule.protocol ?? -1, rule.ports, rule.icmp, packet);
-}
-
-export function matchSgRule(index: SnapshotIndex, rule: SgRule, packet: Packet): Tri {
-  if (!matchProtocol(rule.protocol, packet)) return 'no';
-  const peer = matchSgPeerTri(index, rule.peer, peerAddress(packet, rule.direction));
-  if (peer === 'no') return 'no';
-  const port = matchPortsOf(rule, packet);
-  return peer === 'maybe' && port !== 'no' ? 'maybe' : port;
 }
 
 const MISS_ORDER: Record<SgMissReason, number> = { peer: 0, port: 1, protocol: 2 };
