@@ -76,35 +76,15 @@ function slim(a: Attribution, withText: boolean): SlimAttribution {
 
 const keyPrefixes = new WeakMap<FlowRecord['format'], string[]>();
 
-function needsEscape(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 32 || c === 34 || c === 92 || (c >= 0xd800 && c <= 0xdfff)) return true;
-  }
-  return false;
-}
-
-/** `JSON.stringify(r.fields())` without building the object: the hot path of JSONL output. */
+/** `JSON.stringify(r.fields())` without building the object (what writeRecordJson writes, as a string). */
 export function recordJson(r: FlowRecord): string {
-  const f = r.format;
-  let keys = keyPrefixes.get(f);
-  if (!keys) keyPrefixes.set(f, (keys = f.fields.map((name, i) => `${i === 0 ? '{' : ','}${JSON.stringify(name)}:`)));
   let out = '';
-  for (let i = 0; i < keys.length; i++) {
-    out += keys[i];
-    if (f.intMask[i] === 1) {
-      const v = r.int(i);
-      out += v === null ? 'null' : String(v);
-    } else {
-      const v = r.raw(i);
-      out += v === null ? 'null' : needsEscape(v) ? JSON.stringify(v) : `"${v}"`;
-    }
-  }
-  return keys.length === 0 ? '{}' : `${out}}`;
+  writeRecordJson(r, { write: (t) => (out += t), writeRange: (t, start, end) => (out += t.slice(start, end)) });
+  return out;
 }
 
-/** Writes `recordJson(r)` piece by piece, values straight from the record's text (no string per record). */
-function writeRecordJson(r: FlowRecord, out: Writer): void {
+/** Writes the record's JSON piece by piece, values straight from its text (no string per record). */
+function writeRecordJson(r: FlowRecord, out: Pick<Writer, 'write' | 'writeRange'>): void {
   const f = r.format;
   let keys = keyPrefixes.get(f);
   if (!keys) keyPrefixes.set(f, (keys = f.fields.map((name, i) => `${i === 0 ? '{' : ','}${JSON.stringify(name)}:`)));
@@ -206,7 +186,7 @@ export class RecordExplainer {
   private readonly ipv6Texts = new Map<bigint, string>();
   private readonly policies: Policies;
   /** What the last cacheKey call slotted: the record's ports, its peer and own addresses, its interface. */
-  private slotPorts: { src: number; dst: number } | null = null;
+  private portsSlotted = false;
   private slotPeer: Ip | null = null;
   private slotOwn: Ip | null = null;
   /** The record's texts of those two addresses. */
@@ -255,7 +235,7 @@ export class RecordExplainer {
    */
   private cacheKey(r: FlowRecord, reverse: boolean, exact: boolean): string {
     const f = r.format;
-    this.slotPorts = null;
+    this.portsSlotted = false;
     this.slotPeer = null;
     this.slotOwn = null;
     this.slotIface = null;
@@ -289,7 +269,7 @@ export class RecordExplainer {
       // Port classes clamp rule ranges to 0-65535, where validated records' ports lie.
       if (sp === null || dp === null || sp === dp || sp > 65535 || dp > 65535) ports = `${sp}|${dp}`;
       else {
-        this.slotPorts = { src: sp, dst: dp };
+        this.portsSlotted = true;
         ports = direction === 'inbound'
           ? `i${portClass(null, sp)}:${portClass(policy.ports('inDst'), dp)}`
           : direction === 'outbound'
@@ -321,11 +301,11 @@ export class RecordExplainer {
     this.reverse = reverse;
     this.attributions++;
     let attribution: Attribution;
-    if (this.slotPorts !== null || this.slotIface !== null) {
+    if (this.portsSlotted || this.slotIface !== null) {
       const peer = this.slotPeer;
       const own = this.slotOwn;
       const iface = this.slotIface;
-      attribution = withSlots({ ports: this.slotPorts, peer, own, eni: iface?.id ?? null }, () => attributeRecord(this.ctx, r));
+      attribution = withSlots({ ports: this.portsSlotted ? { src: r.srcport!, dst: r.dstport! } : null, peer, own, eni: iface?.id ?? null }, () => attributeRecord(this.ctx, r));
       // A slotted value written without its slot would give every record of the class that value, and a
       // slot in the summary's rule label would make records of one class count under different labels:
       // such records are attributed one by one.
