@@ -14,10 +14,12 @@
  *   served check: do the groups admit a connection from the peer to the record's source port?), and the
  *   interface's own prefixes (direction, ref 8.3). Peers that are addresses of interfaces in the snapshot
  *   (members of referenced groups, the fix's peer group) are keyed as they are.
- * - of the ports: whether rule port ranges hold them. Rules compare only the destination port (ref 4.2,
- *   5.2): the destination port of an inbound record meets the inbound entries and rules, that of an
- *   outbound record the outbound ones, the source port of an outbound record the inbound SG rules (the
- *   served check), the source port of an inbound record none. Whether a port is a service port is read too.
+ * - of the ports: whether rule port ranges hold them. The evaluators compare a rule's range with the
+ *   packet's destination port only (engine/match.ts; ref 5.3: replies need the clients' ephemeral
+ *   ports open as destinations). So the destination port of an inbound record meets the inbound entries
+ *   and rules, that of an outbound record the outbound ones, the source port of an outbound record the
+ *   inbound SG rules (the served check), the source port of an inbound record none. Whether a port is a
+ *   service port is read too.
  * Two values belong to one class when exactly the same blocks hold them (a membership signature, not
  * just an interval: the gaps between unrelated rules are one class).
  */
@@ -136,23 +138,21 @@ export class Policy {
 
   /** The class of the peer address of a record of this direction. */
   peerClass(direction: Direction, peer: Ip): number {
-    const inbound = direction === 'inbound';
     if (peer.family === 4) {
-      let c = inbound ? this.in4 : this.out4;
-      if (c === null) {
-        c = new Classifier<number>(0, this.blocks(direction).flatMap((b) => (b.family === 4 ? [[b.network, b.network + 2 ** (32 - b.prefix)] as const] : [])));
-        if (inbound) this.in4 = c;
-        else this.out4 = c;
-      }
+      const c = direction === 'inbound' ? (this.in4 ??= this.classifier4(direction)) : (this.out4 ??= this.classifier4(direction));
       return c.classOf(peer.value);
     }
-    let c = inbound ? this.in6 : this.out6;
-    if (c === null) {
-      c = new Classifier<bigint>(0n, this.blocks(direction).flatMap((b) => (b.family === 6 ? [[b.network, b.network + (1n << BigInt(128 - b.prefix))] as const] : [])));
-      if (inbound) this.in6 = c;
-      else this.out6 = c;
-    }
+    const c = direction === 'inbound' ? (this.in6 ??= this.classifier6(direction)) : (this.out6 ??= this.classifier6(direction));
     return c.classOf(peer.value);
+  }
+
+  /** Each IPv4 block as the half-open range of its addresses. */
+  private classifier4(direction: Direction): Classifier<number> {
+    return new Classifier(0, this.blocks(direction).flatMap((b) => (b.family === 4 ? [[b.network, b.network + 2 ** (32 - b.prefix)] as const] : [])));
+  }
+
+  private classifier6(direction: Direction): Classifier<bigint> {
+    return new Classifier(0n, this.blocks(direction).flatMap((b) => (b.family === 6 ? [[b.network, b.network + (1n << BigInt(128 - b.prefix))] as const] : [])));
   }
 
   /** The blocks a peer of this direction is compared with (see the file comment). */

@@ -9,7 +9,7 @@
  * nonce, so no input text can forge one.
  */
 import type { Ip } from '../model/address.js';
-import { formatIp } from '../net/ip.js';
+import { formatIp, ipEquals } from '../net/ip.js';
 
 const NONCE = `\uE000${Math.random().toString(36).slice(2, 10)}`;
 
@@ -36,12 +36,10 @@ export function portText(port: number): string {
   return String(port);
 }
 
-const sameIp = (a: Ip | null, b: Ip) => a !== null && a.family === b.family && a.value === b.value;
-
 /** An address as explanations write it: RFC 5952 / dotted text, or its marker while a template is rendered. */
 export function addrText(ip: Ip): string {
-  if (sameIp(slotPeer, ip)) return MARKERS[2]!;
-  if (sameIp(slotOwn, ip)) return MARKERS[3]!;
+  if (slotPeer !== null && ipEquals(slotPeer, ip)) return MARKERS[2]!;
+  if (slotOwn !== null && ipEquals(slotOwn, ip)) return MARKERS[3]!;
   return formatIp(ip);
 }
 
@@ -82,7 +80,7 @@ export interface SlotValues {
  */
 export function withSlots<T>(values: SlotValues, render: () => T): T {
   if (values.ports !== null && values.ports.src === values.ports.dst) throw new Error('withSlots: the two ports must differ');
-  if (values.peer !== null && values.own !== null && sameIp(values.peer, values.own)) throw new Error('withSlots: the two addresses must differ');
+  if (values.peer !== null && values.own !== null && ipEquals(values.peer, values.own)) throw new Error('withSlots: the two addresses must differ');
   slotSrc = values.ports?.src ?? -1;
   slotDst = values.ports?.dst ?? -1;
   slotPeer = values.peer;
