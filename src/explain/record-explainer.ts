@@ -145,6 +145,11 @@ function part(s: string | null): string {
   return s === null ? '~' : `${s.length}:${s}`;
 }
 
+/** The key part of an interface-id and addresses as they are. */
+function asIs(id: string | null, src: string | null, dst: string | null, pktSrc: string | null, pktDst: string | null): string {
+  return `${part(id)}${part(src)}${part(dst)}${part(pktSrc)}${part(pktDst)}`;
+}
+
 /**
  * Does the attribution write a slotted value outside its slots (a rule that names the peer, say), or a
  * slot where every record of the class must read the same (the summary's rule key and label)?
@@ -250,10 +255,9 @@ export class RecordExplainer {
     const sp = r.srcport;
     const dp = r.dstport;
     const portsRead = protocol === 6 || protocol === 17;
-    const asIs = () => `${part(id)}${part(srcText)}${part(dstText)}${part(pktSrc)}${part(pktDst)}`;
     const iface = id === null || exact ? null : this.iface(id);
     const policy = iface?.policy;
-    if (!policy) return `${asIs()}${portsRead ? `${sp}|${dp}` : '*'}|${rest}`;
+    if (!policy) return `${asIs(id, srcText, dstText, pktSrc, pktDst)}${portsRead ? `${sp}|${dp}` : '*'}|${rest}`;
 
     // The direction, as attribution finds it, when the record's own addresses are the packet's (ref 8.4).
     let src: Ip | null = null;
@@ -291,7 +295,7 @@ export class RecordExplainer {
         return `P${policy.id}${inbound ? 'i' : 'o'}${peer.family}:${cls}${pktSrc === null ? '~' : '='}${pktDst === null ? '~' : '='}${ports}|${rest}`;
       }
     }
-    return `${asIs()}${ports}|${rest}`;
+    return `${asIs(id, srcText, dstText, pktSrc, pktDst)}${ports}|${rest}`;
   }
 
   private attribute(r: FlowRecord, reverse: boolean): Cached {
