@@ -12,8 +12,11 @@
  *   entries of the direction (ref 5), the CIDR, prefix-list and delegated-prefix peers of the security
  *   group rules of the direction (ref 4.2) and, for an outbound record, of the inbound rules (the
  *   served check: do the groups admit a connection from the peer to the record's source port?), and the
- *   interface's own prefixes (direction, ref 8.3). Peers that are addresses of interfaces in the snapshot
- *   (members of referenced groups, the fix's peer group) are keyed as they are.
+ *   interface's own prefixes (direction, ref 8.3). A peer that is the private address of an interface
+ *   is read further: which of the groups those rules reference it is a member of (ref 4.2: a group
+ *   reference admits its members' private addresses), and the interface itself, which a security-group
+ *   fix names as `<its first group> (a group on <its id>)` when it has groups and is in the VPC of the
+ *   record's interface (record-explainer.ts keys that group and slots that id).
  * - of the ports: whether rule port ranges hold them. The evaluators compare a rule's range with the
  *   packet's destination port only (engine/match.ts; ref 5.3: replies need the clients' ephemeral
  *   ports open as destinations). So the destination port of an inbound record meets the inbound entries
@@ -115,6 +118,8 @@ export class Policy {
   private out4: Classifier<number> | null = null;
   private in6: Classifier<bigint> | null = null;
   private out6: Classifier<bigint> | null = null;
+  private inGroups: readonly string[] | null = null;
+  private outGroups: readonly string[] | null = null;
 
   constructor(
     readonly id: number,
@@ -146,6 +151,27 @@ export class Policy {
     return c.classOf(peer.value);
   }
 
+  /**
+   * The class of an interface's private address as a peer of this direction, beyond its block class: the
+   * referenced groups (of the rules its blocks come from) that it is a member of, as their indexes.
+   */
+  memberClass(direction: Direction, peer: Ip): string {
+    const groups = direction === 'inbound' ? (this.inGroups ??= this.referenced(direction)) : (this.outGroups ??= this.referenced(direction));
+    let sig = '';
+    for (let i = 0; i < groups.length; i++) if (this.index.groupMemberIps.get(groups[i]!)?.has(peer.value)) sig += `${i},`;
+    return sig;
+  }
+
+  /** The security-group rules a peer of this direction is compared with (see the file comment). */
+  private rules(direction: Direction) {
+    return (direction === 'inbound' ? (['inbound'] as const) : (['outbound', 'inbound'] as const)).flatMap((d) => sgRulesFor(this.index, this.eni.groupIds, d));
+  }
+
+  /** The groups those rules reference, distinct. */
+  private referenced(direction: Direction): readonly string[] {
+    return [...new Set(this.rules(direction).flatMap((r) => (r.peer.kind === 'group' ? [r.peer.groupId] : [])))];
+  }
+
   /** Each IPv4 block as the half-open range of its addresses. */
   private classifier4(direction: Direction): Classifier<number> {
     return new Classifier(0, this.blocks(direction).flatMap((b) => (b.family === 4 ? [[b.network, b.network + 2 ** (32 - b.prefix)] as const] : [])));
@@ -163,14 +189,11 @@ export class Policy {
     if (subnet?.cidr4) out.push(subnet.cidr4);
     out.push(...(subnet?.cidrs6 ?? []), ...eni.ipv4Prefixes, ...eni.ipv6Prefixes);
     for (const e of index.naclBySubnet.get(eni.subnetId)?.entries ?? []) if (e.direction === direction && e.cidr) out.push(e.cidr);
-    const ruleDirections: Direction[] = direction === 'inbound' ? ['inbound'] : ['outbound', 'inbound'];
-    for (const d of ruleDirections) {
-      for (const r of sgRulesFor(index, eni.groupIds, d)) {
-        const p = r.peer;
-        if (p.kind === 'cidr') out.push(p.cidr);
-        else if (p.kind === 'prefix-list') out.push(...(index.prefixListById.get(p.prefixListId)?.entries ?? []));
-        else if (p.kind === 'group') out.push(...(index.groupMemberPrefixes.get(p.groupId) ?? []));
-      }
+    for (const r of this.rules(direction)) {
+      const p = r.peer;
+      if (p.kind === 'cidr') out.push(p.cidr);
+      else if (p.kind === 'prefix-list') out.push(...(index.prefixListById.get(p.prefixListId)?.entries ?? []));
+      else if (p.kind === 'group') out.push(...(index.groupMemberPrefixes.get(p.groupId) ?? []));
     }
     return out;
   }

@@ -5,7 +5,7 @@ import type { Hop, PathLeg } from '../engine/path.js';
 import type { NaclDecision } from '../engine/nacl.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import type { NaclEntry, SgRule } from '../model/snapshot.js';
-import { addrText, eniText, hostText } from './slots.js';
+import { addrText, eniText, hostText, peerEniText } from './slots.js';
 import { hasPorts } from '../net/protocol.js';
 import {
   describeDefaultNaclRule,
@@ -168,7 +168,7 @@ export function fixFor(hop: Hop, index: SnapshotIndex, response = hop.path === '
       const peerIp = hop.direction === 'inbound' ? p.src : p.dst;
       const peerEni = index.eniByPrivateIp.get(peerIp.value);
       const peer = peerEni && peerEni.groupIds.length > 0 && peerEni.vpcId === index.eniById.get(hop.eniId)?.vpcId
-        ? `${peerEni.groupIds[0]} (a group on ${peerEni.id})`
+        ? `${peerEni.groupIds[0]} (a group on ${peerEniText(peerEni.id)})`
         : hostText(peerIp);
       const groups = hop.sg.groupIds.length === 1 ? hop.sg.groupIds[0]! : `one of ${enumerate(hop.sg.groupIds)}`;
       return `add an ${hop.direction} rule to ${groups} allowing ${packetService(p)} ${hop.direction === 'inbound' ? 'from' : 'to'} ${peer}`;

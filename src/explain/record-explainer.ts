@@ -198,6 +198,8 @@ export class RecordExplainer {
   private slotPeerText = '';
   private slotOwnText = '';
   private slotIface: Iface | null = null;
+  /** The interface whose private address the peer is (slot 6), when the key slotted it. */
+  private slotPeerIface: Iface | null = null;
   private reverse = false;
   private first = true;
   private readonly ctx: AttributionContext;
@@ -231,9 +233,11 @@ export class RecordExplainer {
    * The cache key of a record: what attribution reads of it, one key per distinct input or class
    * (classes.ts). Fields such as reject-reason may hold any text (`|` and `null` included), so every part
    * is delimited by its length. Three kinds of keys:
-   * - a class key, for a record of a known interface whose direction is known and whose peer is no
-   *   interface's address: the interface's policy, the direction, the classes of the peer and the ports;
-   *   the entry's ports, addresses and interface are slots;
+   * - a class key, for a record of a known interface whose direction is known: the interface's policy,
+   *   the direction, the classes of the peer and the ports; the entry's ports, addresses and interface
+   *   are slots. A peer that is another interface's private address adds its group memberships and what
+   *   a fix would name of it (its first group, when it has groups in the same VPC), and its interface id
+   *   is a slot too;
    * - an interface key otherwise: the interface-id and the addresses as they are, the ports by class when
    *   the interface is known (slots);
    * - an exact key (`exact`): everything as it is, no slots.
@@ -244,6 +248,7 @@ export class RecordExplainer {
     this.slotPeer = null;
     this.slotOwn = null;
     this.slotIface = null;
+    this.slotPeerIface = null;
     const id = r.raw(f.interfaceId);
     const srcText = r.raw(f.srcaddr);
     const dstText = r.raw(f.dstaddr);
@@ -284,15 +289,21 @@ export class RecordExplainer {
     if (direction !== null) {
       const inbound = direction === 'inbound';
       const peer = inbound ? src! : dst!;
-      const index = this.ctx.index;
-      if (!index.eniByPrivateIp.has(peer.value) && !index.eniByPublicIp.has(peer.value)) {
+      const peerEni = this.ctx.index.eniByPrivateIp.get(peer.value);
+      if (peerEni?.id !== iface.id) {
+        let member = '~';
+        if (peerEni !== undefined) {
+          const named = peerEni.groupIds.length > 0 && peerEni.vpcId === iface.eni!.vpcId ? peerEni.groupIds[0]! : null;
+          member = `E${policy.memberClass(direction, peer)}${part(named)}`;
+          this.slotPeerIface = this.iface(peerEni.id);
+        }
         const cls = policy.peerClass(direction, peer);
         this.slotPeer = peer;
         this.slotOwn = inbound ? dst : src;
         this.slotPeerText = inbound ? srcText! : dstText!;
         this.slotOwnText = inbound ? dstText! : srcText!;
         this.slotIface = iface;
-        return `P${policy.id}${inbound ? 'i' : 'o'}${peer.family}:${cls}${pktSrc === null ? '~' : '='}${pktDst === null ? '~' : '='}${ports}|${rest}`;
+        return `P${policy.id}${inbound ? 'i' : 'o'}${peer.family}:${cls}${member}${pktSrc === null ? '~' : '='}${pktDst === null ? '~' : '='}${ports}|${rest}`;
       }
     }
     return `${asIs(id, srcText, dstText, pktSrc, pktDst)}${ports}|${rest}`;
@@ -309,11 +320,12 @@ export class RecordExplainer {
       const peer = this.slotPeer;
       const own = this.slotOwn;
       const iface = this.slotIface;
-      attribution = withSlots({ ports: this.portsSlotted ? { src: r.srcport!, dst: r.dstport! } : null, peer, own, eni: iface?.id ?? null }, () => attributeRecord(this.ctx, r));
+      const peerIface = this.slotPeerIface;
+      attribution = withSlots({ ports: this.portsSlotted ? { src: r.srcport!, dst: r.dstport! } : null, peer, own, eni: iface?.id ?? null, peerEni: peerIface?.id ?? null }, () => attributeRecord(this.ctx, r));
       // A slotted value written without its slot would give every record of the class that value, and a
       // slot in the summary's rule label would make records of one class count under different labels:
       // such records are attributed one by one.
-      if (leaks(attribution, iface === null ? [] : [formatIp(peer!), formatIp(own!), iface.id])) {
+      if (leaks(attribution, iface === null ? [] : [formatIp(peer!), formatIp(own!), iface.id, ...(peerIface === null ? [] : [peerIface.id])])) {
         key = this.cacheKey(r, reverse, true);
         const exact = this.cache.get(key);
         if (exact) return exact;
@@ -382,6 +394,8 @@ export class RecordExplainer {
         return json ? this.slotIface!.idJson : this.slotIface!.id;
       case 5:
         return json ? this.slotIface!.nameJson : this.slotIface!.name;
+      case 6:
+        return json ? this.slotPeerIface!.idJson : this.slotPeerIface!.id;
     }
   }
 

@@ -4,7 +4,8 @@
  * record of the class fills the slots with its own values.
  *
  * Explanations write a record's ports through portText, its addresses through addrText and its
- * interface through eniText and eniNameText. While a template is rendered (withSlots), those write a
+ * interface through eniText and eniNameText, the interface that holds the peer address through
+ * peerEniText. While a template is rendered (withSlots), those write a
  * marker for the values being slotted; at any other time they write the value. A marker holds a random
  * nonce, so no input text can forge one.
  */
@@ -15,12 +16,13 @@ const NONCE = `\uE000${Math.random().toString(36).slice(2, 10)}`;
 
 /**
  * What a slot stands for: 0 the record's source port, 1 its destination port, 2 its peer address, 3 its
- * address of the interface, 4 the interface's id, 5 the interface as explanations name it (`eni-1 (web)`).
+ * address of the interface, 4 the interface's id, 5 the interface as explanations name it (`eni-1 (web)`),
+ * 6 the id of the interface whose private address the peer is.
  */
-export type Slot = 0 | 1 | 2 | 3 | 4 | 5;
+export type Slot = 0 | 1 | 2 | 3 | 4 | 5 | 6;
 
 /** The marker letter of each slot, by Slot. */
-const LETTERS = 'sdpoiw';
+const LETTERS = 'sdpoiwe';
 const MARKERS = [...LETTERS].map((c) => `${NONCE}${c}`);
 
 let slotSrc = -1;
@@ -28,6 +30,7 @@ let slotDst = -1;
 let slotPeer: Ip | null = null;
 let slotOwn: Ip | null = null;
 let slotEni: string | null = null;
+let slotPeerEni: string | null = null;
 
 /** A record's port as explanations write it: the number, or its slot marker while a template is rendered. */
 export function portText(port: number): string {
@@ -53,6 +56,11 @@ export function eniText(id: string): string {
   return id === slotEni ? MARKERS[4]! : id;
 }
 
+/** The id of the interface that holds the peer address, as explanations write it. */
+export function peerEniText(id: string): string {
+  return id === slotPeerEni ? MARKERS[6]! : id;
+}
+
 /** An interface as explanations name it: `eni-1 (web)`, its id and its instance's (or its own) name. */
 export function eniNameText(id: string, name: string | undefined): string {
   if (id === slotEni) return MARKERS[5]!;
@@ -72,20 +80,25 @@ export interface SlotValues {
   readonly own: Ip | null;
   /** The interface whose id and name to slot (null: written as they are). */
   readonly eni: string | null;
+  /** The interface that holds the peer address, whose id to slot (null: written as it is); not `eni`. */
+  readonly peerEni: string | null;
 }
 
 /**
  * Runs `render` with the given values written as slots. Only the record's own ports, addresses and
- * interface reach portText, addrText, eniText and eniNameText, so every marker in the result is a slot.
+ * interfaces reach portText, addrText, eniText, eniNameText and peerEniText, so every marker in the
+ * result is a slot.
  */
 export function withSlots<T>(values: SlotValues, render: () => T): T {
   if (values.ports !== null && values.ports.src === values.ports.dst) throw new Error('withSlots: the two ports must differ');
   if (values.peer !== null && values.own !== null && ipEquals(values.peer, values.own)) throw new Error('withSlots: the two addresses must differ');
+  if (values.peerEni !== null && values.peerEni === values.eni) throw new Error('withSlots: the two interfaces must differ');
   slotSrc = values.ports?.src ?? -1;
   slotDst = values.ports?.dst ?? -1;
   slotPeer = values.peer;
   slotOwn = values.own;
   slotEni = values.eni;
+  slotPeerEni = values.peerEni;
   try {
     return render();
   } finally {
@@ -94,6 +107,7 @@ export function withSlots<T>(values: SlotValues, render: () => T): T {
     slotPeer = null;
     slotOwn = null;
     slotEni = null;
+    slotPeerEni = null;
   }
 }
 

@@ -44,7 +44,7 @@ const sgRuleArb = fc.record({ desc: fc.constantFrom(undefined, '10.0.1.10', 'eni
 const naclArb = fc.record({ n: fc.integer({ min: 1, max: 200 }), action: fc.constantFrom('allow' as const, 'deny' as const), dir: fc.constantFrom('inbound' as const, 'outbound' as const), proto: fc.constantFrom(...PROTOS), cidr: fc.constantFrom(...CIDRS, 'junk'), ports: portRangeArb });
 
 const eniSpecArb = fc.record({
-  subnet: fc.constantFrom('subnet-1', 'subnet-2', 'subnet-3'),
+  subnet: fc.constantFrom('subnet-1', 'subnet-2', 'subnet-3', 'subnet-4'),
   groups: fc.subarray(['sg-1', 'sg-2', 'sg-3', 'sg-missing']),
   instance: fc.boolean(),
   name: fc.constantFrom(undefined, 'web', 'q"uo\\te', 'ünï', '10.0.1.10', 'eni-0'),
@@ -63,14 +63,18 @@ const snapArb = fc.record({
 
 const ADDRS = ['2600:1f18:0:101:8000::5', '2600:1f18:0:101:0:0:0:1', '::FFFF:10.0.1.10', '198.51.100.7', '198.51.100.70', '198.51.100.200', '203.0.113.5', '203.0.113.6', '203.0.113.200', '10.0.1.77', '10.0.1.5', '10.0.2.9', '10.0.2.70', '10.0.1.50', '10.0.3.3', '8.8.8.8', '100.64.1.1', '2600:1f18:0:101::77', '2600:1f18:0:101::78', '2600:1F18:0:101::79', '2001:db8::1', '2001:db8:8000::1', '::ffff:10.0.1.77', '::ffff:8.8.8.8', '2a00::1'];
 
+/** Peers that are addresses of the snapshot's interfaces (peerAddr): private IPv4 and IPv6, public. */
+const ENI_PEERS = ['eni0', 'eni1', 'eni2', 'eni3', 'eni1:v6', 'eni1:pub', 'eni2:pub'];
+
 type SnapSpec = typeof snapArb extends fc.Arbitrary<infer T> ? T : never;
 
 /** A snapshot from its spec: up to 8 interfaces over 3 subnets, 3 groups, one NACL, two prefix lists. */
 function build(s: SnapSpec) {
   const enis: Eni[] = s.enis.slice(0, 8).map((e, i) => {
     const id = `eni-${i}`;
-    const v4 = e.subnet === 'subnet-1' ? `10.0.1.${10 + i}` : e.subnet === 'subnet-2' ? `10.0.2.${10 + i}` : `10.0.3.${10 + i}`;
-    const base = eni(id, e.subnet, [v4, ...(i === 0 ? ['10.0.1.200'] : [])], e.groups, { ipv6: e.subnet === 'subnet-1' ? [`2600:1f18:0:101::${i + 1}`] : [], ...(e.pub ? { publicIp: `54.0.0.${i + 1}` } : {}) });
+    // subnet-4 is in vpc-2, over subnet-2's block (VPCs may overlap).
+    const v4 = e.subnet === 'subnet-1' ? `10.0.1.${10 + i}` : e.subnet === 'subnet-2' ? `10.0.2.${10 + i}` : e.subnet === 'subnet-4' ? `10.0.2.${40 + i}` : `10.0.3.${10 + i}`;
+    const base = eni(id, e.subnet, [v4, ...(i === 0 ? ['10.0.1.200'] : [])], e.groups, { ipv6: e.subnet === 'subnet-1' ? [`2600:1f18:0:101::${i + 1}`] : [], ...(e.pub ? { publicIp: `54.0.0.${i + 1}` } : {}), vpcId: e.subnet === 'subnet-4' ? 'vpc-2' : 'vpc-1' });
     return {
       ...base,
       ...(e.instance ? { instanceId: `i-${i}` } : {}),
@@ -83,8 +87,8 @@ function build(s: SnapSpec) {
   const groups = GROUPS.map((g) => sg(g, s.rules.filter((r) => r.group === g).map((r) => ({ ...sgRule(g, r.dir, r.proto, r.peer, { ...(r.ports ? { ports: r.ports } : {}), ...(r.proto === 'icmp' && r.icmp ? { icmp: r.icmp } : {}) }), ...(r.desc ? { description: r.desc } : {}) }))));
   const entries = s.entries.map((e) => naclEntry(e.n, e.action, e.dir, e.proto, e.cidr, e.ports ? { ports: e.ports } : {}));
   return snapshotOf({
-    vpcs: [vpc('vpc-1', ['10.0.0.0/16'], ['2600:1f18:0:100::/56'])],
-    subnets: [subnet('subnet-1', '10.0.1.0/24', { ipv6: ['2600:1f18:0:101::/64'] }), subnet('subnet-2', '10.0.2.0/24'), subnet('subnet-3', '10.0.3.0/24')],
+    vpcs: [vpc('vpc-1', ['10.0.0.0/16'], ['2600:1f18:0:100::/56']), vpc('vpc-2', ['10.0.0.0/16'])],
+    subnets: [subnet('subnet-1', '10.0.1.0/24', { ipv6: ['2600:1f18:0:101::/64'] }), subnet('subnet-2', '10.0.2.0/24'), subnet('subnet-3', '10.0.3.0/24'), subnet('subnet-4', '10.0.2.0/24', { vpcId: 'vpc-2' })],
     enis,
     instances: enis.filter((e) => e.instanceId).map((e, i) => ({ id: e.instanceId!, eniIds: [e.id], ...(i % 2 === 0 ? { name: `inst "${i}"` } : {}), source: { file: 'x', path: '$' } })),
     prefixLists: [
@@ -99,7 +103,7 @@ const recArb = fc.record({
   eni: fc.nat({ max: 8 }),
   inbound: fc.boolean(),
   own: fc.constantFrom('v4', 'v4b', 'v6', 'pfx', 'other', 'pub'),
-  peer: fc.oneof(fc.constantFrom(...ADDRS), fc.ipV4(), fc.constantFrom('eni0', 'eni1')),
+  peer: fc.oneof(fc.constantFrom(...ADDRS), fc.ipV4(), fc.constantFrom(...ENI_PEERS)),
   sport: fc.constantFrom(0, 22, 80, 443, 1023, 1024, 5000, 8999, 40000, 65535),
   dport: fc.constantFrom(0, 22, 80, 443, 1023, 1024, 5000, 8999, 40000, 65535),
   proto: fc.constantFrom('6', '6', '17', '1', '58', '50'),
@@ -129,9 +133,18 @@ function ownAddr(e: Eni, i: number, kind: string): string {
   }
 }
 
+/** A pool peer: an address as is, or `eni<k>[:kind]`, the address of that kind of interface k (modulo their number). */
+function peerAddr(enis: readonly Eni[], p: string): string {
+  if (p === 'eni0') return '10.0.1.200';
+  const m = /^eni(\d)(?::(\w+))?$/.exec(p);
+  if (!m) return p;
+  const k = Number(m[1]) % enis.length;
+  return ownAddr(enis[k]!, k, m[2] ?? 'v4');
+}
+
 const pooledArb = fc
   .record({
-    peers: fc.array(fc.oneof(fc.constantFrom(...ADDRS), fc.ipV4(), fc.ipV6(), fc.integer({ min: 0, max: 255 }).map((n) => `198.51.100.${n}`), fc.integer({ min: 0, max: 255 }).map((n) => `10.0.1.${n}`), fc.constantFrom('eni0', 'eni1')), { minLength: 1, maxLength: 4 }),
+    peers: fc.array(fc.oneof(fc.constantFrom(...ADDRS), fc.ipV4(), fc.ipV6(), fc.integer({ min: 0, max: 255 }).map((n) => `198.51.100.${n}`), fc.integer({ min: 0, max: 255 }).map((n) => `10.0.1.${n}`), fc.constantFrom(...ENI_PEERS)), { minLength: 1, maxLength: 4 }),
     ports: fc.array(fc.oneof(fc.constantFrom(0, 22, 80, 443, 1023, 1024, 5000, 8999, 40000, 65535), fc.integer({ min: 0, max: 65535 })), { minLength: 2, maxLength: 4 }),
     flows: fc.array(recArb, { minLength: 1, maxLength: 3 }),
   })
@@ -154,7 +167,7 @@ describe('RecordExplainer classes on random snapshots (from a review of classes.
           const k = x.eni % snap.enis.length;
           const e = snap.enis[k]!;
           const mine = ownAddr(e, k, x.own);
-          const peer = x.peer === 'eni0' ? '10.0.1.200' : x.peer === 'eni1' ? ownAddr(snap.enis[1 % snap.enis.length]!, 1 % snap.enis.length, 'v4') : x.peer;
+          const peer = peerAddr(snap.enis, x.peer);
 
           const src = x.inbound ? peer : mine;
           const dst = x.inbound ? mine : peer;

@@ -19,16 +19,20 @@ const SEED = Number(process.env.FC_SEED ?? 424242);
  * IPv6 blocks, an interface with a delegated prefix and one without security groups.
  */
 const base = snapshotOf({
-  vpcs: [vpc('vpc-1', ['10.0.0.0/16'], ['2600:1f18:0:100::/56'])],
-  subnets: [subnet('subnet-1', '10.0.1.0/24', { ipv6: ['2600:1f18:0:101::/64'] }), subnet('subnet-2', '10.0.2.0/24')],
+  vpcs: [vpc('vpc-1', ['10.0.0.0/16'], ['2600:1f18:0:100::/56']), vpc('vpc-2', ['10.0.0.0/16'])],
+  subnets: [subnet('subnet-1', '10.0.1.0/24', { ipv6: ['2600:1f18:0:101::/64'] }), subnet('subnet-2', '10.0.2.0/24'), subnet('subnet-9', '10.0.2.0/24', { vpcId: 'vpc-2' })],
   enis: [
     { ...eni('eni-a', 'subnet-1', ['10.0.1.10'], ['sg-web', 'sg-ssh'], { ipv6: ['2600:1f18:0:101::a'] }), instanceId: 'i-a' },
     { ...eni('eni-b', 'subnet-1', ['10.0.1.11', '10.0.1.12'], ['sg-ssh', 'sg-web'], { ipv6: ['2600:1f18:0:101::b'] }), instanceId: 'i-b' },
-    { ...eni('eni-c', 'subnet-2', ['10.0.2.10'], ['sg-web']), name: 'tag "c" \\ name' },
+    { ...eni('eni-c', 'subnet-2', ['10.0.2.10'], ['sg-web'], { publicIp: '54.0.0.3' }), name: 'tag "c" \\ name' },
     { ...eni('eni-d', 'subnet-1', ['10.0.1.20'], ['sg-app']), ipv4Prefixes: [cidr('10.0.1.48/28')] },
     eni('eni-e', 'subnet-2', ['10.0.2.30'], []),
     // eni-a's policy but no instance: no connection-tracking allowance to blame.
     eni('eni-f', 'subnet-1', ['10.0.1.30'], ['sg-web', 'sg-ssh']),
+    // Peers only: eni-g is in another VPC whose subnet overlaps subnet-2 (a fix names its group only in
+    // the same VPC), eni-h is eni-c's twin.
+    eni('eni-g', 'subnet-9', ['10.0.2.40'], ['sg-web'], { vpcId: 'vpc-2' }),
+    eni('eni-h', 'subnet-2', ['10.0.2.41'], ['sg-web']),
   ],
   instances: [
     { id: 'i-a', eniIds: ['eni-a'], name: 'web-1', source: { file: 'x', path: '$' } },
@@ -78,6 +82,8 @@ const own: Record<string, string[]> = {
 const PEERS = [
     '198.51.100.0', '198.51.100.63', '198.51.100.64', '198.51.100.127', '198.51.100.128', '198.51.100.255', '198.51.101.0', '198.51.99.255',
     '203.0.113.0', '203.0.113.127', '203.0.113.128', '203.0.113.255', '192.0.2.5', '10.0.1.10', '10.0.1.11', '10.0.1.20', '10.0.1.77',
+    // Interfaces' addresses: members of sg-web, sg-ssh or no group; in the VPC or not; a public IP.
+    '10.0.1.12', '10.0.1.30', '10.0.2.10', '10.0.2.30', '10.0.2.40', '10.0.2.41', '54.0.0.3', '2600:1f18:0:101::b',
     '10.0.1.48', '10.0.2.9', '10.0.3.3', '10.255.0.1', '8.8.8.8', '0.0.0.0', '255.255.255.255',
     '2600:1f18:0:101::77', '2600:1f18:0:101::a', '2600:1f18:ffff::1', '2001:db8:0:80::1', '2001:db8:0:7f::1', '2001:db8::1', '::1',
 ];
