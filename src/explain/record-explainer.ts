@@ -150,6 +150,29 @@ function asIs(id: string | null, src: string | null, dst: string | null, pktSrc:
   return `${part(id)}${part(src)}${part(dst)}${part(pktSrc)}${part(pktDst)}`;
 }
 
+/** The key part of what attribution reads as parsed: protocol, tcp-flags and flow-direction (numbers, ingress | egress | null), reject-reason, action. */
+function rest(r: FlowRecord, protocol: number | null, reverse: boolean): string {
+  return `${protocol}|${r.tcpFlags}|${r.flowDirection}|${part(r.rejectReason)}${r.action}|${reverse ? 1 : 0}`;
+}
+
+/**
+ * A class key (RecordExplainer.cacheKey): the numbers as UTF-16 code units, a fixed-length head (no
+ * digits to write, a short string to hash), then the parts that are text: ports that are not classed,
+ * protocol and tcp-flags past 16 bits, the peer interface's part and the reject-reason, each delimited.
+ */
+function classKey(r: FlowRecord, policy: number, inbound: boolean, family: 4 | 6, cls: number, pktSrc: boolean, pktDst: boolean, portsRead: boolean, portsClassed: boolean, spc: number, dpc: number, protocol: number, reverse: boolean, member: string): string {
+  const flags = r.tcpFlags;
+  const fd = r.flowDirection;
+  const action = r.action;
+  // Values past 16 bits (not in validated records) are written out instead.
+  const wide = (flags !== null && flags > 0xfffe) || protocol > 0xffff;
+  const bits = (inbound ? 1 : 0) | (family === 6 ? 2 : 0) | (pktSrc ? 4 : 0) | (pktDst ? 8 : 0) | (fd === null ? 0 : fd === 'ingress' ? 16 : 32)
+    | (action === null ? 0 : action === 'REJECT' ? 64 : 128) | (reverse ? 256 : 0) | (portsRead ? (portsClassed ? 512 : 1024) : 0) | (wide ? 2048 : 0);
+  const head = String.fromCharCode(80 /* P */, bits, policy >>> 16, policy & 0xffff, cls >>> 16, cls & 0xffff, spc >>> 16, spc & 0xffff, dpc >>> 16, dpc & 0xffff, wide ? 0 : protocol, wide ? 0 : flags === null ? 0xffff : flags);
+  const ports = portsRead && !portsClassed ? `${r.srcport}|${r.dstport}|` : '';
+  return `${head}${ports}${wide ? `${protocol}|${flags}|` : ''}${member}${part(r.rejectReason)}`;
+}
+
 /**
  * Does the attribution write a slotted value outside its slots (a rule that names the peer, say), or a
  * slot where every record of the class must read the same (the summary's rule key and label)?
@@ -186,7 +209,8 @@ export class RecordExplainer {
   private readonly cache = new Map<string, Cached>();
   private readonly slab: Buffer;
   private slabUsed = 0;
-  private readonly fileJson = new Map<string, string>();
+  /** `{"file":<its name>,"line":` per file, encoded. */
+  private readonly fileHeads = new Map<string, Buffer>();
   private readonly ifaces = new Map<string, Iface>();
   private readonly ipv6Texts = new Map<bigint, string>();
   private readonly policies: Policies;
@@ -255,14 +279,12 @@ export class RecordExplainer {
     const pktSrc = r.raw(f.pktSrcaddr);
     const pktDst = r.raw(f.pktDstaddr);
     const protocol = r.protocol;
-    // Attribution reads protocol, tcp-flags and flow-direction as parsed (numbers, ingress | egress | null).
-    const rest = `${protocol}|${r.tcpFlags}|${r.flowDirection}|${part(r.rejectReason)}${r.action}|${reverse ? 1 : 0}`;
     const sp = r.srcport;
     const dp = r.dstport;
     const portsRead = protocol === 6 || protocol === 17;
     const iface = id === null || exact ? null : this.iface(id);
     const policy = iface?.policy;
-    if (!policy) return `${asIs(id, srcText, dstText, pktSrc, pktDst)}${portsRead ? `${sp}|${dp}` : '*'}|${rest}`;
+    if (!policy) return `${asIs(id, srcText, dstText, pktSrc, pktDst)}${portsRead ? `${sp}|${dp}` : '*'}|${rest(r, protocol, reverse)}`;
 
     // The direction, as attribution finds it, when the record's own addresses are the packet's (ref 8.4).
     let src: Ip | null = null;
@@ -273,17 +295,20 @@ export class RecordExplainer {
       dst = parseIp(dstText);
       if (src !== null && dst !== null && src.family === dst.family && src.value !== dst.value) direction = directionOf(iface.eni!, r, src, dst);
     }
-    let ports = '*';
-    if (portsRead) {
-      // Port classes clamp rule ranges to 0-65535, where validated records' ports lie.
-      if (sp === null || dp === null || sp === dp || sp > 65535 || dp > 65535) ports = `${sp}|${dp}`;
-      else {
-        this.portsSlotted = true;
-        ports = direction === 'inbound'
-          ? `i${portClass(null, sp)}:${portClass(policy.ports('inDst'), dp)}`
-          : direction === 'outbound'
-            ? `o${portClass(policy.ports('outSrc'), sp)}:${portClass(policy.ports('outDst'), dp)}`
-            : `c${portClass(policy.ports('all'), sp)}:${portClass(policy.ports('all'), dp)}`;
+    // Port classes clamp rule ranges to 0-65535, where validated records' ports lie.
+    let spc = 0;
+    let dpc = 0;
+    if (portsRead && sp !== null && dp !== null && sp !== dp && sp <= 65535 && dp <= 65535) {
+      this.portsSlotted = true;
+      if (direction === 'inbound') {
+        spc = portClass(null, sp);
+        dpc = portClass(policy.ports('inDst'), dp);
+      } else if (direction === 'outbound') {
+        spc = portClass(policy.ports('outSrc'), sp);
+        dpc = portClass(policy.ports('outDst'), dp);
+      } else {
+        spc = portClass(policy.ports('all'), sp);
+        dpc = portClass(policy.ports('all'), dp);
       }
     }
     if (direction !== null) {
@@ -303,10 +328,11 @@ export class RecordExplainer {
         this.slotPeerText = inbound ? srcText! : dstText!;
         this.slotOwnText = inbound ? dstText! : srcText!;
         this.slotIface = iface;
-        return `P${policy.id}${inbound ? 'i' : 'o'}${peer.family}:${cls}${member}${pktSrc === null ? '~' : '='}${pktDst === null ? '~' : '='}${ports}|${rest}`;
+        return classKey(r, policy.id, inbound, peer.family, cls, pktSrc !== null, pktDst !== null, portsRead, this.portsSlotted, spc, dpc, protocol!, reverse, member);
       }
     }
-    return `${asIs(id, srcText, dstText, pktSrc, pktDst)}${ports}|${rest}`;
+    const ports = !portsRead ? '*' : this.portsSlotted ? `${direction === 'inbound' ? 'i' : direction === 'outbound' ? 'o' : 'c'}${spc}:${dpc}` : `${sp}|${dp}`;
+    return `${asIs(id, srcText, dstText, pktSrc, pktDst)}${ports}|${rest(r, protocol, reverse)}`;
   }
 
   private attribute(r: FlowRecord, reverse: boolean): Cached {
@@ -408,11 +434,13 @@ export class RecordExplainer {
       out.write(this.renderText(r.file, r.line, a));
       return;
     }
-    let fj = this.fileJson.get(r.file);
-    if (fj === undefined) this.fileJson.set(r.file, (fj = JSON.stringify(r.file)));
-    const sep = this.format === 'json' && !this.first ? ',' : '';
+    let head = this.fileHeads.get(r.file);
+    if (head === undefined) this.fileHeads.set(r.file, (head = Buffer.from(`{"file":${JSON.stringify(r.file)},"line":`)));
+    if (this.format === 'json' && !this.first) out.write(',');
     this.first = false;
-    out.write(`${sep}{"file":${fj},"line":${r.line},"record":`);
+    out.writeBytes(head, 0, head.length);
+    out.write(String(r.line));
+    out.write(',"record":');
     writeRecordJson(r, out);
     out.write(',');
     const segs = hit.segs;

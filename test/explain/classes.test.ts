@@ -199,6 +199,18 @@ describe('RecordExplainer classes (classes.ts): records attribution cannot tell 
     expect(explainer.attributions).toBeLessThan(recs.length / 2);
   });
 
+  it('keeps apart tcp-flags and protocols that agree in their low 16 bits (keys hold 16-bit units; ref 1.7)', () => {
+    // Records built from tokens are not validated: protocol 65542 and tcp-flags 65538 reach the key.
+    const base: Spec = { inbound: true, proto: 6, action: 'REJECT', full: true, flags: '2', flowDir: '-', pkt: 'none', eni: 'eni-a', ownIdx: 0, peer: '198.51.100.7', pktPeer: '198.51.100.7', sport: 40000, dport: 22, reverse: false };
+    const specs: Spec[] = [base, { ...base, flags: '65538' }, { ...base, flags: '65536' }, { ...base, flags: '0' }, { ...base, proto: 65542 }, { ...base, proto: 6, flags: '18' }];
+    const recs = specs.map((x, i) => recordOf(x, i + 1));
+    const explainer = new RecordExplainer(index, 'jsonl', () => '');
+    const out = memoryWriter();
+    for (const r of recs) explainer.explain(r, false, out);
+    expect(out.text()).toBe(recs.map((r) => jsonlLine(r, attributeRecord({ index, reverseAccepted: () => false }, r))).join(''));
+    expect(explainer.attributions).toBe(specs.length);
+  });
+
   it('keeps apart interfaces whose group lists join to the same text (a group id holding a comma)', () => {
     const odd = indexSnapshot(
       snapshotOf({
