@@ -27,7 +27,7 @@
  * just an interval: the gaps between unrelated rules are one class).
  */
 import type { Cidr, Ip } from '../model/address.js';
-import type { Direction, Eni } from '../model/snapshot.js';
+import type { Direction, Eni, SgRule } from '../model/snapshot.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import { natGatewayOfEni } from '../engine/path.js';
 import { sgRulesFor } from '../engine/security-group.js';
@@ -36,48 +36,155 @@ import { isServicePort } from './ports.js';
 /** Half-open `[lo, hi)` ranges, and the class of any value by the set of ranges that hold it. */
 export class Classifier<T extends number | bigint> {
   /** Sorted starts of the elementary intervals of the ranges (the first is the lowest value). */
-  private readonly starts: T[];
+  private readonly starts: readonly T[];
   /** The class of each elementary interval: equal for intervals held by the same ranges. */
-  private readonly classes: Int32Array;
+  private readonly classes: readonly number[];
+  /**
+   * Bigint values (IPv6). Numbers and bigints go through functions of their own: one function for both
+   * would compare mixed types, which V8 cannot optimize (it made building classifiers several times slower).
+   */
+  private readonly big: boolean;
 
   constructor(lowest: T, ranges: ReadonlyArray<readonly [T, T]>) {
-    const cuts = new Set<T>([lowest]);
-    for (const [lo, hi] of ranges) cuts.add(lo).add(hi);
-    const starts = [...cuts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    this.starts = starts;
-    // The signature of each interval: the indexes of the ranges that hold it, each range appended to
-    // the intervals it spans (found by binary search), in range order.
-    const sigs = new Array<string>(starts.length).fill('');
-    for (let k = 0; k < ranges.length; k++) {
-      const [lo, hi] = ranges[k]!;
-      for (let i = this.indexOf(lo); i < starts.length && starts[i]! < hi; i++) sigs[i] += `${k},`;
-    }
-    this.classes = new Int32Array(starts.length);
-    const ids = new Map<string, number>();
-    for (let i = 0; i < starts.length; i++) {
-      let id = ids.get(sigs[i]!);
-      if (id === undefined) ids.set(sigs[i]!, (id = ids.size));
-      this.classes[i] = id;
-    }
+    this.big = typeof lowest === 'bigint';
+    const all: T[] = [lowest];
+    for (const [lo, hi] of ranges) all.push(lo, hi);
+    this.starts = (this.big ? distinctBigints(all as bigint[]) : distinctNumbers(all as number[])) as T[];
+    // Every end is a start: range k holds the intervals from the one of its lo up to the one of its hi.
+    const ends: number[] = [];
+    for (const [lo, hi] of ranges) ends.push(this.indexOf(lo), this.indexOf(hi));
+    this.classes = intervalClasses(this.starts.length, ends);
   }
 
   /** The index of the interval holding v. */
   private indexOf(v: T): number {
-    const a = this.starts;
-    let lo = 0;
-    let hi = a.length - 1;
-    // The largest start <= v (values below the lowest start take the first interval).
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (a[mid]! <= v) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return this.big ? indexOfBigint(this.starts as readonly bigint[], v as bigint) : indexOfNumber(this.starts as readonly number[], v as number);
   }
 
   classOf(v: T): number {
     return this.classes[this.indexOf(v)]!;
   }
+}
+
+function distinctNumbers(all: number[]): number[] {
+  if (all.length > 64) all.sort((a, b) => a - b);
+  else {
+    // Insertion sort: for the few dozen ends of a typical classifier, quicker than calling a comparator.
+    for (let i = 1; i < all.length; i++) {
+      const v = all[i]!;
+      let j = i - 1;
+      for (; j >= 0 && all[j]! > v; j--) all[j + 1] = all[j]!;
+      all[j + 1] = v;
+    }
+  }
+  return all.filter((v, i) => i === 0 || v !== all[i - 1]);
+}
+
+function distinctBigints(all: bigint[]): bigint[] {
+  all.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return all.filter((v, i) => i === 0 || v !== all[i - 1]);
+}
+
+/** The largest start <= v (values below the lowest start take the first interval). */
+function indexOfNumber(a: readonly number[], v: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (a[mid]! <= v) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+function indexOfBigint(a: readonly bigint[], v: bigint): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (a[mid]! <= v) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/**
+ * The class of each of n intervals, given each range k as the intervals `[ends[2k], ends[2k+1])`: equal
+ * for intervals held by the same ranges, numbered in order of first appearance. (`hash` is for tests,
+ * which make every set collide.)
+ */
+export function intervalClasses(n: number, ends: readonly number[], hash: (x: number) => number = mix): number[] {
+  const m = ends.length >> 1;
+  // Linked lists of the ranges that come in and go out at each interval.
+  const firstIn = new Array<number>(n).fill(-1);
+  const firstOut = new Array<number>(n).fill(-1);
+  const nextIn = new Array<number>(m).fill(-1);
+  const nextOut = new Array<number>(m).fill(-1);
+  for (let k = 0; k < m; k++) {
+    const a = ends[2 * k]!;
+    const b = ends[2 * k + 1]!;
+    if (a >= b) continue;
+    nextIn[k] = firstIn[a]!;
+    firstIn[a] = k;
+    nextOut[k] = firstOut[b]!;
+    firstOut[b] = k;
+  }
+  // A sweep with the set of ranges that hold the current interval (`active`, `count` of them). The
+  // set's hash (an XOR of random values per range, kept as ranges come and go) finds the classes that
+  // may have the same set, which are compared with it (a class keeps its ranges in `members`, from
+  // `at[c]`, `sizes[c]` of them).
+  const active = new Array<number>(m).fill(0);
+  let count = 0;
+  let h1 = 0;
+  let h2 = 0;
+  const byHash = new Map<number, number[]>();
+  const members: number[] = [];
+  const at: number[] = [];
+  const sizes: number[] = [];
+  const classes = new Array<number>(n).fill(0);
+  for (let i = 0; i < n; i++) {
+    for (let k = firstOut[i]!; k >= 0; k = nextOut[k]!) {
+      active[k] = 0;
+      count--;
+      h1 ^= hash(2 * k + 1);
+      h2 ^= hash(2 * k + 2);
+    }
+    for (let k = firstIn[i]!; k >= 0; k = nextIn[k]!) {
+      active[k] = 1;
+      count++;
+      h1 ^= hash(2 * k + 1);
+      h2 ^= hash(2 * k + 2);
+    }
+    // 30 bits: a small integer (no heap number per interval); equal keys are compared anyway.
+    const key = (h1 ^ (h2 << 7)) & 0x3fffffff;
+    const candidates = byHash.get(key);
+    let id = -1;
+    if (candidates !== undefined) {
+      for (const c of candidates) {
+        if (sizes[c] !== count) continue;
+        let same = true;
+        for (let j = at[c]!, e = j + count; j < e && same; j++) same = active[members[j]!] === 1;
+        if (same) id = c;
+      }
+    }
+    if (id < 0) {
+      id = at.length;
+      at.push(members.length);
+      sizes.push(count);
+      for (let k = 0; k < m; k++) if (active[k] === 1) members.push(k);
+      if (candidates !== undefined) candidates.push(id);
+      else byHash.set(key, [id]);
+    }
+    classes[i] = id;
+  }
+  return classes;
+}
+
+/** A well-mixed 32-bit value of x (a finalizer of MurmurHash3). */
+function mix(x: number): number {
+  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
+  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
+  return x ^ (x >>> 16);
 }
 
 type Ranged = { readonly ports: { readonly from: number; readonly to: number } | null };
@@ -163,22 +270,30 @@ export class Policy {
   }
 
   /** The security-group rules a peer of this direction is compared with (see the file comment). */
-  private rules(direction: Direction) {
-    return (direction === 'inbound' ? (['inbound'] as const) : (['outbound', 'inbound'] as const)).flatMap((d) => sgRulesFor(this.index, this.eni.groupIds, d));
+  private rules(direction: Direction): SgRule[] {
+    const out = [...sgRulesFor(this.index, this.eni.groupIds, direction)];
+    if (direction === 'outbound') out.push(...sgRulesFor(this.index, this.eni.groupIds, 'inbound'));
+    return out;
   }
 
   /** The groups those rules reference, distinct. */
   private referenced(direction: Direction): readonly string[] {
-    return [...new Set(this.rules(direction).flatMap((r) => (r.peer.kind === 'group' ? [r.peer.groupId] : [])))];
+    const groups = new Set<string>();
+    for (const r of this.rules(direction)) if (r.peer.kind === 'group') groups.add(r.peer.groupId);
+    return [...groups];
   }
 
   /** Each IPv4 block as the half-open range of its addresses. */
   private classifier4(direction: Direction): Classifier<number> {
-    return new Classifier(0, this.blocks(direction).flatMap((b) => (b.family === 4 ? [[b.network, b.network + 2 ** (32 - b.prefix)] as const] : [])));
+    const ranges: Array<readonly [number, number]> = [];
+    for (const b of this.blocks(direction)) if (b.family === 4) ranges.push([b.network, b.network + 2 ** (32 - b.prefix)]);
+    return new Classifier(0, ranges);
   }
 
   private classifier6(direction: Direction): Classifier<bigint> {
-    return new Classifier(0n, this.blocks(direction).flatMap((b) => (b.family === 6 ? [[b.network, b.network + (1n << BigInt(128 - b.prefix))] as const] : [])));
+    const ranges: Array<readonly [bigint, bigint]> = [];
+    for (const b of this.blocks(direction)) if (b.family === 6) ranges.push([b.network, b.network + (1n << BigInt(128 - b.prefix))]);
+    return new Classifier(0n, ranges);
   }
 
   /** The blocks a peer of this direction is compared with (see the file comment). */

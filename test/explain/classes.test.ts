@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { attributeRecord } from '../../src/explain/attribute.js';
-import { Classifier } from '../../src/explain/classes.js';
+import { Classifier, intervalClasses } from '../../src/explain/classes.js';
 import { RecordExplainer } from '../../src/explain/run.js';
 import { ExplainSummary } from '../../src/explain/summary.js';
 import { indexSnapshot } from '../../src/engine/snapshot-index.js';
@@ -139,7 +139,10 @@ const specsArb = fc
 
 type Spec = typeof specsArb extends fc.Arbitrary<Array<infer T>> ? T : never;
 
-function recordOf(x: Spec, line: number): FlowRecord {
+/** A spec whose tcp-flags and protocol may be any value (records built from tokens are not validated). */
+type RecordSpec = Omit<Spec, 'flags' | 'proto'> & { readonly flags: string; readonly proto: number };
+
+function recordOf(x: RecordSpec, line: number): FlowRecord {
   const ownList = own[x.eni]!;
   const mine = ownList[x.ownIdx % ownList.length]!;
   // Families must agree for most records; a mismatch is kept now and then (attribution reports it).
@@ -201,8 +204,8 @@ describe('RecordExplainer classes (classes.ts): records attribution cannot tell 
 
   it('keeps apart tcp-flags and protocols that agree in their low 16 bits (keys hold 16-bit units; ref 1.7)', () => {
     // Records built from tokens are not validated: protocol 65542 and tcp-flags 65538 reach the key.
-    const base: Spec = { inbound: true, proto: 6, action: 'REJECT', full: true, flags: '2', flowDir: '-', pkt: 'none', eni: 'eni-a', ownIdx: 0, peer: '198.51.100.7', pktPeer: '198.51.100.7', sport: 40000, dport: 22, reverse: false };
-    const specs: Spec[] = [base, { ...base, flags: '65538' }, { ...base, flags: '65536' }, { ...base, flags: '0' }, { ...base, proto: 65542 }, { ...base, proto: 6, flags: '18' }];
+    const base: RecordSpec = { inbound: true, proto: 6, action: 'REJECT', full: true, flags: '2', flowDir: '-', pkt: 'none', eni: 'eni-a', ownIdx: 0, peer: '198.51.100.7', pktPeer: '198.51.100.7', sport: 40000, dport: 22, reverse: false };
+    const specs: RecordSpec[] = [base, { ...base, flags: '65538' }, { ...base, flags: '65536' }, { ...base, flags: '0' }, { ...base, proto: 65542 }, { ...base, proto: 6, flags: '18' }];
     const recs = specs.map((x, i) => recordOf(x, i + 1));
     const explainer = new RecordExplainer(index, 'jsonl', () => '');
     const out = memoryWriter();
@@ -261,6 +264,25 @@ describe('Classifier', () => {
         expect(c.classOf(a) === c.classOf(b)).toBe(holds(a) === holds(b));
       }),
       { seed: SEED, numRuns: 2000 },
+    );
+  });
+
+  it('compares the sets of ranges, not just their hashes: with every hash equal the classes are the same', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }).chain((n) => fc.tuple(fc.constant(n), fc.array(fc.tuple(fc.nat({ max: n }), fc.nat({ max: n })), { maxLength: 12 }))), ([n, pairs]) => {
+        const ends = pairs.flat();
+        const classes = intervalClasses(n, ends, () => 0);
+        expect(classes).toEqual(intervalClasses(n, ends));
+        // The oracle: each interval's set of ranges as text, numbered in order of first appearance.
+        const ids = new Map<string, number>();
+        const expected = Array.from({ length: n }, (_, i) => {
+          const holds = pairs.map(([a, b]) => a <= i && i < b).join();
+          if (!ids.has(holds)) ids.set(holds, ids.size);
+          return ids.get(holds);
+        });
+        expect(classes).toEqual(expected);
+      }),
+      { seed: SEED, numRuns: 1000 },
     );
   });
 });
