@@ -83,22 +83,41 @@ export function recordJson(r: FlowRecord): string {
   return out;
 }
 
+/**
+ * What goes before each field's value, by whether a string value before it is still open (its closing
+ * quote owed) and whether this value is written as a string: `keys[4i + 2 * owed + opens]`; the last
+ * four hold the closing brace (with the quote owed, or not).
+ */
+function jsonKeys(fields: readonly string[]): string[] {
+  const keys: string[] = [];
+  for (let i = 0; i <= fields.length; i++) {
+    for (const owed of ['', '"']) {
+      for (const opens of ['', '"']) keys.push(i === fields.length ? `${owed}}` : `${owed}${i === 0 ? '{' : ','}${JSON.stringify(fields[i])}:${opens}`);
+    }
+  }
+  return keys;
+}
+
 /** Writes the record's JSON piece by piece, values straight from its text (no string per record). */
 function writeRecordJson(r: FlowRecord, out: Pick<Writer, 'write' | 'writeRange'>): void {
   const f = r.format;
   let keys = keyPrefixes.get(f);
-  if (!keys) keyPrefixes.set(f, (keys = f.fields.map((name, i) => `${i === 0 ? '{' : ','}${JSON.stringify(name)}:`)));
-  if (keys.length === 0) {
+  if (!keys) keyPrefixes.set(f, (keys = jsonKeys(f.fields)));
+  const n = f.fields.length;
+  if (n === 0) {
     out.write('{}');
     return;
   }
   const text = r.text;
   const offsets = r.offsets;
-  for (let i = 0; i < keys.length; i++) {
-    out.write(keys[i]!);
+  let owed = 0;
+  for (let i = 0; i < n; i++) {
+    const k = 4 * i + 2 * owed;
     const s = offsets[2 * i]!;
     const e = offsets[2 * i + 1]!;
+    owed = 0;
     if (f.intMask[i] === 1) {
+      out.write(keys[k]!);
       // Digits without a leading zero, short enough to be exact, are their own JSON.
       if (plainDigits(text, s, e)) {
         out.writeRange(text, s, e);
@@ -106,19 +125,20 @@ function writeRecordJson(r: FlowRecord, out: Pick<Writer, 'write' | 'writeRange'
         const v = r.int(i);
         out.write(v === null ? 'null' : String(v));
       }
-      continue;
-    }
-    if (2 * i >= offsets.length || (e - s === 1 && text.charCodeAt(s) === 45 /* - */)) {
+    } else if (2 * i >= offsets.length || (e - s === 1 && text.charCodeAt(s) === 45 /* - */)) {
+      out.write(keys[k]!);
       out.write('null');
     } else if (rangeNeedsEscape(text, s, e)) {
+      out.write(keys[k]!);
       out.write(JSON.stringify(text.slice(s, e)));
     } else {
-      out.write('"');
+      // The closing quote goes out with what follows.
+      out.write(keys[k + 1]!);
       out.writeRange(text, s, e);
-      out.write('"');
+      owed = 1;
     }
   }
-  out.write('}');
+  out.write(keys[4 * n + 2 * owed]!);
 }
 
 /** 1-15 ASCII digits, the first not 0 unless alone: `String(Number(x))` is x. */
