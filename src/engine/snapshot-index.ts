@@ -140,10 +140,11 @@ export function indexSnapshot(snapshot: Snapshot): SnapshotIndex {
 
 /** Is the address one of the ENI's own (private IPv4, IPv6, or inside a delegated prefix)? */
 export function eniOwnsIp(eni: Eni, ip: Ip): boolean {
+  // Indexed loops: explain asks this for every record, and for-of makes an iterator per call.
   const list = ip.family === 4 ? eni.privateIps : eni.ipv6Addresses;
-  for (const a of list) if (a.value === ip.value) return true;
+  for (let i = 0; i < list.length; i++) if (list[i]!.value === ip.value) return true;
   const prefixes = ip.family === 4 ? eni.ipv4Prefixes : eni.ipv6Prefixes;
-  for (const p of prefixes) if (cidrContains(p, ip)) return true;
+  for (let i = 0; i < prefixes.length; i++) if (cidrContains(prefixes[i]!, ip)) return true;
   return false;
 }
 

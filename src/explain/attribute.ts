@@ -137,16 +137,19 @@ function factsOf(r: RecordFacts): RecordFacts {
 
 /** Direction of the record relative to the ENI (ref 8.3); null when neither or both addresses are its own. */
 export function directionOf(eni: Eni | undefined, r: RecordFacts, src: Ip | null, dst: Ip | null): Direction | null {
-  if (r.flowDirection) return r.flowDirection === 'ingress' ? 'inbound' : 'outbound';
+  const fd = r.flowDirection;
+  if (fd) return fd === 'ingress' ? 'inbound' : 'outbound';
   if (!eni) return null;
-  const owns = (ip: Ip | null) => ip !== null && eniOwnsIp(eni, ip);
-  const pktSrc = parseAddr(r.pktSrcaddr);
-  const pktDst = parseAddr(r.pktDstaddr);
-  const inbound = owns(dst) || owns(pktDst);
-  const outbound = owns(src) || owns(pktSrc);
+  // No closure here: explain calls this for every record.
+  const inbound = owns(eni, dst) || owns(eni, parseAddr(r.pktDstaddr));
+  const outbound = owns(eni, src) || owns(eni, parseAddr(r.pktSrcaddr));
   if (inbound && !outbound) return 'inbound';
   if (outbound && !inbound) return 'outbound';
   return null;
+}
+
+function owns(eni: Eni, ip: Ip | null): boolean {
+  return ip !== null && eniOwnsIp(eni, ip);
 }
 
 interface TrafficReading {

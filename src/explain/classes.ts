@@ -239,13 +239,16 @@ export class Policy {
    * outbound record, the source port of an outbound one, and `all` for a record whose direction is unknown.
    */
   ports(role: PortRole): Classifier<number> {
-    const c = this[role];
-    if (c !== null) return c;
+    return this[role] ?? (this[role] = this.portClassifier(role));
+  }
+
+  /** (A method of its own: closures in `ports` would cost an allocation on every call.) */
+  private portClassifier(role: PortRole): Classifier<number> {
     const entries = this.index.naclBySubnet.get(this.eni.subnetId)?.entries ?? [];
     const sg = (d: Direction) => sgRulesFor(this.index, this.eni.groupIds, d);
     const nacl = (d: Direction) => entries.filter((e) => e.direction === d);
     const lists = role === 'inDst' ? [nacl('inbound'), sg('inbound')] : role === 'outDst' ? [nacl('outbound'), sg('outbound')] : role === 'outSrc' ? [sg('inbound')] : [entries, sg('inbound'), sg('outbound')];
-    return (this[role] = portRanges(lists));
+    return portRanges(lists);
   }
 
   /** The class of the peer address of a record of this direction. */

@@ -177,8 +177,9 @@ function rest(r: FlowRecord, protocol: number | null, reverse: boolean): string 
 
 /**
  * A class key (RecordExplainer.cacheKey): the numbers as UTF-16 code units, a fixed-length head (no
- * digits to write, a short string to hash), then the parts that are text: ports that are not classed,
- * protocol and tcp-flags past 16 bits, the peer interface's part and the reject-reason, each delimited.
+ * digits to write, a short string to hash), then, when any is there (a bit of the head says so), the
+ * parts that are text: ports that are not classed, protocol and tcp-flags past 16 bits, the peer
+ * interface's part and the reject-reason, each delimited.
  */
 function classKey(r: FlowRecord, policy: number, inbound: boolean, family: 4 | 6, cls: number, pktSrc: boolean, pktDst: boolean, portsRead: boolean, portsClassed: boolean, spc: number, dpc: number, protocol: number, reverse: boolean, member: string): string {
   const flags = r.tcpFlags;
@@ -186,11 +187,15 @@ function classKey(r: FlowRecord, policy: number, inbound: boolean, family: 4 | 6
   const action = r.action;
   // Values past 16 bits (not in validated records) are written out instead.
   const wide = (flags !== null && flags > 0xfffe) || protocol > 0xffff;
+  const reason = r.rejectReason;
+  const ports = portsRead && !portsClassed;
+  // The usual record has no text part: its key is the head alone (one string, no concatenation).
+  const text = ports || wide || member !== '~' || reason !== null;
   const bits = (inbound ? 1 : 0) | (family === 6 ? 2 : 0) | (pktSrc ? 4 : 0) | (pktDst ? 8 : 0) | (fd === null ? 0 : fd === 'ingress' ? 16 : 32)
-    | (action === null ? 0 : action === 'REJECT' ? 64 : 128) | (reverse ? 256 : 0) | (portsRead ? (portsClassed ? 512 : 1024) : 0) | (wide ? 2048 : 0);
+    | (action === null ? 0 : action === 'REJECT' ? 64 : 128) | (reverse ? 256 : 0) | (portsRead ? (portsClassed ? 512 : 1024) : 0) | (wide ? 2048 : 0) | (text ? 4096 : 0);
   const head = String.fromCharCode(80 /* P */, bits, policy >>> 16, policy & 0xffff, cls >>> 16, cls & 0xffff, spc >>> 16, spc & 0xffff, dpc >>> 16, dpc & 0xffff, wide ? 0 : protocol, wide ? 0 : flags === null ? 0xffff : flags);
-  const ports = portsRead && !portsClassed ? `${r.srcport}|${r.dstport}|` : '';
-  return `${head}${ports}${wide ? `${protocol}|${flags}|` : ''}${member}${part(r.rejectReason)}`;
+  if (!text) return head;
+  return `${head}${ports ? `${r.srcport}|${r.dstport}|` : ''}${wide ? `${protocol}|${flags}|` : ''}${member}${part(reason)}`;
 }
 
 /**

@@ -214,6 +214,18 @@ describe('RecordExplainer classes (classes.ts): records attribution cannot tell 
     expect(explainer.attributions).toBe(specs.length);
   });
 
+  it('keeps apart records that differ only in their reject-reason (ref 1.6, 8.17)', () => {
+    const f = makeFormat(['interface-id', 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol', 'action', 'reject-reason'], 'reasons');
+    if (E.isLeft(f)) throw new Error(f.left.message);
+    const reasons = ['-', 'BPA', 'XYZ', '-', 'BPA', 'XYZ'];
+    const recs = reasons.map((reason, i) => FlowRecord.fromTokens('f.log', i + 1, f.right, ['eni-a', '198.51.100.7', '10.0.1.10', String(40000 + i), '22', '6', 'REJECT', reason]));
+    const explainer = new RecordExplainer(index, 'jsonl', () => '');
+    const out = memoryWriter();
+    for (const r of recs) explainer.explain(r, false, out);
+    expect(out.text()).toBe(recs.map((r) => jsonlLine(r, attributeRecord({ index, reverseAccepted: () => false }, r))).join(''));
+    expect(explainer.attributions).toBe(3);
+  });
+
   it('keeps apart interfaces whose group lists join to the same text (a group id holding a comma)', () => {
     const odd = indexSnapshot(
       snapshotOf({
