@@ -61,14 +61,16 @@ function readIpPermissions(
     // Sources are read even when the protocol is malformed, so all their problems are reported too.
     const { ports, icmp } =
       protocol === undefined ? { ports: null, icmp: null } : readPortsAndIcmp(ctx, protocol, from, to, p, { first: 'FromPort', second: 'ToPort' });
-    const base = { groupId, direction, protocol: protocol ?? null, ports, icmp };
     const sources = ['IpRanges', 'Ipv6Ranges', 'PrefixListIds', 'UserIdGroupPairs'].reduce((n, k) => {
       const v = getField(perm, k);
       return n + (Array.isArray(v) ? v.length : v === undefined ? 0 : 1);
     }, 0);
     const push = (peer: SgPeer, el: JsonObject, elPath: string): void => {
       const description = optionalString(ctx, el, 'Description', elPath);
-      rules.push({ ...base, peer, ...compact({ description }), source: ctx.source(elPath) });
+      // Fields written out, not spread: snapshots hold tens of thousands of rules.
+      const source = ctx.source(elPath);
+      const proto = protocol ?? null;
+      rules.push(description === undefined ? { groupId, direction, protocol: proto, ports, icmp, peer, source } : { groupId, direction, protocol: proto, ports, icmp, peer, description, source });
     };
 
     for (const [range, rp] of objectField(ctx, perm, 'IpRanges', p, 'an IP range')) {
