@@ -170,7 +170,7 @@ export async function runExplainCommand(logs: string[], opts: ExplainOptions): P
   // Large local inputs (no stdin, S3 or CloudWatch) are read and parsed on a second thread, from now
   // on: reading overlaps loading the snapshot.
   const reader = !remoteInputs && !logs.includes('-') && readWorkerWanted(logs)
-    ? startReadWorker(logs, { logFormat, strict: selection.strict, ...filter.options, heads: format === 'text' ? null : selection.all ? 'all' : 'reject' })
+    ? startReadWorker(logs, { logFormat, strict: selection.strict, ...filter.options })
     : null;
   try {
     const index = opts.snapshot.length > 0

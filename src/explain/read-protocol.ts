@@ -10,8 +10,6 @@
 import type { FlowLogEvent, FormatSource } from '../flowlog/reader.js';
 import { FlowRecord, type LineError } from '../flowlog/record.js';
 import type { FlowLogFormat } from '../flowlog/format.js';
-import { BytesOut } from './bytes-out.js';
-import { RecordHeads } from './record-json.js';
 
 /** Batches the worker may post before the main thread has taken them: bounds the memory in flight. */
 export const CREDITS = 8;
@@ -26,12 +24,7 @@ export interface ReadWorkerData {
   readonly strict: boolean;
   readonly consumeAccepts: boolean;
   readonly only: readonly string[] | null;
-  /** Which records get their JSON head written on the worker (json and jsonl output): see HeadsFor. */
-  readonly heads: HeadsFor | null;
 }
-
-/** The records explain writes as JSON: the REJECTs, or every record (--all). */
-export type HeadsFor = 'reject' | 'all';
 
 export interface FormatDef {
   readonly fields: readonly string[];
@@ -50,12 +43,6 @@ export interface RecordBatch {
   readonly marks: Uint8Array;
   readonly texts: string[];
   readonly offsets: Int32Array;
-  /**
-   * The records' JSON heads (RecordHeads), one after another, and where each ends: record i's is
-   * `heads[headEnds[i-1], headEnds[i])` (from 0 for the first); an empty one means none.
-   */
-  readonly heads: Uint8Array | null;
-  readonly headEnds: Int32Array | null;
 }
 
 export type WireEvent =
@@ -113,8 +100,7 @@ export function formatDef(f: FlowLogFormat): FormatDef {
   return { fields: f.fields, label: f.label };
 }
 
-/** Writes heads for the records `headsFor` names (null: none). */
-export function encodeBatch(records: readonly FlowRecord[], headsFor: HeadsFor | null = null, writer: RecordHeads = new RecordHeads()): { message: RecordBatch; transfer: ArrayBuffer[] } {
+export function encodeBatch(records: readonly FlowRecord[]): { message: RecordBatch; transfer: ArrayBuffer[] } {
   const n = records.length;
   const formats: FormatDef[] = [];
   const formatOf = new Map<FlowLogFormat, number>();
@@ -128,12 +114,8 @@ export function encodeBatch(records: readonly FlowRecord[], headsFor: HeadsFor |
   for (const r of records) total += r.offsets.length;
   const offsets = new Int32Array(total);
   let o = 0;
-  const heads = headsFor === null ? null : new BytesOut();
-  const headEnds = heads === null ? null : new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const r = records[i]!;
-    if (heads !== null && (headsFor === 'all' || r.action === 'REJECT')) writer.write(r, heads);
-    if (headEnds !== null) headEnds[i] = heads!.length;
     if (i === 0 || r.file !== records[i - 1]!.file) {
       let k = files.indexOf(r.file);
       if (k < 0) k = files.push(r.file) - 1;
@@ -150,12 +132,9 @@ export function encodeBatch(records: readonly FlowRecord[], headsFor: HeadsFor |
     for (let j = 0; j < r.offsets.length; j++) offsets[o + j] = r.offsets[j]!;
     o += r.offsets.length;
   }
-  const headBytes = heads === null ? null : heads.bytes();
-  const transfer = [fileIdx.buffer, formatIdx.buffer, lines.buffer, marks.buffer, offsets.buffer] as ArrayBuffer[];
-  if (headBytes !== null && headEnds !== null) transfer.push(headBytes.buffer as ArrayBuffer, headEnds.buffer as ArrayBuffer);
   return {
-    message: { t: 'records', formats, files, fileIdx, formatIdx, lines, marks, texts, offsets, heads: headBytes, headEnds },
-    transfer,
+    message: { t: 'records', formats, files, fileIdx, formatIdx, lines, marks, texts, offsets },
+    transfer: [fileIdx.buffer, formatIdx.buffer, lines.buffer, marks.buffer, offsets.buffer] as ArrayBuffer[],
   };
 }
 
@@ -174,15 +153,6 @@ export function decodeBatch(b: RecordBatch, formatFrom: (d: FormatDef) => FlowLo
     const r = new FlowRecord(b.files[b.fileIdx[i]!]!, b.lines[i]!, format, b.texts[i]!, offsets);
     o += k;
     r.mark = b.marks[i]!;
-    if (b.heads !== null && b.headEnds !== null) {
-      const start = i === 0 ? 0 : b.headEnds[i - 1]!;
-      const end = b.headEnds[i]!;
-      if (end > start) {
-        r.head = b.heads;
-        r.headStart = start;
-        r.headEnd = end;
-      }
-    }
     out[i] = r;
   }
   return out;

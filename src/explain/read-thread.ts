@@ -13,7 +13,7 @@ import type { FlowLogEvent } from '../flowlog/reader.js';
 import { E } from '../fp.js';
 import { Wakeup } from '../wakeup.js';
 import type { AcceptFilter } from './accept-index.js';
-import { type FormatDef, type HeadsFor, CREDITS_PER_MESSAGE, type ReadWorkerData, type ToMain, decodeBatch, formatDef, unpackBadLines } from './read-protocol.js';
+import { type FormatDef, CREDITS_PER_MESSAGE, type ReadWorkerData, type ToMain, decodeBatch, formatDef, unpackBadLines } from './read-protocol.js';
 
 const WORKER_URL = new URL('./read-worker.js', import.meta.url);
 
@@ -87,7 +87,7 @@ export interface ReadWorker {
  */
 export function startReadWorker(
   inputs: readonly string[],
-  opts: { logFormat?: FlowLogFormat | undefined; strict: boolean; consumeAccepts: boolean; only?: ReadonlySet<string> | undefined; heads?: HeadsFor | null },
+  opts: { logFormat?: FlowLogFormat | undefined; strict: boolean; consumeAccepts: boolean; only?: ReadonlySet<string> | undefined },
 ): ReadWorker {
   const data: ReadWorkerData = {
     inputs,
@@ -95,7 +95,6 @@ export function startReadWorker(
     strict: opts.strict,
     consumeAccepts: opts.consumeAccepts,
     only: opts.only ? [...opts.only] : null,
-    heads: opts.heads ?? null,
   };
   // The worker's heap holds a batch or two (the reverse-flow index is outside it): a small young
   // generation keeps the process's peak RSS down, at no measurable cost.

@@ -5,7 +5,6 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { AcceptFilter, AcceptIndex } from './accept-index.js';
-import { RecordHeads } from './record-json.js';
 import { type FlowLogFormat, makeFormat } from '../flowlog/format.js';
 import { readFlowLogs } from '../flowlog/reader.js';
 import { E } from '../fp.js';
@@ -29,7 +28,6 @@ async function send(m: ToMain, transfer: ArrayBuffer[] = []): Promise<void> {
   while (credits <= 0) await wake.next();
 }
 
-const heads = new RecordHeads();
 let pending: WireEvent[] = [];
 let pendingWeight = 0;
 
@@ -53,7 +51,7 @@ async function run(): Promise<void> {
     if (ev.kind === 'records') {
       // In input order: the events before these records go first.
       await flushEvents();
-      const batch = encodeBatch(ev.records, data.heads, heads);
+      const batch = encodeBatch(ev.records);
       await send(batch.message, batch.transfer);
       continue;
     }

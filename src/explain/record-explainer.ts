@@ -11,7 +11,6 @@ import { type Attribution, type AttributionContext, attributeRecord, directionOf
 import { Policies, type Policy, portClass } from './classes.js';
 import { type Slot, type SlotTemplate, eniName, fillSlots, hasSlots, splitSlots, withSlots } from './slots.js';
 import { ExplainSummary } from './summary.js';
-import { type JsonOut, RecordHeads } from './record-json.js';
 
 export type ExplainFormat = 'text' | 'json' | 'jsonl';
 
@@ -75,6 +74,92 @@ function slim(a: Attribution, withText: boolean): SlimAttribution {
   return { verdict: a.verdict, blockedBy: a.blockedBy, ruleKey: a.ruleKey, ruleLabel: a.ruleLabel, explanation: withText ? a.explanation : '' };
 }
 
+const keyPrefixes = new WeakMap<FlowRecord['format'], string[]>();
+
+/** `JSON.stringify(r.fields())` without building the object (what writeRecordJson writes, as a string). */
+export function recordJson(r: FlowRecord): string {
+  let out = '';
+  writeRecordJson(r, { write: (t) => (out += t), writeRange: (t, start, end) => (out += t.slice(start, end)) });
+  return out;
+}
+
+/**
+ * What goes before each field's value, by whether a string value before it is still open (its closing
+ * quote owed) and whether this value is written as a string: `keys[4i + 2 * owed + opens]`; the last
+ * four hold the closing brace (with the quote owed, or not).
+ */
+function jsonKeys(fields: readonly string[]): string[] {
+  const keys: string[] = [];
+  for (let i = 0; i <= fields.length; i++) {
+    for (const owed of ['', '"']) {
+      for (const opens of ['', '"']) keys.push(i === fields.length ? `${owed}}` : `${owed}${i === 0 ? '{' : ','}${JSON.stringify(fields[i])}:${opens}`);
+    }
+  }
+  return keys;
+}
+
+/** Writes the record's JSON piece by piece, values straight from its text (no string per record). */
+function writeRecordJson(r: FlowRecord, out: Pick<Writer, 'write' | 'writeRange'>): void {
+  const f = r.format;
+  let keys = keyPrefixes.get(f);
+  if (!keys) keyPrefixes.set(f, (keys = jsonKeys(f.fields)));
+  const n = f.fields.length;
+  if (n === 0) {
+    out.write('{}');
+    return;
+  }
+  const text = r.text;
+  const offsets = r.offsets;
+  let owed = 0;
+  for (let i = 0; i < n; i++) {
+    const k = 4 * i + 2 * owed;
+    const s = offsets[2 * i]!;
+    const e = offsets[2 * i + 1]!;
+    owed = 0;
+    if (f.intMask[i] === 1) {
+      out.write(keys[k]!);
+      // Digits without a leading zero, short enough to be exact, are their own JSON.
+      if (plainDigits(text, s, e)) {
+        out.writeRange(text, s, e);
+      } else {
+        const v = r.int(i);
+        out.write(v === null ? 'null' : String(v));
+      }
+    } else if (2 * i >= offsets.length || (e - s === 1 && text.charCodeAt(s) === 45 /* - */)) {
+      out.write(keys[k]!);
+      out.write('null');
+    } else if (rangeNeedsEscape(text, s, e)) {
+      out.write(keys[k]!);
+      out.write(JSON.stringify(text.slice(s, e)));
+    } else {
+      // The closing quote goes out with what follows.
+      out.write(keys[k + 1]!);
+      out.writeRange(text, s, e);
+      owed = 1;
+    }
+  }
+  out.write(keys[4 * n + 2 * owed]!);
+}
+
+/** 1-15 ASCII digits, the first not 0 unless alone: `String(Number(x))` is x. */
+function plainDigits(t: string, s: number, e: number): boolean {
+  const n = e - s;
+  if (!(n >= 1 && n <= 15) || (n > 1 && t.charCodeAt(s) === 48)) return false;
+  for (let k = s; k < e; k++) {
+    const c = t.charCodeAt(k);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+function rangeNeedsEscape(s: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 32 || c === 34 || c === 92 || (c >= 0xd800 && c <= 0xdfff)) return true;
+  }
+  return false;
+}
+
 /** A key part that no other value's part equals: `~` for a missing value, else length-prefixed. */
 function part(s: string | null): string {
   return s === null ? '~' : `${s.length}:${s}`;
@@ -127,8 +212,12 @@ function leaks(a: Attribution, values: readonly string[]): boolean {
 /** Renders one record in the run's format (without separators). */
 export type RenderText = (file: string, line: number, a: Pick<Attribution, 'verdict' | 'explanation'>) => string;
 
-/** Where explain output goes: strings, parts of strings, and bytes copied from a buffer (JsonOut), flushed. */
-export interface Writer extends JsonOut {
+/** Where explain output goes: strings, parts of strings, and bytes copied from a buffer. */
+export interface Writer {
+  write(s: string): void;
+  /** `write(s.slice(start, end))`, without the slice. */
+  writeRange(s: string, start: number, end: number): void;
+  writeBytes(b: Uint8Array, start: number, end: number): void;
   /** Resolves when buffered output has been handed to the stream. */
   flush(): Promise<void>;
 }
@@ -145,7 +234,8 @@ export class RecordExplainer {
   private readonly cache = new Map<string, Cached>();
   private readonly slab: Buffer;
   private slabUsed = 0;
-  private readonly heads = new RecordHeads();
+  /** `{"file":<its name>,"line":` per file, encoded. */
+  private readonly fileHeads = new Map<string, Buffer>();
   private readonly ifaces = new Map<string, Iface>();
   private readonly ipv6Texts = new Map<bigint, string>();
   private readonly policies: Policies;
@@ -369,10 +459,15 @@ export class RecordExplainer {
       out.write(this.renderText(r.file, r.line, a));
       return;
     }
+    let head = this.fileHeads.get(r.file);
+    if (head === undefined) this.fileHeads.set(r.file, (head = Buffer.from(`{"file":${JSON.stringify(r.file)},"line":`)));
     if (this.format === 'json' && !this.first) out.write(',');
     this.first = false;
-    if (r.head !== null) out.writeBytes(r.head, r.headStart, r.headEnd);
-    else this.heads.write(r, out);
+    out.writeBytes(head, 0, head.length);
+    out.write(String(r.line));
+    out.write(',"record":');
+    writeRecordJson(r, out);
+    out.write(',');
     const segs = hit.segs;
     out.writeBytes(hit.bytes, segs[0]!, segs[1]!);
     for (let i = 0; i < hit.slots.length; i++) {

@@ -9,11 +9,9 @@ import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import { AcceptFilter, AcceptIndex, MARK_REVERSE, MARK_SEEN } from './accept-index.js';
 import { type ExplainFormat, type RenderText, RecordExplainer, type Writer } from './record-explainer.js';
 import { trimHeap } from './memory.js';
-import { SHORT, putString } from './bytes-out.js';
 import type { ExplainSummary } from './summary.js';
 
-export { type ExplainFormat, type RenderText, RecordExplainer, type Writer } from './record-explainer.js';
-export { recordJson } from './record-json.js';
+export { type ExplainFormat, type RenderText, RecordExplainer, recordJson, type Writer } from './record-explainer.js';
 
 export interface ExplainRunOptions {
   readonly format: ExplainFormat;
@@ -135,6 +133,8 @@ export async function runExplain(
 
 /** Output buffers kept for reuse. */
 const FREE_BUFFERS = 4;
+/** Strings and byte ranges up to this long are copied by hand, longer ones natively. */
+const SHORT = 64;
 
 /**
  * A Writer over a Node stream. Strings are encoded straight into a large byte buffer as they come (one
@@ -173,7 +173,21 @@ export function streamWriter(stream: NodeJS.WritableStream, chunkSize = 1 << 20)
         return;
       }
     }
-    pos = putString(buf, pos, s, start, end);
+    if (n > SHORT) {
+      pos += buf.write(s.slice(start, end), pos);
+      return;
+    }
+    // Short ASCII strings by hand: a native call costs more than the copy (longer ones the other way round).
+    let p = pos;
+    for (let i = start; i < end; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) {
+        pos = p + buf.write(s.slice(i, end), p);
+        return;
+      }
+      buf[p++] = c;
+    }
+    pos = p;
   };
   return {
     write: (s: string) => writeRange(s, 0, s.length),

@@ -44,13 +44,6 @@ export interface RecordFilter {
 export class FlowRecord {
   /** What a RecordFilter said of the record when it was read (0 without a filter). */
   mark = 0;
-  /**
-   * The start of its explain JSON output (`{"file":...,"line":...,"record":{...},`), when the thread that
-   * read it wrote it already: `head[headStart, headEnd)`. Null otherwise.
-   */
-  head: Uint8Array | null = null;
-  headStart = 0;
-  headEnd = 0;
 
   /**
    * @param text the record's text; columns are `text.slice(offsets[2i], offsets[2i + 1])`

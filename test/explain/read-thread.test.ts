@@ -6,8 +6,6 @@ import { inputsAtLeast } from '../../src/explain/read-thread.js';
 import { type FormatDef, decodeBatch, encodeBatch, packBadLines, unpackBadLines } from '../../src/explain/read-protocol.js';
 import { makeFormat } from '../../src/flowlog/format.js';
 import { FlowRecord } from '../../src/flowlog/record.js';
-import { RecordHeads } from '../../src/explain/record-json.js';
-import { memoryWriter } from './memory-writer.js';
 import { E } from '../../src/fp.js';
 
 describe('inputsAtLeast (whether a read worker pays off)', () => {
@@ -69,25 +67,6 @@ describe('read worker messages (read-protocol.ts)', () => {
     expect(back.map((r) => [r.file, r.line, r.mark, r.format.label, r.srcaddr, r.dstaddr, r.action])).toEqual(
       recs.map((r) => [r.file, r.line, r.mark, r.format.label, r.srcaddr, r.dstaddr, r.action]),
     );
-  });
-
-  it('carries the JSON head of each record explain writes (REJECTs, or all with --all), as the main thread would write it', () => {
-    const f = fmt(['interface-id', 'srcaddr', 'dstaddr', 'action', 'log-status'], 'custom');
-    const recs = [['eni-1', '10.0.0.1', '10.0.0.2', 'REJECT', 'OK'], ['eni-1', '10.0.0.2', '10.0.0.1', 'ACCEPT', 'OK'], ['eni-"2"', '-', '-', '-', 'NODATA'], ['eni-\u00e9', '10.0.0.3', '10.0.0.4', 'REJECT', 'OK']].map((t, i) =>
-      FlowRecord.fromTokens(i === 3 ? 'dir/ünï "x".log' : 'a.log', 7 + i, f, t),
-    );
-    const expected = (r: FlowRecord) => {
-      const out = memoryWriter();
-      new RecordHeads().write(r, out);
-      return out.text();
-    };
-    expect(expected(recs[0]!)).toBe(`{"file":"a.log","line":7,"record":${JSON.stringify(recs[0]!.fields())},`);
-    for (const which of ['reject', 'all'] as const) {
-      const back = decodeBatch(encodeBatch(recs, which).message, (d) => fmt([...d.fields], d.label));
-      const heads = back.map((r) => (r.head === null ? null : Buffer.from(r.head.subarray(r.headStart, r.headEnd)).toString('utf8')));
-      expect(heads).toEqual(recs.map((r) => (which === 'all' || r.action === 'REJECT' ? expected(r) : null)));
-    }
-    expect(decodeBatch(encodeBatch(recs).message, (d) => fmt([...d.fields], d.label)).every((r) => r.head === null)).toBe(true);
   });
 
   it('packs bad lines with each distinct file and message once, and unpacks them in order', () => {
