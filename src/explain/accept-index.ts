@@ -29,8 +29,8 @@ function columns(f: FlowLogFormat, reversed: boolean): Columns | null {
 }
 
 export class AcceptIndex {
-  private readonly a = new Uint32Array(SLOTS);
-  private readonly b = new Uint32Array(SLOTS);
+  /** Slot i holds the two hashes at 2i and 2i + 1: one cache line per probe, not two. */
+  private readonly table = new Uint32Array(2 * SLOTS);
   private used = 0;
 
   private h1 = 0;
@@ -88,21 +88,21 @@ export class AcceptIndex {
   private insert(): void {
     const h0 = this.h1;
     const h1 = this.h2;
+    const t = this.table;
     if (this.used * 2 >= SLOTS) {
-      this.a.fill(0);
-      this.b.fill(0);
+      t.fill(0);
       this.used = 0;
     }
     let i = h0 & (SLOTS - 1);
     for (;;) {
-      const cur = this.a[i]!;
+      const cur = t[2 * i]!;
       if (cur === 0) {
-        this.a[i] = h0;
-        this.b[i] = h1;
+        t[2 * i] = h0;
+        t[2 * i + 1] = h1;
         this.used++;
         return;
       }
-      if (cur === h0 && this.b[i] === h1) return;
+      if (cur === h0 && t[2 * i + 1] === h1) return;
       i = (i + 1) & (SLOTS - 1);
     }
   }
@@ -110,11 +110,12 @@ export class AcceptIndex {
   private contains(): boolean {
     const h0 = this.h1;
     const h1 = this.h2;
+    const t = this.table;
     let i = h0 & (SLOTS - 1);
     for (;;) {
-      const cur = this.a[i]!;
+      const cur = t[2 * i]!;
       if (cur === 0) return false;
-      if (cur === h0 && this.b[i] === h1) return true;
+      if (cur === h0 && t[2 * i + 1] === h1) return true;
       i = (i + 1) & (SLOTS - 1);
     }
   }
