@@ -14,39 +14,35 @@ const TRACKED_KEYS = 1_000;
  * never had to take another's place.
  */
 export class TopCounter<K extends string | number> {
-  private readonly slot = new Map<K, number>();
-  /**
-   * Slots: keys, counts and overcounts. A min-heap on count once every slot is taken (until then no value
-   * is ever replaced, so plain counting does).
-   */
-  private readonly keys: K[] = [];
-  private readonly counts: number[] = [];
-  private readonly errors: number[] = [];
+  /** The tracked values' slots. A slot moves in the heap by its `at` field: no map update per move. */
+  private readonly slot = new Map<K, Slot<K>>();
+  /** A min-heap on count once every slot is taken (until then no value is ever replaced, so plain counting does). */
+  private readonly slots: Array<Slot<K>> = [];
   private heap = false;
 
   constructor(private readonly capacity = TRACKED_KEYS) {}
 
   add(k: K): void {
-    const i = this.slot.get(k);
-    if (i !== undefined) {
-      this.counts[i]!++;
-      if (this.heap) this.siftDown(i);
-    } else if (this.keys.length < this.capacity) {
-      this.slot.set(k, this.keys.length);
-      this.keys.push(k);
-      this.counts.push(1);
-      this.errors.push(0);
+    const s = this.slot.get(k);
+    if (s !== undefined) {
+      s.count++;
+      if (this.heap) this.siftDown(s.at);
+    } else if (this.slots.length < this.capacity) {
+      const fresh: Slot<K> = { key: k, count: 1, error: 0, at: this.slots.length };
+      this.slot.set(k, fresh);
+      this.slots.push(fresh);
     } else {
       if (!this.heap) {
         this.heap = true;
-        for (let j = (this.keys.length >> 1) - 1; j >= 0; j--) this.siftDown(j);
+        for (let j = (this.slots.length >> 1) - 1; j >= 0; j--) this.siftDown(j);
       }
-      // Replace the least counted value (the root).
-      this.slot.delete(this.keys[0]!);
-      this.keys[0] = k;
-      this.errors[0] = this.counts[0]!;
-      this.counts[0]!++;
-      this.slot.set(k, 0);
+      // Replace the least counted value (the root): its slot is reused.
+      const root = this.slots[0]!;
+      this.slot.delete(root.key);
+      root.key = k;
+      root.error = root.count;
+      root.count++;
+      this.slot.set(k, root);
       this.siftDown(0);
     }
   }
@@ -56,47 +52,46 @@ export class TopCounter<K extends string | number> {
    * a tracked value; for an untracked one, at most the least count tracked (undefined: nothing tracked).
    */
   bounds(k: K): readonly [number, number] | undefined {
-    const i = this.slot.get(k);
-    if (i !== undefined) return [this.counts[i]! - this.errors[i]!, this.counts[i]!];
-    if (this.keys.length === 0) return undefined;
-    return [0, this.keys.length < this.capacity ? 0 : Math.min(...this.counts)];
+    const s = this.slot.get(k);
+    if (s !== undefined) return [s.count - s.error, s.count];
+    if (this.slots.length === 0) return undefined;
+    return [0, this.slots.length < this.capacity ? 0 : Math.min(...this.slots.map((x) => x.count))];
   }
 
   top(n: number): Array<[K, number]> {
-    const rows: Array<[K, number]> = this.keys.map((k, i) => [k, this.counts[i]! - this.errors[i]!]);
+    const rows: Array<[K, number]> = this.slots.map((x) => [x.key, x.count - x.error]);
     // Ties broken by key, so the order does not depend on the order records arrived in.
     return rows.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, n);
   }
 
-  /**
-   * Moves the value at i down to its place: smaller children move up into the hole, and the value goes
-   * where the hole ends (one map update per moved value).
-   */
+  /** Moves the slot at i down to its place: smaller children move up into the hole, and it goes where the hole ends. */
   private siftDown(i: number): void {
-    const { keys, counts, errors } = this;
-    const n = keys.length;
-    const k = keys[i]!;
-    const c = counts[i]!;
-    const e = errors[i]!;
-    const start = i;
+    const slots = this.slots;
+    const n = slots.length;
+    const moving = slots[i]!;
+    const c = moving.count;
     for (;;) {
       const l = 2 * i + 1;
       if (l >= n) break;
       const r = l + 1;
-      const m = r < n && counts[r]! < counts[l]! ? r : l;
-      if (c <= counts[m]!) break;
-      keys[i] = keys[m]!;
-      counts[i] = counts[m]!;
-      errors[i] = errors[m]!;
-      this.slot.set(keys[i]!, i);
+      const m = r < n && slots[r]!.count < slots[l]!.count ? r : l;
+      const child = slots[m]!;
+      if (c <= child.count) break;
+      slots[i] = child;
+      child.at = i;
       i = m;
     }
-    if (i === start) return;
-    keys[i] = k;
-    counts[i] = c;
-    errors[i] = e;
-    this.slot.set(k, i);
+    slots[i] = moving;
+    moving.at = i;
   }
+}
+
+/** A tracked value of a TopCounter: its count, the count it may have inherited (overcount), its heap place. */
+interface Slot<K> {
+  key: K;
+  count: number;
+  error: number;
+  at: number;
 }
 
 export interface RuleGroup {
