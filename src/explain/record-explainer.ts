@@ -247,6 +247,10 @@ export class RecordExplainer {
   private slotPeerText = '';
   private slotOwnText = '';
   private slotIface: Iface | null = null;
+  /** The last keyed record's srcaddr text and ports (explain writes and counts them: read once). */
+  private keySrcText: string | null = null;
+  private keySp: number | null = null;
+  private keyDp: number | null = null;
   /** The interface whose private address the peer is (slot 6), when the key slotted it. */
   private slotPeerIface: Iface | null = null;
   private reverse = false;
@@ -306,6 +310,9 @@ export class RecordExplainer {
     const protocol = r.protocol;
     const sp = r.srcport;
     const dp = r.dstport;
+    this.keySrcText = srcText;
+    this.keySp = sp;
+    this.keyDp = dp;
     const portsRead = protocol === 6 || protocol === 17;
     const iface = id === null || exact ? null : this.iface(id);
     const policy = iface?.policy;
@@ -431,12 +438,12 @@ export class RecordExplainer {
   }
 
   /** The value of a slot for the record just keyed (a class entry's slots are the ones its key set). */
-  private slotValue(r: FlowRecord, slot: Slot, json: boolean): string {
+  private slotValue(slot: Slot, json: boolean): string {
     switch (slot) {
       case 0:
-        return String(r.srcport);
+        return String(this.keySp);
       case 1:
-        return String(r.dstport);
+        return String(this.keyDp);
       case 2:
         return this.canonical(this.slotPeer!, this.slotPeerText);
       case 3:
@@ -453,9 +460,9 @@ export class RecordExplainer {
   /** Writes the output of one record: a JSON object (json, jsonl) or a paragraph (text). */
   explain(r: FlowRecord, reverse: boolean, out: Writer): void {
     const hit = this.attribute(r, reverse);
-    this.summary.addExplained(hit.attribution, r.srcaddr, r.dstport, r.action === 'ACCEPT');
+    this.summary.addExplained(hit.attribution, this.keySrcText, this.keyDp, r.action === 'ACCEPT');
     if (this.format === 'text') {
-      const a = hit.text ? { verdict: hit.attribution.verdict, explanation: fillSlots(hit.text, (k) => this.slotValue(r, k, false)) } : hit.attribution;
+      const a = hit.text ? { verdict: hit.attribution.verdict, explanation: fillSlots(hit.text, (k) => this.slotValue(k, false)) } : hit.attribution;
       out.write(this.renderText(r.file, r.line, a));
       return;
     }
@@ -471,7 +478,7 @@ export class RecordExplainer {
     const segs = hit.segs;
     out.writeBytes(hit.bytes, segs[0]!, segs[1]!);
     for (let i = 0; i < hit.slots.length; i++) {
-      out.write(this.slotValue(r, hit.slots[i]!, true));
+      out.write(this.slotValue(hit.slots[i]!, true));
       out.writeBytes(hit.bytes, segs[2 * i + 2]!, segs[2 * i + 3]!);
     }
     if (this.format === 'jsonl') out.write('\n');
