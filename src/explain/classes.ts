@@ -97,6 +97,7 @@ function indexOfNumber(a: readonly number[], v: number): number {
   return lo;
 }
 
+/** indexOfNumber over bigints: a copy on purpose, not one generic function (see Classifier.big). */
 function indexOfBigint(a: readonly bigint[], v: bigint): number {
   let lo = 0;
   let hi = a.length - 1;

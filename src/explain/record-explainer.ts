@@ -467,7 +467,11 @@ export class RecordExplainer {
       return;
     }
     let head = this.fileHeads.get(r.file);
-    if (head === undefined) this.fileHeads.set(r.file, (head = Buffer.from(`{"file":${JSON.stringify(r.file)},"line":`)));
+    if (head === undefined) {
+      // Files come one after another: a few are enough (a walk of thousands of S3 objects must not grow this).
+      if (this.fileHeads.size >= 64) this.fileHeads.clear();
+      this.fileHeads.set(r.file, (head = Buffer.from(`{"file":${JSON.stringify(r.file)},"line":`)));
+    }
     if (this.format === 'json' && !this.first) out.write(',');
     this.first = false;
     out.writeBytes(head, 0, head.length);
