@@ -88,6 +88,8 @@ export interface ReadWorker {
 export function startReadWorker(
   inputs: readonly string[],
   opts: { logFormat?: FlowLogFormat | undefined; strict: boolean; consumeAccepts: boolean; only?: ReadonlySet<string> | undefined },
+  /** The worker's script (tests give one that fails). */
+  workerUrl: URL = WORKER_URL,
 ): ReadWorker {
   const data: ReadWorkerData = {
     inputs,
@@ -98,7 +100,7 @@ export function startReadWorker(
   };
   // The worker's heap holds a batch or two (the reverse-flow index is outside it): a small young
   // generation keeps the process's peak RSS down, at no measurable cost.
-  const worker = new Worker(WORKER_URL, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 2 }, stdout: false, stderr: false });
+  const worker = new Worker(workerUrl, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 2 }, stdout: false, stderr: false });
   const queue: ToMain[] = [];
   const wake = new Wakeup();
   const notify = wake.notify;

@@ -2,7 +2,9 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { inputsAtLeast } from '../../src/explain/read-thread.js';
+import { inputsAtLeast, startReadWorker } from '../../src/explain/read-thread.js';
+import { explainFilter } from '../../src/explain/run.js';
+import type { FlowLogEvent } from '../../src/flowlog/reader.js';
 import { type FormatDef, decodeBatch, encodeBatch, packBadLines, unpackBadLines } from '../../src/explain/read-protocol.js';
 import { makeFormat } from '../../src/flowlog/format.js';
 import { FlowRecord } from '../../src/flowlog/record.js';
@@ -74,6 +76,34 @@ describe('read worker messages (read-protocol.ts)', () => {
     const packed = packBadLines(errors);
     expect(packed.strings).toHaveLength(4);
     expect(unpackBadLines(packed)).toEqual(errors.map((e) => ({ ...e, text: '' })));
+  });
+});
+
+describe('a read worker that stops before the end of the input (read-thread.ts)', () => {
+  const fixture = (name: string) => new URL(`../fixtures/workers/${name}`, import.meta.url);
+  const drain = async (url: URL) => {
+    const worker = startReadWorker(['a.log'], { strict: false, consumeAccepts: true }, url);
+    const seen: FlowLogEvent[] = [];
+    try {
+      for await (const ev of worker.events(explainFilter({ all: false, strict: false }))) seen.push(ev);
+      return { seen, error: null };
+    } catch (e) {
+      return { seen, error: e instanceof Error ? e.message : String(e) };
+    } finally {
+      await worker.close();
+    }
+  };
+
+  it('fails the run when the worker exits without its end message, even with exit code 0, after yielding what it sent', async () => {
+    const { seen, error } = await drain(fixture('exits-early.mjs'));
+    expect(seen).toEqual([{ kind: 'file-error', file: 'a.log', message: 'unreadable' }]);
+    expect(error).toBe('the read worker stopped before the end of the input (exit code 0)');
+  });
+
+  it('fails the run with the worker\'s own error when it dies of one', async () => {
+    const { seen, error } = await drain(fixture('throws.mjs'));
+    expect(seen).toEqual([{ kind: 'file-error', file: 'a.log', message: 'unreadable' }]);
+    expect(error).toBe('disk on fire');
   });
 });
 
