@@ -202,11 +202,12 @@ function classKey(r: FlowRecord, policy: number, inbound: boolean, family: 4 | 6
  * Does the attribution write a slotted value outside its slots (a rule that names the peer, say), or a
  * slot where every record of the class must read the same (the summary's rule key and label)?
  */
-function leaks(a: Attribution, values: readonly string[]): boolean {
+export function leaks(a: Attribution, values: readonly string[]): boolean {
   const key = `${a.ruleKey ?? ''}\0${a.ruleLabel ?? ''}`;
   if (hasSlots(key)) return true;
-  const texts = `${a.explanation}\0${a.candidates === null ? '' : JSON.stringify(a.candidates)}\0${key}`;
-  return values.some((v) => texts.includes(v));
+  // Each text searched as it is (joining them first would copy the explanation).
+  const candidates = a.candidates === null ? '' : JSON.stringify(a.candidates);
+  return values.some((v) => a.explanation.includes(v) || candidates.includes(v) || key.includes(v));
 }
 
 /** Renders one record in the run's format (without separators). */

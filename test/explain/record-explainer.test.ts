@@ -3,6 +3,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { attributeRecord } from '../../src/explain/attribute.js';
 import { RecordExplainer, streamWriter } from '../../src/explain/run.js';
+import { leaks } from '../../src/explain/record-explainer.js';
+import { portText, withSlots } from '../../src/explain/slots.js';
 import { indexSnapshot } from '../../src/engine/snapshot-index.js';
 import { DEFAULT_FORMAT, makeFormat } from '../../src/flowlog/format.js';
 import { E } from '../../src/fp.js';
@@ -269,5 +271,17 @@ describe('streamWriter', () => {
       ),
       { seed: SEED, numRuns: 200 },
     );
+  });
+});
+
+describe('the leak check (a slotted value written outside its slots sends a record to exact attribution)', () => {
+  const base = { direction: 'inbound', traffic: 'request', trafficEvidence: 'ports', verdict: 'blocked', blockedBy: null, alsoBlockedBy: [], candidates: null, explanation: 'Inbound TCP on eni-1 was denied.', fix: null, eniId: 'eni-1', ruleKey: 'network-acl acl-1 inbound 90', ruleLabel: 'network ACL acl-1: inbound rule 90' } as const;
+  it('finds a value in the explanation, in the candidates or in the summary rule key and label, and a slot marker in the key or label', () => {
+    expect(leaks(base, ['198.51.100.7', 'eni-2'])).toBe(false);
+    expect(leaks({ ...base, explanation: 'denied for 198.51.100.7/32' }, ['198.51.100.7'])).toBe(true);
+    expect(leaks({ ...base, candidates: [{ reading: 'as a request', traffic: 'request', verdict: 'config-allows', blockedBy: null, explanation: 'from 198.51.100.7' }] }, ['198.51.100.7'])).toBe(true);
+    expect(leaks({ ...base, ruleLabel: 'rule for eni-2' }, ['eni-2'])).toBe(true);
+    const marked = withSlots({ ports: { src: 40000, dst: 22 }, peer: null, own: null, eni: null, peerEni: null }, () => `rule for port ${portText(22)}`);
+    expect(leaks({ ...base, ruleLabel: marked }, [])).toBe(true);
   });
 });
