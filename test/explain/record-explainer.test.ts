@@ -14,7 +14,6 @@ import { jsonlLine, memoryWriter } from './memory-writer.js';
 
 const SEED = Number(process.env.FC_SEED ?? 424242);
 
-
 const index = indexSnapshot(
   snapshotOf({
     vpcs: [vpc('vpc-1', ['10.0.0.0/16'])],
