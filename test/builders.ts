@@ -7,8 +7,10 @@ import type { Packet } from '../src/model/flow.js';
 import type {
   Direction,
   Eni,
+  Instance,
   NaclEntry,
   NetworkAcl,
+  PrefixList,
   Route,
   RouteTable,
   RouteTargetKind,
@@ -152,6 +154,14 @@ export function route(dest: string, target: string, state: 'active' | 'blackhole
 
 export function routeTable(id: string, routes: Route[], opts: { subnetIds?: string[]; main?: boolean; vpcId?: string } = {}): RouteTable {
   return { id, vpcId: opts.vpcId ?? 'vpc-1', isMain: opts.main ?? false, subnetIds: opts.subnetIds ?? [], gatewayIds: [], routes, source: src };
+}
+
+export function instance(id: string, eniIds: string[], name?: string): Instance {
+  return { id, eniIds, ...(name !== undefined ? { name } : {}), source: src };
+}
+
+export function prefixList(id: string, blocks: string[]): PrefixList {
+  return { id, entries: blocks.map(cidr), source: src };
 }
 
 export function snapshotOf(parts: Partial<Snapshot>): Snapshot {

@@ -9,7 +9,7 @@ import { FlowRecord } from '../../src/flowlog/record.js';
 import { E } from '../../src/fp.js';
 import type { Eni } from '../../src/model/snapshot.js';
 import { formatIp } from '../../src/net/ip.js';
-import { cidr, eni, nacl, naclEntry, sg, sgRule, snapshotOf, subnet, vpc } from '../builders.js';
+import { cidr, eni, instance, nacl, naclEntry, prefixList, sg, sgRule, snapshotOf, subnet, vpc } from '../builders.js';
 import { jsonlLine, memoryWriter } from './memory-writer.js';
 
 const SEED = Number(process.env.FC_SEED ?? 424242);
@@ -90,10 +90,8 @@ function build(s: SnapSpec) {
     vpcs: [vpc('vpc-1', ['10.0.0.0/16'], ['2600:1f18:0:100::/56']), vpc('vpc-2', ['10.0.0.0/16'])],
     subnets: [subnet('subnet-1', '10.0.1.0/24', { ipv6: ['2600:1f18:0:101::/64'] }), subnet('subnet-2', '10.0.2.0/24'), subnet('subnet-3', '10.0.3.0/24'), subnet('subnet-4', '10.0.2.0/24', { vpcId: 'vpc-2' })],
     enis,
-    instances: enis.filter((e) => e.instanceId).map((e, i) => ({ id: e.instanceId!, eniIds: [e.id], ...(i % 2 === 0 ? { name: `inst "${i}"` } : {}), source: { file: 'x', path: '$' } })),
-    prefixLists: [
-      { id: 'pl-1', entries: [cidr('198.51.100.128/25'), cidr('2001:db8:8000::/33')], source: { file: 'x', path: '$' } },
-    ],
+    instances: enis.filter((e) => e.instanceId).map((e, i) => instance(e.instanceId!, [e.id], i % 2 === 0 ? `inst "${i}"` : undefined)),
+    prefixLists: [prefixList('pl-1', ['198.51.100.128/25', '2001:db8:8000::/33'])],
     securityGroups: groups,
     networkAcls: [nacl('acl-1', entries.map((e, k) => ({ ...e, source: { file: 'x', path: `$[${k}]` } })), s.noNacl2 ? ['subnet-1'] : ['subnet-1', 'subnet-2'])],
   });
@@ -157,7 +155,7 @@ const pooledArb = fc
   .map((vs) => vs.map(({ flow, ...v }) => ({ ...flow, ...v })));
 
 describe('RecordExplainer classes on random snapshots (from a review of classes.ts)', () => {
-  it('writes, for every record, what attributing it alone writes, and the same summary, whatever the rules, interfaces and fields (ref 4, 5, 8.3-8.5, 8.8)', () => {
+  it('writes, for every record, what attributing it alone writes, and the same summary, whatever the rules, interfaces and fields (ref 4, 5, 8.3-8.5, 8.8, 8.12)', () => {
     fc.assert(
       fc.property(snapArb, pooledArb, fc.constantFrom<'jsonl' | 'text'>('jsonl', 'text'), fc.constantFrom(64, 4096, 1 << 20), (s, specs, format, slab) => {
         const snap = build(s);

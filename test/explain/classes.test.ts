@@ -8,7 +8,7 @@ import { indexSnapshot } from '../../src/engine/snapshot-index.js';
 import { DEFAULT_FORMAT, makeFormat } from '../../src/flowlog/format.js';
 import { FlowRecord } from '../../src/flowlog/record.js';
 import { E } from '../../src/fp.js';
-import { cidr, eni, nacl, naclEntry, sg, sgRule, snapshotOf, subnet, vpc } from '../builders.js';
+import { cidr, eni, instance, nacl, naclEntry, prefixList, sg, sgRule, snapshotOf, subnet, vpc } from '../builders.js';
 import { jsonlLine, memoryWriter } from './memory-writer.js';
 
 const SEED = Number(process.env.FC_SEED ?? 424242);
@@ -35,10 +35,10 @@ const base = snapshotOf({
     eni('eni-h', 'subnet-2', ['10.0.2.41'], ['sg-web']),
   ],
   instances: [
-    { id: 'i-a', eniIds: ['eni-a'], name: 'web-1', source: { file: 'x', path: '$' } },
-    { id: 'i-b', eniIds: ['eni-b'], name: 'web "2"', source: { file: 'x', path: '$' } },
+    instance('i-a', ['eni-a'], 'web-1'),
+    instance('i-b', ['eni-b'], 'web "2"'),
   ],
-  prefixLists: [{ id: 'pl-1', entries: [cidr('198.51.100.128/25'), cidr('2001:db8:0:80::/57')], source: { file: 'x', path: '$' } }],
+  prefixLists: [prefixList('pl-1', ['198.51.100.128/25', '2001:db8:0:80::/57'])],
   securityGroups: [
     sg('sg-web', [
       sgRule('sg-web', 'inbound', 'tcp', '0.0.0.0/0', { ports: [443, 443] }),
@@ -158,7 +158,7 @@ function recordOf(x: RecordSpec, line: number): FlowRecord {
 }
 
 describe('RecordExplainer classes (classes.ts): records attribution cannot tell apart share one attribution', () => {
-  it('writes, for every record, exactly what attributing it alone writes, and the same summary (ref 4.2, 5.2, 8.3-8.5, 8.8)', () => {
+  it('writes, for every record, exactly what attributing it alone writes, and the same summary, interface addresses (private and public) as peers included (ref 4.2, 5.2, 8.3-8.5, 8.8, 8.12)', () => {
     fc.assert(
       fc.property(specsArb, fc.constantFrom<'jsonl' | 'text'>('jsonl', 'text'), (specs, format) => {
         const recs = specs.map((x, i) => recordOf(x, i + 1));
@@ -214,7 +214,7 @@ describe('RecordExplainer classes (classes.ts): records attribution cannot tell 
     expect(explainer.attributions).toBe(specs.length);
   });
 
-  it('keeps apart records that differ only in their reject-reason (ref 1.6, 8.17)', () => {
+  it('keeps apart records that differ only in their reject-reason (ref 1.5, 8.17)', () => {
     const f = makeFormat(['interface-id', 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol', 'action', 'reject-reason'], 'reasons');
     if (E.isLeft(f)) throw new Error(f.left.message);
     const reasons = ['-', 'BPA', 'XYZ', '-', 'BPA', 'XYZ'];

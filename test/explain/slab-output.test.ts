@@ -10,7 +10,7 @@ import { indexSnapshot } from '../../src/engine/snapshot-index.js';
 import { makeFormat } from '../../src/flowlog/format.js';
 import { FlowRecord } from '../../src/flowlog/record.js';
 import { E } from '../../src/fp.js';
-import { cidr, eni, nacl, naclEntry, sg, sgRule, snapshotOf, subnet, vpc } from '../builders.js';
+import { cidr, eni, instance, nacl, naclEntry, prefixList, sg, sgRule, snapshotOf, subnet, vpc } from '../builders.js';
 import { jsonlLine } from './memory-writer.js';
 
 const fullFormat = (() => {
@@ -29,10 +29,10 @@ const index = indexSnapshot(
       { ...eni('eni-p', 'subnet-1', ['10.0.1.20'], ['sg-app']), ipv4Prefixes: [cidr('10.0.1.48/28')], ipv6Prefixes: [cidr('2600:1f18:0:101:8000::/80')] },
     ],
     instances: [
-      { id: 'i-a', eniIds: ['eni-a'], name: 'web "1" \\ ü', source: { file: 'x', path: '$' } },
-      { id: 'i-b', eniIds: ['eni-b'], name: '10.0.1.10', source: { file: 'x', path: '$' } },
+      instance('i-a', ['eni-a'], 'web "1" \\ ü'),
+      instance('i-b', ['eni-b'], '10.0.1.10'),
     ],
-    prefixLists: [{ id: 'pl-1', entries: [cidr('198.51.100.128/25')], source: { file: 'x', path: '$' } }],
+    prefixLists: [prefixList('pl-1', ['198.51.100.128/25'])],
     securityGroups: [
       sg('sg-web', [
         sgRule('sg-web', 'inbound', 'tcp', '0.0.0.0/0', { ports: [443, 443] }),

@@ -77,6 +77,9 @@ describe('src/net/ip.ts properties', () => {
       fc.property(fc.array(octet, { minLength: 3, maxLength: 5 }), (parts) => {
         const text = parts.join('.');
         const ip = parseIp(text);
+        // Both ways: every canonical quad parses (so the property cannot hold by parsing nothing).
+        const canonical = parts.length === 4 && parts.every((p) => /^(0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255);
+        expect(ip !== null && ip.family === 4).toBe(canonical);
         if (ip !== null && ip.family === 4) expect(formatIp(ip)).toBe(text);
       }),
       fcParams(3000),
