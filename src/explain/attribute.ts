@@ -360,7 +360,7 @@ export function attributeRecord(ctx: AttributionContext, r: RecordFacts): Attrib
   const a = attributeFacts(ctx, r);
   const reason = r.rejectReason;
   if (reason === null || reason === 'BPA') return a;
-  // A reject-reason vpcwhy does not know (ref 1.6, 8.17) may name the real blocker: never drop it silently.
+  // A reject-reason vpcwhy does not know (ref 1.5: BPA is its only documented value; 8.17) may name the real blocker: never drop it silently.
   return { ...a, explanation: `${a.explanation} The record's reject-reason is ${JSON.stringify(reason)}, which vpcwhy does not know: it may name what really rejected the packet.` };
 }
 

@@ -16,7 +16,8 @@
  *   is read further: which of the groups those rules reference it is a member of (ref 4.2: a group
  *   reference admits its members' private addresses), and the interface itself, which a security-group
  *   fix names as `<its first group> (a group on <its id>)` when it has groups and is in the VPC of the
- *   record's interface (record-explainer.ts keys that group and slots that id).
+ *   record's interface (record-explainer.ts keys that group and slots that id). Its public addresses are
+ *   plain peers: group references never match them (ref 4.2, 8.12), and nothing else reads them.
  * - of the ports: whether rule port ranges hold them. The evaluators compare a rule's range with the
  *   packet's destination port only (engine/match.ts; ref 5.3: replies need the clients' ephemeral
  *   ports open as destinations). So the destination port of an inbound record meets the inbound entries

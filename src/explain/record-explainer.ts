@@ -17,8 +17,9 @@ export type ExplainFormat = 'text' | 'json' | 'jsonl';
 /**
  * Classes (cache keys) kept at once. An entry holds the summary facts and, for json and jsonl, the
  * encoded output after `record` in a byte slab outside the JS heap (so the collector never copies it);
- * when either is full, both start over. The bench's 100,083 REJECTs fall in 10,871 classes: this holds
- * them all (5,000 entries and 8 MB took 16,214 attributions), for about 8 MB more peak RSS.
+ * when either is full, both start over. The bench's 100,083 REJECTs fall in 7,943 classes: this holds
+ * them all (5,000 entries and 8 MB took 16,214 attributions, with the classes of that time), for about
+ * 8 MB more peak RSS.
  */
 const CACHE_LIMIT = 12_000;
 const SLAB_BYTES = 16 << 20;
@@ -380,11 +381,11 @@ export class RecordExplainer {
       const own = this.slotOwn;
       const iface = this.slotIface;
       const peerIface = this.slotPeerIface;
-      attribution = withSlots({ ports: this.portsSlotted ? { src: r.srcport!, dst: r.dstport! } : null, peer, own, eni: iface?.id ?? null, peerEni: peerIface?.id ?? null }, () => attributeRecord(this.ctx, r));
+      attribution = withSlots({ ports: this.portsSlotted ? { src: this.keySp!, dst: this.keyDp! } : null, peer, own, eni: iface?.id ?? null, peerEni: peerIface?.id ?? null }, () => attributeRecord(this.ctx, r));
       // A slotted value written without its slot would give every record of the class that value, and a
       // slot in the summary's rule label would make records of one class count under different labels:
       // such records are attributed one by one.
-      if (leaks(attribution, iface === null ? [] : [formatIp(peer!), formatIp(own!), iface.id, ...(peerIface === null ? [] : [peerIface.id])])) {
+      if (leaks(attribution, iface === null ? [] : [this.canonical(peer!, this.slotPeerText), this.canonical(own!, this.slotOwnText), iface.id, ...(peerIface === null ? [] : [peerIface.id])])) {
         key = this.cacheKey(r, reverse, true);
         const exact = this.cache.get(key);
         if (exact) return exact;

@@ -15,9 +15,9 @@ const TRACKED_KEYS = 1_000;
  */
 export class TopCounter<K extends string | number> {
   /** The tracked values' slots. A slot moves in the heap by its `at` field: no map update per move. */
-  private readonly slot = new Map<K, Slot<K>>();
+  private readonly slot = new Map<K, Tracked<K>>();
   /** A min-heap on count once every slot is taken (until then no value is ever replaced, so plain counting does). */
-  private readonly slots: Array<Slot<K>> = [];
+  private readonly slots: Array<Tracked<K>> = [];
   private heap = false;
 
   constructor(private readonly capacity = TRACKED_KEYS) {}
@@ -28,7 +28,7 @@ export class TopCounter<K extends string | number> {
       s.count++;
       if (this.heap) this.siftDown(s.at);
     } else if (this.slots.length < this.capacity) {
-      const fresh: Slot<K> = { key: k, count: 1, error: 0, at: this.slots.length };
+      const fresh: Tracked<K> = { key: k, count: 1, error: 0, at: this.slots.length };
       this.slot.set(k, fresh);
       this.slots.push(fresh);
     } else {
@@ -87,7 +87,7 @@ export class TopCounter<K extends string | number> {
 }
 
 /** A tracked value of a TopCounter: its count, the count it may have inherited (overcount), its heap place. */
-interface Slot<K> {
+interface Tracked<K> {
   key: K;
   count: number;
   error: number;
