@@ -6,11 +6,12 @@ import type { FlowRecord } from '../flowlog/record.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import type { Ip } from '../model/address.js';
 import type { Eni } from '../model/snapshot.js';
-import { formatIp, parseIp } from '../net/ip.js';
+import { formatIp, parseIpRange } from '../net/ip.js';
 import { type Attribution, type AttributionContext, attributeRecord, directionOf } from './attribute.js';
 import { Policies, type Policy, portClass } from './classes.js';
 import { type Slot, type SlotTemplate, eniName, fillSlots, hasSlots, splitSlots, withSlots } from './slots.js';
 import { ExplainSummary } from './summary.js';
+import { MemoryWriter, type Writer } from './writer.js';
 
 export type ExplainFormat = 'text' | 'json' | 'jsonl';
 
@@ -75,13 +76,19 @@ function slim(a: Attribution, withText: boolean): SlimAttribution {
   return { verdict: a.verdict, blockedBy: a.blockedBy, ruleKey: a.ruleKey, ruleLabel: a.ruleLabel, explanation: withText ? a.explanation : '' };
 }
 
-const keyPrefixes = new WeakMap<FlowRecord['format'], string[]>();
+/** What goes before each field's value, encoded (jsonKeys), and the longest of them all added up. */
+interface JsonKeys {
+  readonly keys: readonly Buffer[];
+  readonly bound: number;
+}
+
+const keyPrefixes = new WeakMap<FlowRecord['format'], JsonKeys>();
 
 /** `JSON.stringify(r.fields())` without building the object (what writeRecordJson writes, as a string). */
 export function recordJson(r: FlowRecord): string {
-  let out = '';
-  writeRecordJson(r, { write: (t) => (out += t), writeRange: (t, start, end) => (out += t.slice(start, end)) });
-  return out;
+  const out = new MemoryWriter();
+  writeRecordJson(r, out);
+  return out.bytes().toString('utf8');
 }
 
 /**
@@ -89,21 +96,32 @@ export function recordJson(r: FlowRecord): string {
  * quote owed) and whether this value is written as a string: `keys[4i + 2 * owed + opens]`; the last
  * four hold the closing brace (with the quote owed, or not).
  */
-function jsonKeys(fields: readonly string[]): string[] {
-  const keys: string[] = [];
+function jsonKeys(fields: readonly string[]): JsonKeys {
+  const keys: Buffer[] = [];
+  let bound = 0;
   for (let i = 0; i <= fields.length; i++) {
+    let longest = 0;
     for (const owed of ['', '"']) {
-      for (const opens of ['', '"']) keys.push(i === fields.length ? `${owed}}` : `${owed}${i === 0 ? '{' : ','}${JSON.stringify(fields[i])}:${opens}`);
+      for (const opens of ['', '"']) {
+        const key = Buffer.from(i === fields.length ? `${owed}}` : `${owed}${i === 0 ? '{' : ','}${JSON.stringify(fields[i])}:${opens}`);
+        keys.push(key);
+        longest = Math.max(longest, key.length);
+      }
     }
+    bound += longest;
   }
-  return keys;
+  return { keys, bound };
 }
 
-/** Writes the record's JSON piece by piece, values straight from its text (no string per record). */
-function writeRecordJson(r: FlowRecord, out: Pick<Writer, 'write' | 'writeRange'>): void {
+/**
+ * Writes the record's JSON, values straight from its text (no string per record). An ASCII value with
+ * nothing to escape (the usual one) is copied in place; others go through the writer's string methods.
+ */
+function writeRecordJson(r: FlowRecord, out: Writer): void {
   const f = r.format;
-  let keys = keyPrefixes.get(f);
-  if (!keys) keyPrefixes.set(f, (keys = jsonKeys(f.fields)));
+  let jk = keyPrefixes.get(f);
+  if (!jk) keyPrefixes.set(f, (jk = jsonKeys(f.fields)));
+  const keys = jk.keys;
   const n = f.fields.length;
   if (n === 0) {
     out.write('{}');
@@ -111,35 +129,68 @@ function writeRecordJson(r: FlowRecord, out: Pick<Writer, 'write' | 'writeRange'
   }
   const text = r.text;
   const offsets = r.offsets;
+  // Room for every key, `null` for every value and the text copied as is: what the in-place path writes.
+  const bound = jk.bound + 4 * n + text.length;
+  let buf = out.room(bound);
+  let p = out.at;
   let owed = 0;
+  let key: Buffer;
   for (let i = 0; i < n; i++) {
     const k = 4 * i + 2 * owed;
     const s = offsets[2 * i]!;
     const e = offsets[2 * i + 1]!;
     owed = 0;
     if (f.intMask[i] === 1) {
-      out.write(keys[k]!);
+      key = keys[k]!;
+      for (let j = 0; j < key.length; j++) buf[p++] = key[j]!;
       // Digits without a leading zero, short enough to be exact, are their own JSON.
       if (plainDigits(text, s, e)) {
-        out.writeRange(text, s, e);
+        for (let j = s; j < e; j++) buf[p++] = text.charCodeAt(j);
       } else {
         const v = r.int(i);
+        out.at = p;
         out.write(v === null ? 'null' : String(v));
+        buf = out.room(bound);
+        p = out.at;
       }
     } else if (2 * i >= offsets.length || (e - s === 1 && text.charCodeAt(s) === 45 /* - */)) {
-      out.write(keys[k]!);
-      out.write('null');
-    } else if (rangeNeedsEscape(text, s, e)) {
-      out.write(keys[k]!);
-      out.write(JSON.stringify(text.slice(s, e)));
+      key = keys[k]!;
+      for (let j = 0; j < key.length; j++) buf[p++] = key[j]!;
+      buf[p++] = 110; // null
+      buf[p++] = 117;
+      buf[p++] = 108;
+      buf[p++] = 108;
     } else {
       // The closing quote goes out with what follows.
-      out.write(keys[k + 1]!);
-      out.writeRange(text, s, e);
+      key = keys[k + 1]!;
+      const from = p;
+      for (let j = 0; j < key.length; j++) buf[p++] = key[j]!;
+      let j = s;
+      for (; j < e; j++) {
+        const c = text.charCodeAt(j);
+        if (c < 32 || c === 34 || c === 92 || c >= 0x80) break;
+        buf[p++] = c;
+      }
       owed = 1;
+      if (j < e) {
+        // Something to escape, or to encode: the string methods write the field again from its key.
+        out.at = from;
+        if (rangeNeedsEscape(text, s, e)) {
+          out.writeBytes(keys[k]!, 0, keys[k]!.length);
+          out.write(JSON.stringify(text.slice(s, e)));
+          owed = 0;
+        } else {
+          out.writeBytes(key, 0, key.length);
+          out.writeRange(text, s, e);
+        }
+        buf = out.room(bound);
+        p = out.at;
+      }
     }
   }
-  out.write(keys[4 * n + 2 * owed]!);
+  key = keys[4 * n + 2 * owed]!;
+  for (let j = 0; j < key.length; j++) buf[p++] = key[j]!;
+  out.at = p;
 }
 
 /** 1-15 ASCII digits, the first not 0 unless alone: `String(Number(x))` is x. */
@@ -159,6 +210,14 @@ function rangeNeedsEscape(s: string, start: number, end: number): boolean {
     if (c < 32 || c === 34 || c === 92 || (c >= 0xd800 && c <= 0xdfff)) return true;
   }
   return false;
+}
+
+/** `2 * col` when the record has a value in column `col` (not `-`), else -1: where FlowRecord.raw would not be null. */
+function present(r: FlowRecord, col: number): number {
+  const o = r.offsets;
+  if (col < 0 || 2 * col >= o.length) return -1;
+  const s = o[2 * col]!;
+  return o[2 * col + 1]! - s === 1 && r.text.charCodeAt(s) === 45 /* - */ ? -1 : 2 * col;
 }
 
 /** A key part that no other value's part equals: `~` for a missing value, else length-prefixed. */
@@ -214,16 +273,6 @@ export function leaks(a: Attribution, values: readonly string[]): boolean {
 /** Renders one record in the run's format (without separators). */
 export type RenderText = (file: string, line: number, a: Pick<Attribution, 'verdict' | 'explanation'>) => string;
 
-/** Where explain output goes: strings, parts of strings, and bytes copied from a buffer. */
-export interface Writer {
-  write(s: string): void;
-  /** `write(s.slice(start, end))`, without the slice. */
-  writeRange(s: string, start: number, end: number): void;
-  writeBytes(b: Uint8Array, start: number, end: number): void;
-  /** Resolves when buffered output has been handed to the stream. */
-  flush(): Promise<void>;
-}
-
 /**
  * The per-record work of explain: attribution (once per class of records, through a bounded cache), the
  * output of the record (separators included: a newline after each jsonl line, commas between json
@@ -239,18 +288,22 @@ export class RecordExplainer {
   /** `{"file":<its name>,"line":` per file, encoded. */
   private readonly fileHeads = new Map<string, Buffer>();
   private readonly ifaces = new Map<string, Iface>();
+  /** The same interfaces by a hash of their id, so a record's id is looked up without slicing it out. */
+  private readonly ifacesByHash = new Map<number, Iface>();
   private readonly ipv6Texts = new Map<bigint, string>();
   private readonly policies: Policies;
   /** What the last cacheKey call slotted: the record's ports, its peer and own addresses, its interface. */
   private portsSlotted = false;
   private slotPeer: Ip | null = null;
   private slotOwn: Ip | null = null;
-  /** The record's texts of those two addresses. */
-  private slotPeerText = '';
-  private slotOwnText = '';
+  /** Where the record's text holds those two addresses: `[peer start, peer end, own start, own end]`. */
+  private readonly slotAt = [0, 0, 0, 0];
   private slotIface: Iface | null = null;
-  /** The last keyed record's srcaddr text and ports (explain writes and counts them: read once). */
-  private keySrcText: string | null = null;
+  /**
+   * The last keyed record's srcaddr, for the summary (an IPv4 address as its number, which is quicker to
+   * count than a new string), and its ports (explain writes and counts them: read once).
+   */
+  private keySrc: string | number | null = null;
   private keySp: number | null = null;
   private keyDp: number | null = null;
   /** The interface whose private address the peer is (slot 6), when the key slotted it. */
@@ -285,6 +338,22 @@ export class RecordExplainer {
   }
 
   /**
+   * The interface whose id is `t.slice(s, e)` (iface), found by a hash of the text in place: the usual
+   * lookup makes no string.
+   */
+  private ifaceAt(t: string, s: number, e: number): Iface {
+    let h = 0x811c9dc5;
+    for (let i = s; i < e; i++) h = Math.imul(h ^ t.charCodeAt(i), 16777619);
+    h &= 0x3fffffff;
+    const c = this.ifacesByHash.get(h);
+    if (c !== undefined && c.id.length === e - s && t.startsWith(c.id, s)) return c;
+    const f = this.iface(t.slice(s, e));
+    // A colliding id takes the place: the one before it is found through `ifaces`.
+    if (this.ifacesByHash.size < INTERFACES_LIMIT) this.ifacesByHash.set(h, f);
+    return f;
+  }
+
+  /**
    * The cache key of a record: what attribution reads of it, one key per distinct input or class
    * (classes.ts). Fields such as reject-reason may hold any text (`|` and `null` included), so every part
    * is delimited by its length. Three kinds of keys:
@@ -304,31 +373,34 @@ export class RecordExplainer {
     this.slotOwn = null;
     this.slotIface = null;
     this.slotPeerIface = null;
-    const id = r.raw(f.interfaceId);
-    const srcText = r.raw(f.srcaddr);
-    const dstText = r.raw(f.dstaddr);
+    const text = r.text;
+    const o = r.offsets;
+    // Start of the interface-id, srcaddr and dstaddr (end at +1), -1 for `-` or no column (FlowRecord.raw).
+    const ic = present(r, f.interfaceId);
+    const sc = present(r, f.srcaddr);
+    const dc = present(r, f.dstaddr);
     const pktSrc = r.raw(f.pktSrcaddr);
     const pktDst = r.raw(f.pktDstaddr);
     const protocol = r.protocol;
     const sp = r.srcport;
     const dp = r.dstport;
-    this.keySrcText = srcText;
     this.keySp = sp;
     this.keyDp = dp;
     const portsRead = protocol === 6 || protocol === 17;
-    const iface = id === null || exact ? null : this.iface(id);
+    const iface = ic < 0 || exact ? null : this.ifaceAt(text, o[ic]!, o[ic + 1]!);
     const policy = iface?.policy;
-    if (!policy) return `${asIs(id, srcText, dstText, pktSrc, pktDst)}${portsRead ? `${sp}|${dp}` : '*'}|${rest(r, protocol, reverse)}`;
-
     // The direction, as attribution finds it, when the record's own addresses are the packet's (ref 8.4).
     let src: Ip | null = null;
     let dst: Ip | null = null;
-    let direction: 'inbound' | 'outbound' | null = null;
-    if (srcText !== null && dstText !== null && protocol !== null && (pktSrc === null || pktSrc === srcText) && (pktDst === null || pktDst === dstText)) {
-      src = parseIp(srcText);
-      dst = parseIp(dstText);
-      if (src !== null && dst !== null && src.family === dst.family && src.value !== dst.value) direction = directionOf(iface.eni!, r, src, dst);
+    if (policy && sc >= 0 && dc >= 0 && protocol !== null && (pktSrc === null || pktSrc === r.srcaddr) && (pktDst === null || pktDst === r.dstaddr)) {
+      src = parseIpRange(text, o[sc]!, o[sc + 1]!);
+      dst = parseIpRange(text, o[dc]!, o[dc + 1]!);
     }
+    this.keySrc = src !== null && src.family === 4 ? src.value : sc < 0 ? null : text.slice(o[sc]!, o[sc + 1]!);
+    if (!policy) return `${asIs(r.interfaceId, r.srcaddr, r.dstaddr, pktSrc, pktDst)}${portsRead ? `${sp}|${dp}` : '*'}|${rest(r, protocol, reverse)}`;
+
+    let direction: 'inbound' | 'outbound' | null = null;
+    if (src !== null && dst !== null && src.family === dst.family && src.value !== dst.value) direction = directionOf(iface.eni!, r, src, dst);
     // Port classes clamp rule ranges to 0-65535, where validated records' ports lie.
     let spc = 0;
     let dpc = 0;
@@ -359,14 +431,19 @@ export class RecordExplainer {
         const cls = policy.peerClass(direction, peer);
         this.slotPeer = peer;
         this.slotOwn = inbound ? dst : src;
-        this.slotPeerText = inbound ? srcText! : dstText!;
-        this.slotOwnText = inbound ? dstText! : srcText!;
+        const at = this.slotAt;
+        const pc = inbound ? sc : dc;
+        const oc = inbound ? dc : sc;
+        at[0] = o[pc]!;
+        at[1] = o[pc + 1]!;
+        at[2] = o[oc]!;
+        at[3] = o[oc + 1]!;
         this.slotIface = iface;
         return classKey(r, policy.id, inbound, peer.family, cls, pktSrc !== null, pktDst !== null, portsRead, this.portsSlotted, spc, dpc, protocol!, reverse, member);
       }
     }
     const ports = !portsRead ? '*' : this.portsSlotted ? `${direction === 'inbound' ? 'i' : direction === 'outbound' ? 'o' : 'c'}${spc}:${dpc}` : `${sp}|${dp}`;
-    return `${asIs(id, srcText, dstText, pktSrc, pktDst)}${ports}|${rest(r, protocol, reverse)}`;
+    return `${asIs(iface.id, r.srcaddr, r.dstaddr, pktSrc, pktDst)}${ports}|${rest(r, protocol, reverse)}`;
   }
 
   private attribute(r: FlowRecord, reverse: boolean): Cached {
@@ -385,7 +462,7 @@ export class RecordExplainer {
       // A slotted value written without its slot would give every record of the class that value, and a
       // slot in the summary's rule label would make records of one class count under different labels:
       // such records are attributed one by one.
-      if (leaks(attribution, iface === null ? [] : [this.canonical(peer!, this.slotPeerText), this.canonical(own!, this.slotOwnText), iface.id, ...(peerIface === null ? [] : [peerIface.id])])) {
+      if (leaks(attribution, iface === null ? [] : [this.slotText(peer!, 0, r), this.slotText(own!, 2, r), iface.id, ...(peerIface === null ? [] : [peerIface.id])])) {
         key = this.cacheKey(r, reverse, true);
         const exact = this.cache.get(key);
         if (exact) return exact;
@@ -425,12 +502,9 @@ export class RecordExplainer {
     return entry;
   }
 
-  /**
-   * An address as explanations write it (formatIp). An IPv4 address that parsed is written as it was:
-   * parseIp takes only the canonical dotted quad. IPv6 texts are remembered (scanners and clients repeat).
-   */
-  private canonical(ip: Ip, text: string): string {
-    if (ip.family === 4) return text;
+  /** An address as explanations write it (formatIp). IPv6 texts are remembered (scanners and clients repeat). */
+  private canonical(ip: Ip): string {
+    if (ip.family === 4) return formatIp(ip);
     let t = this.ipv6Texts.get(ip.value);
     if (t === undefined) {
       if (this.ipv6Texts.size >= IPV6_TEXTS_LIMIT) this.ipv6Texts.clear();
@@ -439,17 +513,25 @@ export class RecordExplainer {
     return t;
   }
 
+  /**
+   * The text of slot 2 (at 0) or 3 (at 2) for the record just keyed. An IPv4 address is written as it was
+   * (parseIp takes only the canonical dotted quad).
+   */
+  private slotText(ip: Ip, at: number, r: FlowRecord): string {
+    return ip.family === 4 ? r.text.slice(this.slotAt[at]!, this.slotAt[at + 1]!) : this.canonical(ip);
+  }
+
   /** The value of a slot for the record just keyed (a class entry's slots are the ones its key set). */
-  private slotValue(slot: Slot, json: boolean): string {
+  private slotValue(slot: Slot, json: boolean, r: FlowRecord): string {
     switch (slot) {
       case 0:
         return String(this.keySp);
       case 1:
         return String(this.keyDp);
       case 2:
-        return this.canonical(this.slotPeer!, this.slotPeerText);
+        return this.slotText(this.slotPeer!, 0, r);
       case 3:
-        return this.canonical(this.slotOwn!, this.slotOwnText);
+        return this.slotText(this.slotOwn!, 2, r);
       case 4:
         return json ? this.slotIface!.idJson : this.slotIface!.id;
       case 5:
@@ -459,12 +541,26 @@ export class RecordExplainer {
     }
   }
 
+  /** Writes slotValue(slot, true, r), ports and IPv4 addresses without making a string. */
+  private writeSlot(slot: Slot, r: FlowRecord, out: Writer): void {
+    if (slot === 0 || slot === 1) {
+      out.writeInt(slot === 0 ? this.keySp! : this.keyDp!);
+      return;
+    }
+    if ((slot === 2 || slot === 3) && (slot === 2 ? this.slotPeer! : this.slotOwn!).family === 4) {
+      const at = slot === 2 ? 0 : 2;
+      out.writeRange(r.text, this.slotAt[at]!, this.slotAt[at + 1]!);
+      return;
+    }
+    out.write(this.slotValue(slot, true, r));
+  }
+
   /** Writes the output of one record: a JSON object (json, jsonl) or a paragraph (text). */
   explain(r: FlowRecord, reverse: boolean, out: Writer): void {
     const hit = this.attribute(r, reverse);
-    this.summary.addExplained(hit.attribution, this.keySrcText, this.keyDp, r.action === 'ACCEPT');
+    this.summary.addExplained(hit.attribution, this.keySrc, this.keyDp, r.action === 'ACCEPT');
     if (this.format === 'text') {
-      const a = hit.text ? { verdict: hit.attribution.verdict, explanation: fillSlots(hit.text, (k) => this.slotValue(k, false)) } : hit.attribution;
+      const a = hit.text ? { verdict: hit.attribution.verdict, explanation: fillSlots(hit.text, (k) => this.slotValue(k, false, r)) } : hit.attribution;
       out.write(this.renderText(r.file, r.line, a));
       return;
     }
@@ -477,14 +573,14 @@ export class RecordExplainer {
     if (this.format === 'json' && !this.first) out.write(',');
     this.first = false;
     out.writeBytes(head, 0, head.length);
-    out.write(String(r.line));
+    out.writeInt(r.line);
     out.write(',"record":');
     writeRecordJson(r, out);
     out.write(',');
     const segs = hit.segs;
     out.writeBytes(hit.bytes, segs[0]!, segs[1]!);
     for (let i = 0; i < hit.slots.length; i++) {
-      out.write(this.slotValue(hit.slots[i]!, true));
+      this.writeSlot(hit.slots[i]!, r, out);
       out.writeBytes(hit.bytes, segs[2 * i + 2]!, segs[2 * i + 3]!);
     }
     if (this.format === 'jsonl') out.write('\n');

@@ -7,11 +7,13 @@ import type { FlowLogEvent } from '../flowlog/reader.js';
 import { type FlowLogFormat, formatWarnings } from '../flowlog/format.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import { AcceptFilter, AcceptIndex, MARK_REVERSE, MARK_SEEN } from './accept-index.js';
-import { type ExplainFormat, type RenderText, RecordExplainer, type Writer } from './record-explainer.js';
+import { type ExplainFormat, type RenderText, RecordExplainer } from './record-explainer.js';
+import type { Writer } from './writer.js';
 import { trimHeap } from './memory.js';
 import type { ExplainSummary } from './summary.js';
 
-export { type ExplainFormat, type RenderText, RecordExplainer, recordJson, type Writer } from './record-explainer.js';
+export { type ExplainFormat, type RenderText, RecordExplainer, recordJson } from './record-explainer.js';
+export { type Writer, streamWriter } from './writer.js';
 
 export interface ExplainRunOptions {
   readonly format: ExplainFormat;
@@ -129,92 +131,4 @@ export async function runExplain(
   if (opts.format === 'json') out.write(`],"summary":${JSON.stringify(summary.toJson())}}\n`);
   await out.flush();
   return { summary, strictFailure, failure };
-}
-
-/** Output buffers kept for reuse. */
-const FREE_BUFFERS = 4;
-/** Strings and byte ranges up to this long are copied by hand, longer ones natively. */
-const SHORT = 64;
-
-/**
- * A Writer over a Node stream. Strings are encoded straight into a large byte buffer as they come (one
- * small copy each), instead of growing one huge string that has to be flattened and encoded at once;
- * full buffers are handed to the stream, and flush() waits for 'drain' when the stream asks.
- */
-export function streamWriter(stream: NodeJS.WritableStream, chunkSize = 1 << 20): Writer {
-  /**
-   * Buffers the stream is done with. A buffer handed over goes back here when its write completes, so
-   * the run does not leave a trail of dead 1 MB buffers behind it (their memory lives outside the JS
-   * heap and returns only when the collector gets to them: tens of MB of peak RSS).
-   */
-  const free: Buffer[] = [];
-  let buf: Buffer = Buffer.allocUnsafe(chunkSize);
-  let pos = 0;
-  let full = false;
-  const hand = () => {
-    if (pos === 0) return;
-    const chunk = buf;
-    const release = () => {
-      if (free.length < FREE_BUFFERS) free.push(chunk);
-    };
-    if (!stream.write(chunk.subarray(0, pos), release)) full = true;
-    // The stream may still hold the bytes handed over: continue in another buffer.
-    buf = free.pop() ?? Buffer.allocUnsafe(chunkSize);
-    pos = 0;
-  };
-  /** `s.slice(start, end)` into the buffer (slice of a whole string is the string itself: no copy). */
-  const writeRange = (s: string, start: number, end: number) => {
-    const n = end - start;
-    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
-    if (pos + n * 3 > buf.length) {
-      hand();
-      if (n * 3 > buf.length) {
-        if (!stream.write(s.slice(start, end))) full = true;
-        return;
-      }
-    }
-    if (n > SHORT) {
-      pos += buf.write(s.slice(start, end), pos);
-      return;
-    }
-    // Short ASCII strings by hand: a native call costs more than the copy (longer ones the other way round).
-    let p = pos;
-    for (let i = start; i < end; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 0x80) {
-        pos = p + buf.write(s.slice(i, end), p);
-        return;
-      }
-      buf[p++] = c;
-    }
-    pos = p;
-  };
-  return {
-    write: (s: string) => writeRange(s, 0, s.length),
-    writeRange,
-    writeBytes(b: Uint8Array, start: number, end: number) {
-      const n = end - start;
-      if (pos + n > buf.length) {
-        hand();
-        if (n > buf.length) {
-          // A copy: Buffer.slice is a view, and the slab it points into is overwritten before the stream reads it.
-          if (!stream.write(Buffer.from(b.subarray(start, end)))) full = true;
-          return;
-        }
-      }
-      if (n > SHORT) {
-        buf.set(b.subarray(start, end), pos);
-      } else {
-        for (let i = 0; i < n; i++) buf[pos + i] = b[start + i]!;
-      }
-      pos += n;
-    },
-    async flush() {
-      hand();
-      if (full && (stream as { writableNeedDrain?: boolean }).writableNeedDrain) {
-        await new Promise<void>((resolve) => stream.once('drain', resolve));
-      }
-      full = false;
-    },
-  };
 }

@@ -1,6 +1,7 @@
 /** Counts for the end of an explain run: per verdict, per blocking rule (with top sources and ports). */
 import type { BlockedBy } from './hops.js';
 import type { Attribution, Verdict } from './attribute.js';
+import { formatIpv4, parseIpv4Fast } from '../net/ip.js';
 
 /** Sources / ports tracked per rule (bounded memory, whatever the number of distinct values). */
 const TRACKED_KEYS = 1_000;
@@ -58,8 +59,11 @@ export class TopCounter<K extends string | number> {
     return [0, this.slots.length < this.capacity ? 0 : Math.min(...this.slots.map((x) => x.count))];
   }
 
-  top(n: number): Array<[K, number]> {
-    const rows: Array<[K, number]> = this.slots.map((x) => [x.key, x.count - x.error]);
+  /** The n values of the highest certain counts, each as `show` gives it (ties in the order of that). */
+  top(n: number): Array<[K, number]>;
+  top<T extends string | number>(n: number, show: (k: K) => T): Array<[T, number]>;
+  top(n: number, show: (k: K) => string | number = (k) => k): Array<[string | number, number]> {
+    const rows: Array<[string | number, number]> = this.slots.map((x) => [show(x.key), x.count - x.error]);
     // Ties broken by key, so the order does not depend on the order records arrived in.
     return rows.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, n);
   }
@@ -98,8 +102,14 @@ export interface RuleGroup {
   readonly blockedBy: BlockedBy;
   readonly rule: string;
   count: number;
-  readonly sources: TopCounter<string>;
+  /** Source addresses; an IPv4 address as its number (topSources gives them all as text). */
+  readonly sources: TopCounter<string | number>;
   readonly ports: TopCounter<number>;
+}
+
+/** The n most frequent sources of a rule group, as text. */
+export function topSources(g: RuleGroup, n: number): Array<[string, number]> {
+  return g.sources.top(n, (k) => (typeof k === 'number' ? formatIpv4(k) : k));
 }
 
 export interface BadLine {
@@ -146,8 +156,12 @@ export class ExplainSummary {
   readonly verdicts: Record<Verdict, number> = { blocked: 0, 'config-allows': 0, 'unknown-interface': 0, ambiguous: 0 };
   private readonly groups = new Map<string, RuleGroup>();
 
-  /** `accepted`: the record itself was ACCEPTed (--all), so it is not counted under the blocking rules. */
-  addExplained(a: Pick<Attribution, 'verdict' | 'ruleKey' | 'blockedBy' | 'ruleLabel'>, srcaddr: string | null, dstport: number | null, accepted = false): void {
+  /**
+   * `srcaddr` as written, or an IPv4 address as its number (counted as its text: an IPv4 address of a
+   * record is its canonical dotted quad). `accepted`: the record itself was ACCEPTed (--all), so it is not
+   * counted under the blocking rules.
+   */
+  addExplained(a: Pick<Attribution, 'verdict' | 'ruleKey' | 'blockedBy' | 'ruleLabel'>, srcaddr: string | number | null, dstport: number | null, accepted = false): void {
     this.explained++;
     this.verdicts[a.verdict]++;
     if (accepted || a.verdict !== 'blocked' || !a.ruleKey || !a.blockedBy) return;
@@ -157,7 +171,12 @@ export class ExplainSummary {
       this.groups.set(a.ruleKey, g);
     }
     g.count++;
-    if (srcaddr) g.sources.add(srcaddr);
+    if (typeof srcaddr === 'number') {
+      g.sources.add(srcaddr);
+    } else if (srcaddr) {
+      const v4 = parseIpv4Fast(srcaddr);
+      g.sources.add(v4 >= 0 ? v4 : srcaddr);
+    }
     if (dstport !== null) g.ports.add(dstport);
   }
 
@@ -184,7 +203,7 @@ export class ExplainSummary {
         blockedBy: g.blockedBy,
         rule: g.rule,
         count: g.count,
-        topSources: g.sources.top(5).map(([address, count]) => ({ address, count })),
+        topSources: topSources(g, 5).map(([address, count]) => ({ address, count })),
         topDestinationPorts: g.ports.top(5).map(([port, count]) => ({ port, count })),
       })),
       badLines: this.badLines,

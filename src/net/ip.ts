@@ -9,12 +9,17 @@ const MASK128 = (1n << 128n) - 1n;
 
 /** Parses a dotted-quad IPv4 address without allocating; returns -1 when it is not one. */
 export function parseIpv4Fast(s: string): number {
+  return parseIpv4Range(s, 0, s.length);
+}
+
+/** parseIpv4Fast of `t.slice(start, end)`, without the slice. */
+export function parseIpv4Range(t: string, start: number, end: number): number {
   let value = 0;
   let octet = 0;
   let digits = 0;
   let dots = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
+  for (let i = start; i < end; i++) {
+    const c = t.charCodeAt(i);
     if (c >= 48 && c <= 57) {
       if (digits > 0 && octet === 0) return -1; // leading zero
       octet = octet * 10 + (c - 48);
@@ -95,6 +100,12 @@ function ipv6ToBigint(addr: ipaddr.IPv6): bigint {
   let v = 0n;
   for (const part of addr.parts) v = (v << 16n) | BigInt(part);
   return v;
+}
+
+/** parseIp of `t.slice(start, end)`; an IPv4 address is parsed without the slice. */
+export function parseIpRange(t: string, start: number, end: number): Ip | null {
+  const v4 = parseIpv4Range(t, start, end);
+  return v4 >= 0 ? { family: 4, value: v4 } : parseIp(t.slice(start, end));
 }
 
 /** Parses an IPv4 or IPv6 address (no prefix). Returns null when the text is not an address. */

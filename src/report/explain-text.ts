@@ -1,6 +1,6 @@
 /** Text output of `explain`: one paragraph per record, then the summary a senior engineer would read first. */
 import type { Attribution } from '../explain/attribute.js';
-import type { ExplainSummary } from '../explain/summary.js';
+import { type ExplainSummary, topSources } from '../explain/summary.js';
 import { printable } from './printable.js';
 
 const LABEL: Record<Attribution['verdict'], string> = {
@@ -26,7 +26,7 @@ export function renderSummaryText(s: ExplainSummary): string {
     lines.push('', 'Rejects by blocking rule');
     for (const g of groups.slice(0, 20)) {
       lines.push(`  ${String(g.count).padStart(8)}  ${g.rule}`);
-      const src = g.sources.top(3).map(([a, c]) => `${a} (${c})`).join(', ');
+      const src = topSources(g, 3).map(([a, c]) => `${a} (${c})`).join(', ');
       const ports = g.ports.top(5).map(([p, c]) => `${p} (${c})`).join(', ');
       if (src) lines.push(`            top sources: ${src}`);
       if (ports) lines.push(`            top destination ports: ${ports}`);

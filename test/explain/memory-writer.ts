@@ -1,17 +1,12 @@
 import type { Attribution } from '../../src/explain/attribute.js';
 import type { Writer } from '../../src/explain/run.js';
+import { MemoryWriter } from '../../src/explain/writer.js';
 import type { FlowRecord } from '../../src/flowlog/record.js';
 
 /** A Writer that keeps everything in memory; `text()` decodes it all. */
 export function memoryWriter(): Writer & { text(): string } {
-  const parts: Buffer[] = [];
-  return {
-    write: (s) => void parts.push(Buffer.from(s)),
-    writeRange: (s, start, end) => void parts.push(Buffer.from(s.slice(start, end))),
-    writeBytes: (b, start, end) => void parts.push(Buffer.from(b.subarray(start, end))),
-    flush: async () => {},
-    text: () => Buffer.concat(parts).toString('utf8'),
-  };
+  const w = new MemoryWriter();
+  return Object.assign(w, { text: () => w.bytes().toString('utf8') });
 }
 
 /** The JSONL line of one record, built with JSON.stringify: the oracle for the explainer's byte-level output. */

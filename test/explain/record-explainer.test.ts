@@ -227,13 +227,14 @@ describe('RecordExplainer cache keys: one entry per distinct input', () => {
 });
 
 describe('streamWriter', () => {
-  it('keeps strings, string ranges and byte ranges in order across chunk boundaries, pieces larger than a chunk (copied: their source may change at once) and non-ASCII text included', async () => {
+  it('keeps strings, string ranges, integers and byte ranges in order across chunk boundaries, pieces larger than a chunk (copied: their source may change at once) and non-ASCII text included', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(
           fc.oneof(
             fc.string({ maxLength: 40, unit: 'grapheme' }).map((s) => ({ s })),
             fc.uint8Array({ maxLength: 100 }).map((b) => ({ b })),
+            fc.oneof(fc.nat(), fc.maxSafeNat(), fc.constantFrom(0, 9, 10, 0x7fffffff, 0x80000000)).map((n) => ({ n })),
             fc.tuple(fc.string({ maxLength: 40, unit: 'grapheme' }), fc.nat(), fc.nat()).map(([r, x, y]) => ({ r, from: Math.min(x, y) % (r.length + 1), to: Math.max(x, y) % (r.length + 1) })),
           ),
         ),
@@ -250,6 +251,9 @@ describe('streamWriter', () => {
             if ('s' in p) {
               w.write(p.s);
               want.push(Buffer.from(p.s));
+            } else if ('n' in p) {
+              w.writeInt(p.n);
+              want.push(Buffer.from(String(p.n)));
             } else if ('r' in p) {
               const [from, to] = p.from <= p.to ? [p.from, p.to] : [p.to, p.from];
               w.writeRange(p.r, from, to);
