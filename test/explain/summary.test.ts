@@ -29,6 +29,21 @@ describe('ExplainSummary', () => {
   });
 });
 
+describe('ExplainSummary sources', () => {
+  it('counts an IPv4 source given as its number (as the explainer gives it) and as its text as one source, written as text; other texts as they are', () => {
+    const s = new ExplainSummary();
+    s.addExplained(blocked(100), (198 << 24 >>> 0) + (51 << 16) + (100 << 8) + 7, 22);
+    s.addExplained(blocked(100), '198.51.100.7', 22);
+    s.addExplained(blocked(100), '2001:DB8::1', 22);
+    s.addExplained(blocked(100), '10.0.0.1', 22);
+    expect(s.toJson().blockingRules[0]!.topSources).toEqual([
+      { address: '198.51.100.7', count: 2 },
+      { address: '10.0.0.1', count: 1 },
+      { address: '2001:DB8::1', count: 1 },
+    ]);
+  });
+});
+
 describe('ExplainSummary with --all', () => {
   it('does not count ACCEPT records under the blocking rules, though their verdict is counted', async () => {
     const { ExplainSummary } = await import('../../src/explain/summary.js');
