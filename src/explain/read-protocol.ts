@@ -4,7 +4,8 @@
  * numbers in transferred typed arrays. Other events (file starts, bad lines, file errors) cross in
  * batches too, so that a log of bad lines (a wrong --log-format) costs one message per few thousand
  * lines, not one per line. Every batch takes a credit the main thread gives back when it is done with
- * it, which bounds what is in flight. Formats travel as their fields and label, so nothing accumulates
+ * it, which bounds what is in flight. Credits are a counter in shared memory (a message back per batch
+ * cost the main thread more than a tenth of a second on a million records). Formats travel as their fields and label, so nothing accumulates
  * per format on either side.
  */
 import type { FlowLogEvent, FormatSource } from '../flowlog/reader.js';
@@ -13,8 +14,6 @@ import type { FlowLogFormat } from '../flowlog/format.js';
 
 /** Batches the worker may post before the main thread has taken them: bounds the memory in flight. */
 export const CREDITS = 8;
-/** Credits the main thread gives back in one message (one message per batch cost more than the batch). */
-export const CREDITS_PER_MESSAGE = 4;
 /** Bad lines (and other events) the worker gathers into one message. */
 export const EVENTS_PER_MESSAGE = 4096;
 
@@ -24,6 +23,8 @@ export interface ReadWorkerData {
   readonly strict: boolean;
   readonly consumeAccepts: boolean;
   readonly only: readonly string[] | null;
+  /** One Int32 of credits: the worker takes one per batch posted and waits at 0; the main thread adds them back. */
+  readonly credits: SharedArrayBuffer;
 }
 
 export interface FormatDef {

@@ -13,7 +13,7 @@ import type { FlowLogEvent } from '../flowlog/reader.js';
 import { E } from '../fp.js';
 import { Wakeup } from '../wakeup.js';
 import type { AcceptFilter } from './accept-index.js';
-import { type FormatDef, CREDITS_PER_MESSAGE, type ReadWorkerData, type ToMain, decodeBatch, formatDef, unpackBadLines } from './read-protocol.js';
+import { type FormatDef, CREDITS, type ReadWorkerData, type ToMain, decodeBatch, formatDef, unpackBadLines } from './read-protocol.js';
 
 const WORKER_URL = new URL('./read-worker.js', import.meta.url);
 
@@ -91,7 +91,10 @@ export function startReadWorker(
   /** The worker's script (tests give one that fails). */
   workerUrl: URL = WORKER_URL,
 ): ReadWorker {
+  const credits = new Int32Array(new SharedArrayBuffer(4));
+  credits[0] = CREDITS;
   const data: ReadWorkerData = {
+    credits: credits.buffer as SharedArrayBuffer,
     inputs,
     logFormat: opts.logFormat ? formatDef(opts.logFormat) : null,
     strict: opts.strict,
@@ -139,15 +142,10 @@ export function startReadWorker(
     return f;
   };
 
-  /** Batches done whose credits are not given back yet. */
-  let owed = 0;
-  const giveBack = () => {
-    if (owed > 0) worker.postMessage(owed);
-    owed = 0;
-  };
-  /** The batch is done: the worker may read on (credits go back a few at a time, and before any wait). */
+  /** The batch is done: the worker may read on. */
   const done = () => {
-    if (++owed >= CREDITS_PER_MESSAGE) giveBack();
+    Atomics.add(credits, 0, 1);
+    Atomics.notify(credits, 0);
   };
 
   async function* events(filter: AcceptFilter): AsyncGenerator<FlowLogEvent> {
@@ -155,7 +153,6 @@ export function startReadWorker(
       const m = queue.shift();
       if (m === undefined) {
         if (failed) throw failed;
-        giveBack();
         await wake.next();
         continue;
       }

@@ -8,24 +8,25 @@ import { AcceptFilter, AcceptIndex } from './accept-index.js';
 import { type FlowLogFormat, makeFormat } from '../flowlog/format.js';
 import { readFlowLogs } from '../flowlog/reader.js';
 import { E } from '../fp.js';
-import { Wakeup } from '../wakeup.js';
-import { type ReadWorkerData, type ToMain, type WireEvent, CREDITS, EVENTS_PER_MESSAGE, encodeBatch, formatDef, packBadLines } from './read-protocol.js';
+import { type ReadWorkerData, type ToMain, type WireEvent, EVENTS_PER_MESSAGE, encodeBatch, formatDef, packBadLines } from './read-protocol.js';
 
 const data = workerData as ReadWorkerData;
 const port = parentPort!;
 
-let credits = CREDITS;
-const wake = new Wakeup();
-port.on('message', (n: number) => {
-  credits += n;
-  wake.notify();
-});
+const credits = new Int32Array(data.credits);
+// A listening port keeps this thread alive until the main thread terminates it (a wait for credits
+// alone would not), so the main thread sees `end` before any exit.
+port.on('message', () => {});
 
 /** Posts a batch, then waits while the main thread holds all the credits. */
 async function send(m: ToMain, transfer: ArrayBuffer[] = []): Promise<void> {
   port.postMessage(m, transfer);
-  credits--;
-  while (credits <= 0) await wake.next();
+  Atomics.sub(credits, 0, 1);
+  for (;;) {
+    const c = Atomics.load(credits, 0);
+    if (c > 0) return;
+    await Atomics.waitAsync(credits, 0, c).value;
+  }
 }
 
 let pending: WireEvent[] = [];
