@@ -142,10 +142,12 @@ export function startReadWorker(
     return f;
   };
 
-  /** The batch is done: the worker may read on. */
+  /**
+   * The batch is done: the worker may read on. It waits only at 0 credits (and its wait checks the count
+   * as it starts), so a notify is needed only from there: each one costs a wake-up of the worker's loop.
+   */
   const done = () => {
-    Atomics.add(credits, 0, 1);
-    Atomics.notify(credits, 0);
+    if (Atomics.add(credits, 0, 1) <= 0) Atomics.notify(credits, 0);
   };
 
   async function* events(filter: AcceptFilter): AsyncGenerator<FlowLogEvent> {
