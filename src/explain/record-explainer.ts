@@ -193,6 +193,20 @@ function writeRecordJson(r: FlowRecord, out: Writer): void {
   out.at = p;
 }
 
+/**
+ * Writes `t` as UTF-8 at `pos` (room for it assumed) and returns the end: ASCII by hand, the rest from the
+ * first other character natively. A template's parts are slices of a text with slot characters in it
+ * (two-byte strings), which Buffer.write encodes several times slower than this loop.
+ */
+function encodeInto(buf: Buffer, pos: number, t: string): number {
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c >= 0x80) return pos + buf.write(t.slice(i), pos);
+    buf[pos++] = c;
+  }
+  return pos;
+}
+
 /** 1-15 ASCII digits, the first not 0 unless alone: `String(Number(x))` is x. */
 function plainDigits(t: string, s: number, e: number): boolean {
   const n = e - s;
@@ -491,7 +505,7 @@ export class RecordExplainer {
     const segs: number[] = [];
     for (const t of parts?.texts ?? []) {
       segs.push(pos);
-      pos += bytes.write(t, pos);
+      pos = encodeInto(bytes, pos, t);
       segs.push(pos);
     }
     const entry: Cached = { attribution: slimmed, bytes, segs, slots: parts?.slots ?? [], text: textTemplate };

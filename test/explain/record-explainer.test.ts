@@ -19,7 +19,8 @@ const index = indexSnapshot(
     vpcs: [vpc('vpc-1', ['10.0.0.0/16'])],
     subnets: [subnet('subnet-1', '10.0.1.0/24'), subnet('subnet-2', '10.0.2.0/24')],
     enis: [eni('eni-a', 'subnet-1', ['10.0.1.10'], ['sg-web']), eni('eni-b', 'subnet-2', ['10.0.2.20'], ['sg-web'])],
-    securityGroups: [sg('sg-web', [sgRule('sg-web', 'inbound', 'tcp', '0.0.0.0/0', { ports: [443, 443] }), sgRule('sg-web', 'outbound', '-1', '0.0.0.0/0')])],
+    // A name that is not ASCII: the cached output encodes it (UTF-8, with astral characters).
+    securityGroups: [{ ...sg('sg-web', [sgRule('sg-web', 'inbound', 'tcp', '0.0.0.0/0', { ports: [443, 443] }), sgRule('sg-web', 'outbound', '-1', '0.0.0.0/0')]), groupName: 'web-café-\u{1F310}' }],
     networkAcls: [
       nacl('acl-1', [
         naclEntry(90, 'deny', 'inbound', 'tcp', '198.51.100.0/24', { ports: [22, 22] }),
