@@ -5,8 +5,8 @@
  * batches too, so that a log of bad lines (a wrong --log-format) costs one message per few thousand
  * lines, not one per line. Every batch takes a credit the main thread gives back when it is done with
  * it, which bounds what is in flight. Credits are a counter in shared memory (a message back per batch
- * cost the main thread more than a tenth of a second on a million records). Formats travel as their fields and label, so nothing accumulates
- * per format on either side.
+ * cost the main thread more than a tenth of a second on a million records). Formats travel as their
+ * fields and label, so nothing accumulates per format on either side.
  */
 import type { FlowLogEvent, FormatSource } from '../flowlog/reader.js';
 import { FlowRecord, type LineError } from '../flowlog/record.js';
