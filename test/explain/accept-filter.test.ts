@@ -38,10 +38,11 @@ const index = indexSnapshot(
 const line = fc.oneof(
   { weight: 12, arbitrary: fc.record({
     eni: fc.constantFrom('eni-a', 'eni-b', '-'),
-    a: fc.constantFrom('10.0.1.10', '10.0.1.20', '198.51.100.7'),
-    b: fc.constantFrom('10.0.1.10', '198.51.100.7', '203.0.113.9'),
-    ap: fc.constantFrom(443, 40000),
-    bp: fc.constantFrom(443, 40000),
+    // Addresses and ports of 1 to 15 characters: the hash takes four characters a step, then the rest.
+    a: fc.constantFrom('10.0.1.10', '10.0.1.20', '198.51.100.7', '2001:db8::1', '2001:db8:0:0:1:2:3:4'),
+    b: fc.constantFrom('10.0.1.10', '198.51.100.7', '203.0.113.9', '2001:db8::1', '1.2.3.4'),
+    ap: fc.constantFrom(443, 40000, 7, 22),
+    bp: fc.constantFrom(443, 40000, 7, 1234),
     action: fc.constantFrom('ACCEPT', 'REJECT', 'REJECT', '-'),
     status: fc.constantFrom('OK', 'OK', 'OK', 'NODATA'),
     swap: fc.boolean(),
