@@ -24,6 +24,8 @@ export type ExplainFormat = 'text' | 'json' | 'jsonl';
  */
 const CACHE_LIMIT = 12_000;
 const SLAB_BYTES = 16 << 20;
+/** Ranges of cached output from this long on are copied through a view of their own (shorter ones by hand). */
+const VIEW_MIN = 64;
 /** Interface-ids whose classes are kept (unknown ids in a hostile log must not grow memory). */
 const INTERFACES_LIMIT = 100_000;
 /** IPv6 addresses whose text is remembered. */
@@ -51,6 +53,11 @@ interface Cached {
    */
   readonly bytes: Buffer;
   readonly segs: readonly number[];
+  /**
+   * A view of each range longer than VIEW_MIN bytes (else null), made once: a view made per record to
+   * copy from was most of what a cache hit allocated.
+   */
+  readonly views: ReadonlyArray<Uint8Array | null>;
   readonly slots: readonly Slot[];
   /** The explanation of a template, for text output. */
   readonly text: SlotTemplate | null;
@@ -508,7 +515,9 @@ export class RecordExplainer {
       pos = encodeInto(bytes, pos, t);
       segs.push(pos);
     }
-    const entry: Cached = { attribution: slimmed, bytes, segs, slots: parts?.slots ?? [], text: textTemplate };
+    const views: Array<Uint8Array | null> = [];
+    for (let i = 0; i < segs.length; i += 2) views.push(segs[i + 1]! - segs[i]! >= VIEW_MIN ? bytes.subarray(segs[i]!, segs[i + 1]!) : null);
+    const entry: Cached = { attribution: slimmed, bytes, segs, views, slots: parts?.slots ?? [], text: textTemplate };
     if (!own) {
       this.slabUsed = pos;
       this.cache.set(key, entry);
@@ -592,10 +601,12 @@ export class RecordExplainer {
     writeRecordJson(r, out);
     out.write(',');
     const segs = hit.segs;
-    out.writeBytes(hit.bytes, segs[0]!, segs[1]!);
-    for (let i = 0; i < hit.slots.length; i++) {
-      this.writeSlot(hit.slots[i]!, r, out);
-      out.writeBytes(hit.bytes, segs[2 * i + 2]!, segs[2 * i + 3]!);
+    const views = hit.views;
+    for (let i = 0; i <= hit.slots.length; i++) {
+      if (i > 0) this.writeSlot(hit.slots[i - 1]!, r, out);
+      const v = views[i]!;
+      if (v !== null) out.writeView(v);
+      else out.writeBytes(hit.bytes, segs[2 * i]!, segs[2 * i + 1]!);
     }
     if (this.format === 'jsonl') out.write('\n');
   }
