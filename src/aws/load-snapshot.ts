@@ -19,6 +19,7 @@ import { DecodeContext, type Problem } from './decode/common.js';
 import { type DocumentContents, readDocument } from './decode/document.js';
 import { decodeJsonBytes, parseJsonText } from './decode/json-text.js';
 import { mergeDocuments } from './decode/merge.js';
+import { pushAll } from '../arrays.js';
 
 export type { Problem as SnapshotProblem } from './decode/common.js';
 
@@ -76,8 +77,8 @@ export function decodeSnapshotDocuments(
     } catch (e) {
       ctx.error('', `internal error while decoding: ${e instanceof Error ? e.message : String(e)}`);
     }
-    problems.push(...ctx.problems);
-    warnings.push(...ctx.warnings);
+    pushAll(problems, ctx.problems);
+    pushAll(warnings, ctx.warnings);
   }
   if (problems.length > 0) return E.left(snapshotLoadError(problems));
   const directoryRegions = uniqueStrings(docs.flatMap((d) => (d.region === undefined ? [] : [d.region])));

@@ -50,6 +50,7 @@ import {
 } from './remote-common.js';
 import { DEFAULT_MAX_ATTEMPTS } from './aws-config.js';
 import { overlaps, within, windowMs, type TimeWindow } from './time-range.js';
+import { pushAll } from '../arrays.js';
 
 export { type S3Location, isS3Url, parseS3Url } from './s3-url.js';
 
@@ -271,8 +272,8 @@ class KeyWalker {
     const objects: S3ObjectRef[] = [];
     const prefixes: string[] = [];
     for await (const page of this.pages(prefix, true)) {
-      objects.push(...page.objects);
-      prefixes.push(...page.prefixes);
+      pushAll(objects, page.objects);
+      pushAll(prefixes, page.prefixes);
     }
     return { objects, prefixes };
   }

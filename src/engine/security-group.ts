@@ -11,6 +11,7 @@ import { cidrContains } from '../net/ip.js';
 import { type Tri, matchPortPart, matchProtocol } from './match.js';
 import { peerAddress } from './nacl.js';
 import type { SnapshotIndex } from './snapshot-index.js';
+import { pushAll } from '../arrays.js';
 
 export type SgMissReason = 'peer' | 'port' | 'protocol';
 
@@ -134,8 +135,8 @@ function compileGroups(index: SnapshotIndex, groupIdsIn: readonly string[]): Com
   for (const g of groupIds) {
     const group = index.groupById.get(g);
     if (!group) continue;
-    inbound.push(...group.inbound);
-    outbound.push(...group.outbound);
+    pushAll(inbound, group.inbound);
+    pushAll(outbound, group.outbound);
   }
   c = {
     groupIds,

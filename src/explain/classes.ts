@@ -33,6 +33,7 @@ import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import { natGatewayOfEni } from '../engine/path.js';
 import { sgRulesFor } from '../engine/security-group.js';
 import { isServicePort } from './ports.js';
+import { pushAll } from '../arrays.js';
 
 /** Half-open `[lo, hi)` ranges, and the class of any value by the set of ranges that hold it. */
 export class Classifier<T extends number | bigint> {
@@ -277,7 +278,7 @@ export class Policy {
   /** The security-group rules a peer of this direction is compared with (see the file comment). */
   private rules(direction: Direction): SgRule[] {
     const out = [...sgRulesFor(this.index, this.eni.groupIds, direction)];
-    if (direction === 'outbound') out.push(...sgRulesFor(this.index, this.eni.groupIds, 'inbound'));
+    if (direction === 'outbound') pushAll(out, sgRulesFor(this.index, this.eni.groupIds, 'inbound'));
     return out;
   }
 
@@ -307,13 +308,15 @@ export class Policy {
     const out: Cidr[] = [];
     const subnet = index.subnetById.get(eni.subnetId);
     if (subnet?.cidr4) out.push(subnet.cidr4);
-    out.push(...(subnet?.cidrs6 ?? []), ...eni.ipv4Prefixes, ...eni.ipv6Prefixes);
+    pushAll(out, subnet?.cidrs6 ?? []);
+    pushAll(out, eni.ipv4Prefixes);
+    pushAll(out, eni.ipv6Prefixes);
     for (const e of index.naclBySubnet.get(eni.subnetId)?.entries ?? []) if (e.direction === direction && e.cidr) out.push(e.cidr);
     for (const r of this.rules(direction)) {
       const p = r.peer;
       if (p.kind === 'cidr') out.push(p.cidr);
-      else if (p.kind === 'prefix-list') out.push(...(index.prefixListById.get(p.prefixListId)?.entries ?? []));
-      else if (p.kind === 'group') out.push(...(index.groupMemberPrefixes.get(p.groupId) ?? []));
+      else if (p.kind === 'prefix-list') pushAll(out, index.prefixListById.get(p.prefixListId)?.entries ?? []);
+      else if (p.kind === 'group') pushAll(out, index.groupMemberPrefixes.get(p.groupId) ?? []);
     }
     return out;
   }

@@ -326,3 +326,22 @@ describe('regionFromPath', () => {
     expect(regionFromPath(['my-test-dir-1', 'snapshots'], 'Vpcs.json')).toBeUndefined();
   });
 });
+
+describe('large describe-* files', () => {
+  // Past about 120,000 arguments a spread call throws `Maximum call stack size exceeded` in V8: sections
+  // and problems are gathered without one.
+  const N = 200_000;
+
+  it('loads a section of 200,000 entries', () => {
+    const s = decodeOk([{ file: 'g.json', json: { SecurityGroups: Array.from({ length: N }, (_, i) => ({ GroupId: `sg-${i}`, GroupName: `g${i}` })) } }]);
+    expect(s.securityGroups).toHaveLength(N);
+    expect(s.securityGroups[N - 1]?.id).toBe(`sg-${N - 1}`);
+  });
+
+  it('reports every one of 200,000 bad entries, with its path', () => {
+    const r = decodeSnapshotDocuments([{ file: 'e.json', json: { NetworkInterfaces: new Array<number>(N).fill(1) } }]);
+    if (E.isRight(r)) expect.fail('expected the decode to fail');
+    expect(r.left.problems).toHaveLength(N);
+    expect(r.left.problems[N - 1]).toEqual({ file: 'e.json', path: `NetworkInterfaces[${N - 1}]`, message: 'expected an object (a network interface), got 1' });
+  });
+});

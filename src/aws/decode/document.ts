@@ -44,6 +44,7 @@ import { readSecurityGroups } from './security-groups.js';
 import { readSubnets } from './subnets.js';
 import { readVpcPeeringConnections } from './vpc-peering-connections.js';
 import { readVpcs } from './vpcs.js';
+import { pushAll } from '../../arrays.js';
 
 export interface SnapshotHeader {
   readonly version?: number;
@@ -98,22 +99,22 @@ type SectionReader = (c: DocumentContents, ctx: DecodeContext, value: unknown, p
 
 /** The describe-* outputs vpcwhy models, by top-level key. */
 const SECTION_READERS: Readonly<Record<string, SectionReader>> = {
-  SecurityGroups: (c, ctx, v, p) => c.securityGroups.push(...readSecurityGroups(ctx, v, p)),
-  SecurityGroupRules: (c, ctx, v, p) => c.securityGroupRules.push(...readSecurityGroupRules(ctx, v, p)),
-  NetworkAcls: (c, ctx, v, p) => c.networkAcls.push(...readNetworkAcls(ctx, v, p)),
-  RouteTables: (c, ctx, v, p) => c.routeTables.push(...readRouteTables(ctx, v, p)),
-  NetworkInterfaces: (c, ctx, v, p) => c.enis.push(...readNetworkInterfaces(ctx, v, p)),
-  Subnets: (c, ctx, v, p) => c.subnets.push(...readSubnets(ctx, v, p)),
-  Vpcs: (c, ctx, v, p) => c.vpcs.push(...readVpcs(ctx, v, p)),
-  ManagedPrefixLists: (c, ctx, v, p) => c.prefixLists.push(...readPrefixLists(ctx, v, p)),
-  PrefixLists: (c, ctx, v, p) => c.prefixLists.push(...readPrefixLists(ctx, v, p)),
-  InternetGateways: (c, ctx, v, p) => c.internetGateways.push(...readInternetGateways(ctx, v, p)),
-  NatGateways: (c, ctx, v, p) => c.natGateways.push(...readNatGateways(ctx, v, p)),
-  VpnConnections: (c, ctx, v, p) => c.vpnConnections.push(...readVpnConnections(ctx, v, p)),
-  VpcPeeringConnections: (c, ctx, v, p) => c.peerings.push(...readVpcPeeringConnections(ctx, v, p)),
-  Reservations: (c, ctx, v, p) => c.instances.push(...readReservations(ctx, v, p)),
-  Instances: (c, ctx, v, p) => c.instances.push(...readInstances(ctx, v, p)),
-  FlowLogs: (c, ctx, v, p) => c.flowLogs.push(...readFlowLogs(ctx, v, p)),
+  SecurityGroups: (c, ctx, v, p) => pushAll(c.securityGroups, readSecurityGroups(ctx, v, p)),
+  SecurityGroupRules: (c, ctx, v, p) => pushAll(c.securityGroupRules, readSecurityGroupRules(ctx, v, p)),
+  NetworkAcls: (c, ctx, v, p) => pushAll(c.networkAcls, readNetworkAcls(ctx, v, p)),
+  RouteTables: (c, ctx, v, p) => pushAll(c.routeTables, readRouteTables(ctx, v, p)),
+  NetworkInterfaces: (c, ctx, v, p) => pushAll(c.enis, readNetworkInterfaces(ctx, v, p)),
+  Subnets: (c, ctx, v, p) => pushAll(c.subnets, readSubnets(ctx, v, p)),
+  Vpcs: (c, ctx, v, p) => pushAll(c.vpcs, readVpcs(ctx, v, p)),
+  ManagedPrefixLists: (c, ctx, v, p) => pushAll(c.prefixLists, readPrefixLists(ctx, v, p)),
+  PrefixLists: (c, ctx, v, p) => pushAll(c.prefixLists, readPrefixLists(ctx, v, p)),
+  InternetGateways: (c, ctx, v, p) => pushAll(c.internetGateways, readInternetGateways(ctx, v, p)),
+  NatGateways: (c, ctx, v, p) => pushAll(c.natGateways, readNatGateways(ctx, v, p)),
+  VpnConnections: (c, ctx, v, p) => pushAll(c.vpnConnections, readVpnConnections(ctx, v, p)),
+  VpcPeeringConnections: (c, ctx, v, p) => pushAll(c.peerings, readVpcPeeringConnections(ctx, v, p)),
+  Reservations: (c, ctx, v, p) => pushAll(c.instances, readReservations(ctx, v, p)),
+  Instances: (c, ctx, v, p) => pushAll(c.instances, readInstances(ctx, v, p)),
+  FlowLogs: (c, ctx, v, p) => pushAll(c.flowLogs, readFlowLogs(ctx, v, p)),
 };
 
 export const RECOGNIZED_KEYS: readonly string[] = Object.keys(SECTION_READERS);

@@ -15,6 +15,7 @@ import {
   toDecoder,
   unique,
 } from './common.js';
+import { pushAll } from '../../arrays.js';
 
 export function readInstances(ctx: DecodeContext, value: unknown, path: string): Instance[] {
   const out: Instance[] = [];
@@ -35,7 +36,7 @@ export function readInstances(ctx: DecodeContext, value: unknown, path: string):
 export function readReservations(ctx: DecodeContext, value: unknown, path: string): Instance[] {
   const out: Instance[] = [];
   for (const [reservation, p] of objectElements(ctx, value, path, 'a reservation')) {
-    out.push(...readInstances(ctx, getField(reservation, 'Instances'), joinPath(p, 'Instances')));
+    pushAll(out, readInstances(ctx, getField(reservation, 'Instances'), joinPath(p, 'Instances')));
   }
   return out;
 }
