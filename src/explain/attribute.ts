@@ -595,7 +595,13 @@ function finishBlocked(
     : `${reading.evidence === 'ports' ? 'probably ' : ''}a ${reading.traffic} (${reading.because})`;
   const blocking = chosen.blocking!;
   const blockedBy = blockedByOf(blocking, false)!;
-  const alsoBlockedBy = chosen.also.map((h) => blockedByOf(h, false)).filter((b): b is BlockedBy => b !== null);
+  // A loop, not map and filter: V8 recompiled this function after `filter` met the arrays `map` makes of
+  // empty and of non-empty lists (different element kinds).
+  const alsoBlockedBy: BlockedBy[] = [];
+  for (const h of chosen.also) {
+    const b = blockedByOf(h, false);
+    if (b !== null) alsoBlockedBy.push(b);
+  }
   const parts = [`${head}, ${trafficText}, was denied: ${hopEvidence(blocking, index)}.`];
   if (chosen.traffic === 'response' && blocking.component === 'network-acl' && eni.groupIds.length > 0) {
     parts.push('As a response it passes the security groups (they are stateful), but network ACLs are stateless and judge it on its own.');

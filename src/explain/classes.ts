@@ -37,10 +37,14 @@ import { pushAll } from '../arrays.js';
 
 /** Half-open `[lo, hi)` ranges, and the class of any value by the set of ranges that hold it. */
 export class Classifier<T extends number | bigint> {
-  /** Sorted starts of the elementary intervals of the ranges (the first is the lowest value). */
-  private readonly starts: readonly T[];
+  /**
+   * Sorted starts of the elementary intervals of the ranges (the first is the lowest value). Numbers go
+   * in a Float64Array: arrays of small integers (ports) and of larger ones (IPv4 addresses past 2^31) have
+   * different element kinds, and the search, meeting both, was recompiled for each.
+   */
+  private readonly starts: Float64Array | readonly bigint[];
   /** The class of each elementary interval: equal for intervals held by the same ranges. */
-  private readonly classes: readonly number[];
+  private readonly classes: Int32Array;
   /**
    * Bigint values (IPv6). Numbers and bigints go through functions of their own: one function for both
    * would compare mixed types, which V8 cannot optimize (it made building classifiers several times slower).
@@ -51,16 +55,16 @@ export class Classifier<T extends number | bigint> {
     this.big = typeof lowest === 'bigint';
     const all: T[] = [lowest];
     for (const [lo, hi] of ranges) all.push(lo, hi);
-    this.starts = (this.big ? distinctBigints(all as bigint[]) : distinctNumbers(all as number[])) as T[];
+    this.starts = this.big ? distinctBigints(all as bigint[]) : Float64Array.from(distinctNumbers(all as number[]));
     // Every end is a start: range k holds the intervals from the one of its lo up to the one of its hi.
     const ends: number[] = [];
     for (const [lo, hi] of ranges) ends.push(this.indexOf(lo), this.indexOf(hi));
-    this.classes = intervalClasses(this.starts.length, ends);
+    this.classes = Int32Array.from(intervalClasses(this.starts.length, ends));
   }
 
   /** The index of the interval holding v. */
   private indexOf(v: T): number {
-    return this.big ? indexOfBigint(this.starts as readonly bigint[], v as bigint) : indexOfNumber(this.starts as readonly number[], v as number);
+    return this.big ? indexOfBigint(this.starts as readonly bigint[], v as bigint) : indexOfNumber(this.starts as Float64Array, v as number);
   }
 
   classOf(v: T): number {
@@ -88,7 +92,7 @@ function distinctBigints(all: bigint[]): bigint[] {
 }
 
 /** The largest start <= v (values below the lowest start take the first interval). */
-function indexOfNumber(a: readonly number[], v: number): number {
+function indexOfNumber(a: Float64Array, v: number): number {
   let lo = 0;
   let hi = a.length - 1;
   while (lo < hi) {
