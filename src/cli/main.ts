@@ -8,4 +8,8 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   process.exit(2);
 });
 
+// `vpcwhy ... 2>&1 | head`: a closed stderr must not turn the run's exit code into 1 (an uncaught
+// EPIPE); what could not be written is lost either way.
+process.stderr.on('error', () => {});
+
 process.exitCode = await main(process.argv.slice(2));
