@@ -49,11 +49,11 @@ function records(specs: Array<{ eni: string; src: string; dst: string; sport: nu
 }
 
 describe('RecordExplainer (jsonl and json output, ref 8.9)', () => {
-  it('writes, per record, JSON.stringify of file, line, record and the attribution, whatever the slab size (cache resets, oversized entries)', () => {
+  it('writes, per record, JSON.stringify of file, line, record and the attribution, whatever the slab size (cache resets, oversized entries) and the number of views of cached ranges', () => {
     fc.assert(
-      fc.property(fc.array(recordArb, { minLength: 1, maxLength: 40 }), fc.constantFrom(16, 2048, 8 << 20), (specs, slabBytes) => {
+      fc.property(fc.array(recordArb, { minLength: 1, maxLength: 40 }), fc.constantFrom(16, 2048, 8 << 20), fc.constantFrom(0, 3, 48_000), (specs, slabBytes, viewsLimit) => {
         const recs = records(specs);
-        const explainer = new RecordExplainer(index, 'jsonl', () => '', undefined, slabBytes);
+        const explainer = new RecordExplainer(index, 'jsonl', () => '', undefined, slabBytes, viewsLimit);
         const out = memoryWriter();
         for (const r of recs) explainer.explain(r, false, out);
         const expected = recs.map((r) => {
