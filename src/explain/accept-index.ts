@@ -11,6 +11,7 @@
  */
 import type { FlowLogFormat } from '../flowlog/format.js';
 import type { FlowRecord, RecordFilter } from '../flowlog/record.js';
+import { fmix32 } from '../hash.js';
 
 const SLOTS = 1 << 21; // 2M slots, 16 MB
 
@@ -26,13 +27,6 @@ function columns(f: FlowLogFormat, reversed: boolean): Columns | null {
   return reversed
     ? [f.interfaceId, f.dstaddr, f.dstport, f.srcaddr, f.srcport, f.protocol]
     : [f.interfaceId, f.srcaddr, f.srcport, f.dstaddr, f.dstport, f.protocol];
-}
-
-/** MurmurHash3's finalizer: every input bit reaches every output bit (a bijection, so no new collisions). */
-function fmix(x: number): number {
-  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
-  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
-  return (x ^ (x >>> 16)) >>> 0;
 }
 
 export class AcceptIndex {
@@ -79,8 +73,8 @@ export class AcceptIndex {
       h1 = Math.imul(h1 ^ w, 16777619);
       h2 = Math.imul(h2 + w, 2654435761) ^ (h2 >>> 15);
     }
-    this.h1 = fmix(h1) || 1;
-    this.h2 = fmix(h2);
+    this.h1 = fmix32(h1) || 1;
+    this.h2 = fmix32(h2);
   }
 
   /** The same hash over an ASCII line's bytes (offsets relative to `base`): equal to hashText of its text. */
@@ -101,8 +95,8 @@ export class AcceptIndex {
       h1 = Math.imul(h1 ^ w, 16777619);
       h2 = Math.imul(h2 + w, 2654435761) ^ (h2 >>> 15);
     }
-    this.h1 = fmix(h1) || 1;
-    this.h2 = fmix(h2);
+    this.h1 = fmix32(h1) || 1;
+    this.h2 = fmix32(h2);
   }
 
   private insert(): void {

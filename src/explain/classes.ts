@@ -34,6 +34,7 @@ import { natGatewayOfEni } from '../engine/path.js';
 import { sgRulesFor } from '../engine/security-group.js';
 import { isServicePort } from './ports.js';
 import { pushAll } from '../arrays.js';
+import { fmix32 } from '../hash.js';
 
 /** Half-open `[lo, hi)` ranges, and the class of any value by the set of ranges that hold it. */
 export class Classifier<T extends number | bigint> {
@@ -120,7 +121,7 @@ function indexOfBigint(a: readonly bigint[], v: bigint): number {
  * for intervals held by the same ranges, numbered in order of first appearance. (`hash` is for tests,
  * which make every set collide.)
  */
-export function intervalClasses(n: number, ends: readonly number[], hash: (x: number) => number = mix): number[] {
+export function intervalClasses(n: number, ends: readonly number[], hash: (x: number) => number = fmix32): number[] {
   const m = ends.length >> 1;
   // Linked lists of the ranges that come in and go out at each interval.
   const firstIn = new Array<number>(n).fill(-1);
@@ -185,13 +186,6 @@ export function intervalClasses(n: number, ends: readonly number[], hash: (x: nu
     classes[i] = id;
   }
   return classes;
-}
-
-/** A well-mixed 32-bit value of x (a finalizer of MurmurHash3). */
-function mix(x: number): number {
-  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
-  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
-  return x ^ (x >>> 16);
 }
 
 type Ranged = { readonly ports: { readonly from: number; readonly to: number } | null };

@@ -4,7 +4,7 @@
 import type { Hop, PathLeg } from '../engine/path.js';
 import type { NaclDecision } from '../engine/nacl.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
-import type { NaclEntry, SgRule } from '../model/snapshot.js';
+import type { Eni, NaclEntry, SgRule } from '../model/snapshot.js';
 import { addrText, eniText, hostText, peerEniText } from './slots.js';
 import { hasPorts } from '../net/protocol.js';
 import {
@@ -77,6 +77,15 @@ function entryId(e: NaclEntry | null): number {
   let id = entryIds.get(e);
   if (id === undefined) entryIds.set(e, (id = ++nextEntryId));
   return id;
+}
+
+/**
+ * The group a security-group fix names for a peer that is an interface's private address: its first
+ * group, when it has groups and is in the VPC of the record's interface (null: the fix names the
+ * address). The explainer keys records by it (record-explainer.ts), so the two cannot disagree.
+ */
+export function fixPeerGroup(peerEni: Eni | undefined, vpcId: string | undefined): string | null {
+  return peerEni !== undefined && peerEni.groupIds.length > 0 && peerEni.vpcId === vpcId ? peerEni.groupIds[0]! : null;
 }
 
 /** NACL evidence depends only on the deciding entries, so it is built once per distinct decision. */
@@ -167,9 +176,8 @@ export function fixFor(hop: Hop, index: SnapshotIndex, response = hop.path === '
       if (!hop.sg) return '';
       const peerIp = hop.direction === 'inbound' ? p.src : p.dst;
       const peerEni = index.eniByPrivateIp.get(peerIp.value);
-      const peer = peerEni && peerEni.groupIds.length > 0 && peerEni.vpcId === index.eniById.get(hop.eniId)?.vpcId
-        ? `${peerEni.groupIds[0]} (a group on ${peerEniText(peerEni.id)})`
-        : hostText(peerIp);
+      const group = fixPeerGroup(peerEni, index.eniById.get(hop.eniId)?.vpcId);
+      const peer = group !== null ? `${group} (a group on ${peerEniText(peerEni!.id)})` : hostText(peerIp);
       const groups = hop.sg.groupIds.length === 1 ? hop.sg.groupIds[0]! : `one of ${enumerate(hop.sg.groupIds)}`;
       return `add an ${hop.direction} rule to ${groups} allowing ${packetService(p)} ${hop.direction === 'inbound' ? 'from' : 'to'} ${peer}`;
     }

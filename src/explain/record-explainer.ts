@@ -11,7 +11,9 @@ import { type Attribution, type AttributionContext, attributeRecord, directionOf
 import { Policies, type Policy, portClass } from './classes.js';
 import { type Slot, type SlotTemplate, eniName, fillSlots, hasSlots, splitSlots, withSlots } from './slots.js';
 import { ExplainSummary } from './summary.js';
-import { MemoryWriter, type Writer } from './writer.js';
+import { fixPeerGroup } from './hops.js';
+import { MemoryWriter, type Writer, encodeInto } from './writer.js';
+import { fnv1a } from '../hash.js';
 
 export type ExplainFormat = 'text' | 'json' | 'jsonl';
 
@@ -205,20 +207,6 @@ function writeRecordJson(r: FlowRecord, out: Writer): void {
   out.at = p;
 }
 
-/**
- * Writes `t` as UTF-8 at `pos` (room for it assumed) and returns the end: ASCII by hand, the rest from the
- * first other character natively. A template's parts are slices of a text with slot characters in it
- * (two-byte strings), which Buffer.write encodes several times slower than this loop.
- */
-function encodeInto(buf: Buffer, pos: number, t: string): number {
-  for (let i = 0; i < t.length; i++) {
-    const c = t.charCodeAt(i);
-    if (c >= 0x80) return pos + buf.write(t.slice(i), pos);
-    buf[pos++] = c;
-  }
-  return pos;
-}
-
 /** 1-15 ASCII digits, the first not 0 unless alone: `String(Number(x))` is x. */
 function plainDigits(t: string, s: number, e: number): boolean {
   const n = e - s;
@@ -236,14 +224,6 @@ function rangeNeedsEscape(s: string, start: number, end: number): boolean {
     if (c < 32 || c === 34 || c === 92 || (c >= 0xd800 && c <= 0xdfff)) return true;
   }
   return false;
-}
-
-/** `2 * col` when the record has a value in column `col` (not `-`), else -1: where FlowRecord.raw would not be null. */
-function present(r: FlowRecord, col: number): number {
-  const o = r.offsets;
-  if (col < 0 || 2 * col >= o.length) return -1;
-  const s = o[2 * col]!;
-  return o[2 * col + 1]! - s === 1 && r.text.charCodeAt(s) === 45 /* - */ ? -1 : 2 * col;
 }
 
 /** A key part that no other value's part equals: `~` for a missing value, else length-prefixed. */
@@ -372,9 +352,7 @@ export class RecordExplainer {
    * lookup makes no string.
    */
   private ifaceAt(t: string, s: number, e: number): Iface {
-    let h = 0x811c9dc5;
-    for (let i = s; i < e; i++) h = Math.imul(h ^ t.charCodeAt(i), 16777619);
-    h &= 0x3fffffff;
+    const h = fnv1a(t, s, e) & 0x3fffffff;
     const c = this.ifacesByHash.get(h);
     if (c !== undefined && c.id.length === e - s && t.startsWith(c.id, s)) return c;
     const f = this.iface(t.slice(s, e));
@@ -405,10 +383,10 @@ export class RecordExplainer {
     this.slotPeerIface = null;
     const text = r.text;
     const o = r.offsets;
-    // Start of the interface-id, srcaddr and dstaddr (end at +1), -1 for `-` or no column (FlowRecord.raw).
-    const ic = present(r, f.interfaceId);
-    const sc = present(r, f.srcaddr);
-    const dc = present(r, f.dstaddr);
+    // Where the interface-id, srcaddr and dstaddr are in the text (FlowRecord.valueAt), -1 for `-` or no column.
+    const ic = r.valueAt(f.interfaceId);
+    const sc = r.valueAt(f.srcaddr);
+    const dc = r.valueAt(f.dstaddr);
     const pktSrc = r.raw(f.pktSrcaddr);
     const pktDst = r.raw(f.pktDstaddr);
     const protocol = r.protocol;
@@ -454,8 +432,7 @@ export class RecordExplainer {
       if (peerEni?.id !== iface.id) {
         let member = '~';
         if (peerEni !== undefined) {
-          const named = peerEni.groupIds.length > 0 && peerEni.vpcId === iface.eni!.vpcId ? peerEni.groupIds[0]! : null;
-          member = `E${policy.memberClass(direction, peer)}${part(named)}`;
+          member = `E${policy.memberClass(direction, peer)}${part(fixPeerGroup(peerEni, iface.eni!.vpcId))}`;
           this.slotPeerIface = this.iface(peerEni.id);
         }
         const cls = policy.peerClass(direction, peer);

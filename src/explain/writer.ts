@@ -7,6 +7,21 @@
 /** Strings and byte ranges up to this long are copied by hand, longer ones natively. */
 const SHORT = 64;
 
+/**
+ * Writes `s.slice(start, end)` as UTF-8 into `buf` at `pos` (room for it assumed) and returns the end:
+ * ASCII by hand, the rest from the first other character natively. For short strings a native call costs
+ * more than the copy, and Buffer.write encodes two-byte strings (a template's parts, with slot characters
+ * in their text) several times slower than this loop.
+ */
+export function encodeInto(buf: Buffer, pos: number, s: string, start = 0, end = s.length): number {
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return pos + buf.write(s.slice(i, end), pos);
+    buf[pos++] = c;
+  }
+  return pos;
+}
+
 export interface Writer {
   write(s: string): void;
   /** `write(s.slice(start, end))`, without the slice. */
@@ -60,22 +75,7 @@ abstract class BufferWriter implements Writer {
         return;
       }
     }
-    const buf = this.buf;
-    if (n > SHORT) {
-      this.at += buf.write(s.slice(start, end), this.at);
-      return;
-    }
-    // Short ASCII strings by hand: a native call costs more than the copy (longer ones the other way round).
-    let p = this.at;
-    for (let i = start; i < end; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 0x80) {
-        this.at = p + buf.write(s.slice(i, end), p);
-        return;
-      }
-      buf[p++] = c;
-    }
-    this.at = p;
+    this.at = n > SHORT ? this.at + this.buf.write(s.slice(start, end), this.at) : encodeInto(this.buf, this.at, s, start, end);
   }
 
   writeBytes(b: Uint8Array, start: number, end: number): void {

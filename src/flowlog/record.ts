@@ -81,11 +81,18 @@ export class FlowRecord {
 
   /** The value of a column as written; null for `-` and for a column the format lacks (col -1). */
   raw(col: number): string | null {
-    if (col < 0 || 2 * col >= this.offsets.length) return null;
+    const k = this.valueAt(col);
+    return k < 0 ? null : this.text.slice(this.offsets[k]!, this.offsets[k + 1]!);
+  }
+
+  /**
+   * Where raw(col) would be found without slicing it: its start is `offsets[k]`, its end `offsets[k + 1]`
+   * for the k returned (`2 * col`), or -1 when raw(col) is null.
+   */
+  valueAt(col: number): number {
+    if (col < 0 || 2 * col >= this.offsets.length) return -1;
     const s = this.offsets[2 * col]!;
-    const e = this.offsets[2 * col + 1]!;
-    if (e - s === 1 && this.text.charCodeAt(s) === DASH) return null;
-    return this.text.slice(s, e);
+    return this.offsets[2 * col + 1]! - s === 1 && this.text.charCodeAt(s) === DASH ? -1 : 2 * col;
   }
 
   /** The value of a column as an integer; null for `-`, an absent column, or a value that is not an unsigned integer. */

@@ -102,16 +102,16 @@ function ipv6ToBigint(addr: ipaddr.IPv6): bigint {
   return v;
 }
 
+/** Parses an IPv4 or IPv6 address (no prefix). Returns null when the text is not an address. */
+export function parseIp(text: string): Ip | null {
+  return parseIpRange(text, 0, text.length);
+}
+
 /** parseIp of `t.slice(start, end)`; an IPv4 address is parsed without the slice. */
 export function parseIpRange(t: string, start: number, end: number): Ip | null {
   const v4 = parseIpv4Range(t, start, end);
-  return v4 >= 0 ? { family: 4, value: v4 } : parseIp(t.slice(start, end));
-}
-
-/** Parses an IPv4 or IPv6 address (no prefix). Returns null when the text is not an address. */
-export function parseIp(text: string): Ip | null {
-  const v4 = parseIpv4Fast(text);
   if (v4 >= 0) return { family: 4, value: v4 };
+  const text = start === 0 && end === t.length ? t : t.slice(start, end);
   if (!text.includes(':')) return null;
   const fast = parseIpv6Fast(text);
   if (fast !== null) return { family: 6, value: fast };
