@@ -120,6 +120,26 @@ describe('attributeRecord: the AWS documented examples', () => {
     expect(a).toMatchObject({ verdict: 'blocked', blockedBy: { component: 'block-public-access', direction: 'inbound' } });
   });
 
+  it('has a security-group fix name a peer interface of the same VPC by its first group, and one of another VPC by its address (ref 4.2: a group reference admits its members\' private addresses; across VPCs only with same-Region peering)', () => {
+    const snap = snapshotOf({
+      vpcs: [vpc('vpc-1', ['10.0.0.0/16']), vpc('vpc-2', ['10.1.0.0/16'])],
+      subnets: [subnet('subnet-a', '10.0.1.0/24'), subnet('subnet-b', '10.0.2.0/24'), subnet('subnet-c', '10.1.0.0/24', { vpcId: 'vpc-2' })],
+      enis: [
+        eni('eni-db', 'subnet-a', ['10.0.1.5'], ['sg-db']),
+        eni('eni-app', 'subnet-b', ['10.0.2.9'], ['sg-app', 'sg-ops']),
+        eni('eni-far', 'subnet-c', ['10.1.0.7'], ['sg-far'], { vpcId: 'vpc-2' }),
+      ],
+      securityGroups: [sg('sg-db', []), sg('sg-app', []), sg('sg-ops', []), sg('sg-far', [], 'vpc-2')],
+      networkAcls: [nacl('acl-1', [naclEntry(100, 'allow', 'inbound', '-1', '0.0.0.0/0'), naclEntry(100, 'allow', 'outbound', '-1', '0.0.0.0/0')], ['subnet-a', 'subnet-b'])],
+    });
+    const same = attributeRecord(ctx(snap), rec('8 eni-db 10.0.2.9 10.0.1.5 40000 5432 6 2 REJECT OK -'));
+    expect(same.blockedBy).toEqual({ component: 'security-group', ids: ['sg-db'], direction: 'inbound' });
+    expect(same.fix).toBe('add an inbound rule to sg-db allowing tcp/5432 from sg-app (a group on eni-app)');
+    const far = attributeRecord(ctx(snap), rec('8 eni-db 10.1.0.7 10.0.1.5 40000 5432 6 2 REJECT OK -'));
+    expect(far.blockedBy).toEqual({ component: 'security-group', ids: ['sg-db'], direction: 'inbound' });
+    expect(far.fix).toBe('add an inbound rule to sg-db allowing tcp/5432 from 10.1.0.7/32');
+  });
+
   it('does not match an SG reference when the peer arrives at a public IP (ref 4.2, 9.9)', () => {
     const snap = snapshotOf({
       vpcs: [vpc('vpc-1', ['10.0.0.0/16'])],
