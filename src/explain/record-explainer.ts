@@ -9,10 +9,10 @@ import type { Eni } from '../model/snapshot.js';
 import { formatIp, parseIpRange } from '../net/ip.js';
 import { type Attribution, type AttributionContext, attributeRecord, directionOf } from './attribute.js';
 import { Policies, type Policy, portClass } from './classes.js';
-import { type Slot, type SlotTemplate, eniName, fillSlots, hasSlots, splitSlots, withSlots } from './slots.js';
+import { type Slot, type SlotTemplate, eniName, fillSlots, hasSlots, splitSlotBytes, splitSlots, withSlots } from './slots.js';
 import { ExplainSummary } from './summary.js';
 import { fixPeerGroup } from './hops.js';
-import { MemoryWriter, type Writer, encodeInto } from './writer.js';
+import { MemoryWriter, type Writer } from './writer.js';
 import { fnv1a } from '../hash.js';
 
 export type ExplainFormat = 'text' | 'json' | 'jsonl';
@@ -482,7 +482,6 @@ export class RecordExplainer {
     const templ = hasSlots(attribution.explanation);
     // JSON.stringify of a long string is native and quick; a scan for characters to escape first cost more.
     const tail = text ? '' : `${tailHead(attribution)}${JSON.stringify(attribution.explanation)}}`;
-    const parts = text ? null : templ ? splitSlots(tail) : { texts: [tail], slots: [] };
     const textTemplate = text && templ ? splitSlots(attribution.explanation) : null;
     const slimmed = slim(attribution, text && !templ);
     // UTF-8 takes at most 3 bytes per UTF-16 code unit.
@@ -495,20 +494,17 @@ export class RecordExplainer {
     const own = bound > this.slab.length;
     // Larger than the whole slab: written from a buffer of its own, not cached.
     const bytes = own ? Buffer.allocUnsafe(bound) : this.slab;
-    let pos = own ? 0 : this.slabUsed;
-    const segs: number[] = [];
-    for (const t of parts?.texts ?? []) {
-      segs.push(pos);
-      pos = encodeInto(bytes, pos, t);
-      segs.push(pos);
-    }
+    const from = own ? 0 : this.slabUsed;
+    // The tail is encoded whole (natively), then cut at its slot markers.
+    const pos = text ? from : from + bytes.write(tail, from);
+    const { segs, slots } = text ? { segs: [], slots: [] } : templ ? splitSlotBytes(bytes, from, pos) : { segs: [from, pos], slots: [] };
     const views: Array<Uint8Array | null> = [];
     for (let i = 0; i < segs.length; i += 2) {
       const long = segs[i + 1]! - segs[i]! >= VIEW_MIN && !own && this.views < this.viewsLimit;
       if (long) this.views++;
       views.push(long ? bytes.subarray(segs[i]!, segs[i + 1]!) : null);
     }
-    const entry: Cached = { attribution: slimmed, bytes, segs, views, slots: parts?.slots ?? [], text: textTemplate };
+    const entry: Cached = { attribution: slimmed, bytes, segs, views, slots, text: textTemplate };
     if (!own) {
       this.slabUsed = pos;
       this.cache.set(key, entry);

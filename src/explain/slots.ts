@@ -134,6 +134,29 @@ export function splitSlots(s: string): SlotTemplate {
   return { texts, slots };
 }
 
+/** The UTF-8 bytes of a marker's fixed part (JSON.stringify leaves it as it is: nothing in it is escaped). */
+const NONCE_BYTES = Buffer.from(NONCE);
+
+/**
+ * splitSlots over the UTF-8 encoding of a template, in place: `buf[start, end)` is cut at its markers into
+ * byte ranges `[segs[2i], segs[2i + 1])` with slot i between ranges i and i + 1. The markers stay in the
+ * buffer, outside every range. (Encoding a template whole, natively, and cutting its bytes is several times
+ * quicker than encoding its texts one by one.)
+ */
+export function splitSlotBytes(buf: Buffer, start: number, end: number): { segs: number[]; slots: Slot[] } {
+  const segs: number[] = [start];
+  const slots: Slot[] = [];
+  const letter = NONCE_BYTES.length;
+  // A view of the template alone: a search of the whole buffer would read on past its end.
+  const t = buf.subarray(start, end);
+  for (let at = t.indexOf(NONCE_BYTES); at >= 0 && at + letter < t.length; at = t.indexOf(NONCE_BYTES, at + letter + 1)) {
+    segs.push(start + at, start + at + letter + 1);
+    slots.push(LETTERS.indexOf(String.fromCharCode(t[at + letter]!)) as Slot);
+  }
+  segs.push(end);
+  return { segs, slots };
+}
+
 /** The template with each slot filled with `value(slot)`. */
 export function fillSlots(t: SlotTemplate, value: (slot: Slot) => string): string {
   let out = t.texts[0]!;
