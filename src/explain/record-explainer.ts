@@ -66,6 +66,9 @@ interface Cached {
    */
   readonly views: ReadonlyArray<Uint8Array | null>;
   readonly slots: readonly Slot[];
+  /** The bytes of all ranges, and the slots of each kind (by Slot): what writeTail makes room for. */
+  readonly size: number;
+  readonly kinds: Int32Array;
   /** The explanation of a template, for text output. */
   readonly text: SlotTemplate | null;
 }
@@ -75,10 +78,12 @@ interface Iface {
   readonly id: string;
   readonly eni: Eni | null;
   readonly policy: Policy | null;
-  /** The values of slots 4 and 5 (slots.ts), as text and as JSON string content. */
+  /** The values of slots 4 and 5 (slots.ts), as text and as JSON string content, and that content encoded. */
   readonly idJson: string;
   readonly name: string;
   readonly nameJson: string;
+  readonly idBytes: Buffer;
+  readonly nameBytes: Buffer;
 }
 
 const jsonContent = (s: string) => JSON.stringify(s).slice(1, -1);
@@ -205,6 +210,18 @@ function writeRecordJson(r: FlowRecord, out: Writer): void {
   key = keys[4 * n + 2 * owed]!;
   for (let j = 0; j < key.length; j++) buf[p++] = key[j]!;
   out.at = p;
+}
+
+const RECORD_KEY = Buffer.from(',"record":');
+
+/** Writes the digits of an integer 0-65535 at `p`; returns the end. */
+function writeDigits(buf: Uint8Array, p: number, n: number): number {
+  if (n >= 10000) buf[p++] = 48 + ((n / 10000) | 0);
+  if (n >= 1000) buf[p++] = 48 + (((n / 1000) | 0) % 10);
+  if (n >= 100) buf[p++] = 48 + (((n / 100) | 0) % 10);
+  if (n >= 10) buf[p++] = 48 + (((n / 10) | 0) % 10);
+  buf[p++] = 48 + (n % 10);
+  return p;
 }
 
 /** 1-15 ASCII digits, the first not 0 unless alone: `String(Number(x))` is x. */
@@ -341,7 +358,9 @@ export class RecordExplainer {
       const index = this.ctx.index;
       const eni = index.eniById.get(id) ?? null;
       const name = eni ? eniName(eni.id, eni.instanceId ? index.instanceNameById.get(eni.instanceId) : eni.name) : id;
-      f = { id, eni, policy: eni ? this.policies.of(eni) : null, idJson: jsonContent(id), name, nameJson: jsonContent(name) };
+      const idJson = jsonContent(id);
+      const nameJson = jsonContent(name);
+      f = { id, eni, policy: eni ? this.policies.of(eni) : null, idJson, name, nameJson, idBytes: Buffer.from(idJson), nameBytes: Buffer.from(nameJson) };
       if (this.ifaces.size < INTERFACES_LIMIT) this.ifaces.set(id, f);
     }
     return f;
@@ -504,7 +523,9 @@ export class RecordExplainer {
       if (long) this.views++;
       views.push(long ? bytes.subarray(segs[i]!, segs[i + 1]!) : null);
     }
-    const entry: Cached = { attribution: slimmed, bytes, segs, views, slots, text: textTemplate };
+    const kinds = new Int32Array(7);
+    for (const k of slots) kinds[k]!++;
+    const entry: Cached = { attribution: slimmed, bytes, segs, views, slots, size: pos - from, kinds, text: textTemplate };
     if (!own) {
       this.slabUsed = pos;
       this.cache.set(key, entry);
@@ -551,18 +572,58 @@ export class RecordExplainer {
     }
   }
 
-  /** Writes slotValue(slot, true, r), ports and IPv4 addresses without making a string. */
-  private writeSlot(slot: Slot, r: FlowRecord, out: Writer): void {
-    if (slot === 0 || slot === 1) {
-      out.writeInt(slot === 0 ? this.keySp! : this.keyDp!);
-      return;
+  /**
+   * Writes `,`, then a cached entry's ranges with the record's slot values between them (slotValue(slot,
+   * true, r)), then a newline for jsonl: in place, one room check for it all, no string made for a port,
+   * an IPv4 address or an interface.
+   */
+  private writeTail(hit: Cached, r: FlowRecord, out: Writer, newline: boolean): void {
+    const kinds = hit.kinds;
+    const iface = this.slotIface;
+    const peerIface = this.slotPeerIface;
+    // Ports take 5 bytes at most, addresses 39 (IPv6 text); interface ids and names what they encode to.
+    const bound = 2 + hit.size + 5 * (kinds[0]! + kinds[1]!) + 39 * (kinds[2]! + kinds[3]!)
+      + (kinds[4]! === 0 ? 0 : kinds[4]! * iface!.idBytes.length) + (kinds[5]! === 0 ? 0 : kinds[5]! * iface!.nameBytes.length)
+      + (kinds[6]! === 0 ? 0 : kinds[6]! * peerIface!.idBytes.length);
+    const buf = out.room(bound);
+    let p = out.at;
+    const segs = hit.segs;
+    const views = hit.views;
+    const bytes = hit.bytes;
+    const slots = hit.slots;
+    const text = r.text;
+    buf[p++] = 44; // ,
+    for (let i = 0; ; i++) {
+      const v = views[i]!;
+      if (v !== null) {
+        buf.set(v, p);
+        p += v.length;
+      } else {
+        const e = segs[2 * i + 1]!;
+        for (let j = segs[2 * i]!; j < e; j++) buf[p++] = bytes[j]!;
+      }
+      if (i === slots.length) break;
+      const slot = slots[i]!;
+      if (slot === 0 || slot === 1) {
+        p = writeDigits(buf, p, slot === 0 ? this.keySp! : this.keyDp!);
+      } else if (slot === 2 || slot === 3) {
+        const ip = slot === 2 ? this.slotPeer! : this.slotOwn!;
+        if (ip.family === 4) {
+          // As the record wrote it (slotText).
+          const at = slot === 2 ? 0 : 2;
+          const e = this.slotAt[at + 1]!;
+          for (let j = this.slotAt[at]!; j < e; j++) buf[p++] = text.charCodeAt(j);
+        } else {
+          const t = this.canonical(ip);
+          for (let j = 0; j < t.length; j++) buf[p++] = t.charCodeAt(j);
+        }
+      } else {
+        const b = slot === 4 ? iface!.idBytes : slot === 5 ? iface!.nameBytes : peerIface!.idBytes;
+        for (let j = 0; j < b.length; j++) buf[p++] = b[j]!;
+      }
     }
-    if ((slot === 2 || slot === 3) && (slot === 2 ? this.slotPeer! : this.slotOwn!).family === 4) {
-      const at = slot === 2 ? 0 : 2;
-      out.writeRange(r.text, this.slotAt[at]!, this.slotAt[at + 1]!);
-      return;
-    }
-    out.write(this.slotValue(slot, true, r));
+    if (newline) buf[p++] = 10;
+    out.at = p;
   }
 
   /** Writes the output of one record: a JSON object (json, jsonl) or a paragraph (text). */
@@ -584,17 +645,8 @@ export class RecordExplainer {
     this.first = false;
     out.writeBytes(head, 0, head.length);
     out.writeInt(r.line);
-    out.write(',"record":');
+    out.writeBytes(RECORD_KEY, 0, RECORD_KEY.length);
     writeRecordJson(r, out);
-    out.write(',');
-    const segs = hit.segs;
-    const views = hit.views;
-    for (let i = 0; i <= hit.slots.length; i++) {
-      if (i > 0) this.writeSlot(hit.slots[i - 1]!, r, out);
-      const v = views[i]!;
-      if (v !== null) out.writeView(v);
-      else out.writeBytes(hit.bytes, segs[2 * i]!, segs[2 * i + 1]!);
-    }
-    if (this.format === 'jsonl') out.write('\n');
+    this.writeTail(hit, r, out, this.format === 'jsonl');
   }
 }

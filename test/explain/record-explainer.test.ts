@@ -18,7 +18,8 @@ const index = indexSnapshot(
   snapshotOf({
     vpcs: [vpc('vpc-1', ['10.0.0.0/16'])],
     subnets: [subnet('subnet-1', '10.0.1.0/24'), subnet('subnet-2', '10.0.2.0/24')],
-    enis: [eni('eni-a', 'subnet-1', ['10.0.1.10'], ['sg-web']), eni('eni-b', 'subnet-2', ['10.0.2.20'], ['sg-web'])],
+    // eni-b's name (slot 5 of its explanations) has characters JSON escapes and characters UTF-8 encodes in 2-4 bytes.
+    enis: [eni('eni-a', 'subnet-1', ['10.0.1.10'], ['sg-web']), { ...eni('eni-b', 'subnet-2', ['10.0.2.20'], ['sg-web']), name: 'db "primary" \\ – café \u{1F310}' }],
     // A name that is not ASCII: the cached output encodes it (UTF-8, with astral characters).
     securityGroups: [{ ...sg('sg-web', [sgRule('sg-web', 'inbound', 'tcp', '0.0.0.0/0', { ports: [443, 443] }), sgRule('sg-web', 'outbound', '-1', '0.0.0.0/0')]), groupName: 'web-café-\u{1F310}' }],
     networkAcls: [
