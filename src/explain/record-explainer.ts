@@ -66,9 +66,14 @@ interface Cached {
    */
   readonly views: ReadonlyArray<Uint8Array | null>;
   readonly slots: readonly Slot[];
-  /** The bytes of all ranges, and the slots of each kind (by Slot): what writeTail makes room for. */
+  /**
+   * What writeTail makes room for: the bytes of the ranges with room for the port and address slots
+   * (5 bytes a port, 39 an address: IPv6 text), and the interface slots by kind (4, 5, 6).
+   */
   readonly size: number;
-  readonly kinds: Int32Array;
+  readonly ids: number;
+  readonly names: number;
+  readonly peerIds: number;
   /** The explanation of a template, for text output. */
   readonly text: SlotTemplate | null;
 }
@@ -523,9 +528,18 @@ export class RecordExplainer {
       if (long) this.views++;
       views.push(long ? bytes.subarray(segs[i]!, segs[i + 1]!) : null);
     }
-    const kinds = new Int32Array(7);
-    for (const k of slots) kinds[k]!++;
-    const entry: Cached = { attribution: slimmed, bytes, segs, views, slots, size: pos - from, kinds, text: textTemplate };
+    let size = pos - from;
+    let ids = 0;
+    let names = 0;
+    let peerIds = 0;
+    for (const k of slots) {
+      if (k <= 1) size += 5;
+      else if (k <= 3) size += 39;
+      else if (k === 4) ids++;
+      else if (k === 5) names++;
+      else peerIds++;
+    }
+    const entry: Cached = { attribution: slimmed, bytes, segs, views, slots, size, ids, names, peerIds, text: textTemplate };
     if (!own) {
       this.slabUsed = pos;
       this.cache.set(key, entry);
@@ -578,13 +592,10 @@ export class RecordExplainer {
    * an IPv4 address or an interface.
    */
   private writeTail(hit: Cached, r: FlowRecord, out: Writer, newline: boolean): void {
-    const kinds = hit.kinds;
     const iface = this.slotIface;
     const peerIface = this.slotPeerIface;
-    // Ports take 5 bytes at most, addresses 39 (IPv6 text); interface ids and names what they encode to.
-    const bound = 2 + hit.size + 5 * (kinds[0]! + kinds[1]!) + 39 * (kinds[2]! + kinds[3]!)
-      + (kinds[4]! === 0 ? 0 : kinds[4]! * iface!.idBytes.length) + (kinds[5]! === 0 ? 0 : kinds[5]! * iface!.nameBytes.length)
-      + (kinds[6]! === 0 ? 0 : kinds[6]! * peerIface!.idBytes.length);
+    const bound = 2 + hit.size + (hit.ids === 0 ? 0 : hit.ids * iface!.idBytes.length) + (hit.names === 0 ? 0 : hit.names * iface!.nameBytes.length)
+      + (hit.peerIds === 0 ? 0 : hit.peerIds * peerIface!.idBytes.length);
     const buf = out.room(bound);
     let p = out.at;
     const segs = hit.segs;
