@@ -198,6 +198,45 @@ describe('lines', () => {
   });
 });
 
+/** Default-format lines with pseudo-random values (they compress poorly, as real logs' numbers do). */
+function noisyLines(n: number, seed = 7): string[] {
+  let x = seed;
+  const next = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    out.push(`2 ${next()} eni-${next().toString(16)} 10.${next() & 255}.${next() & 255}.${next() & 255} 198.51.${next() & 255}.${next() & 255} ${next() & 65535} ${next() & 65535} 6 ${next() & 1023} ${next()} 1418530010 1418530070 ${next() & 1 ? 'ACCEPT' : 'REJECT'} OK`);
+  }
+  return out;
+}
+
+describe('files of many reads (the reader reuses its read buffers)', () => {
+  it('reads every line of a file several read buffers long, lines across every boundary, the last without a newline', async () => {
+    const lines = noisyLines(12_000);
+    const f = write('big.log', lines.join('\n'));
+    const got = await collect(readFlowLogs([f]));
+    expect(got.badLines).toEqual([]);
+    expect(got.records.map((r) => r.text)).toEqual(lines);
+    expect(got.records.map((r) => r.line)).toEqual(lines.map((_, i) => i + 1));
+  });
+
+  it('reads a gzip file several read buffers long', async () => {
+    const lines = noisyLines(20_000, 11);
+    const gz = gzipSync(`${HEADER}\n${lines.join('\n')}\n`);
+    // More compressed bytes than the reader's two buffers hold (2 x 256 KiB).
+    expect(gz.length).toBeGreaterThan(2 << 18);
+    const got = await collect(readFlowLogs([write('big.log.gz', gz)]));
+    expect(got.fileErrors).toEqual([]);
+    expect(got.records.map((r) => r.text)).toEqual(lines);
+  });
+
+  it('gathers a Parquet source read from a file whole, byte for byte', async () => {
+    const bytes = Buffer.concat([Buffer.from('PAR1'), Buffer.from(noisyLines(10_000).join('\n'))]);
+    const d = await decodeSource(fileChunks(write('data.parquet', bytes)));
+    if (d.kind !== 'parquet') throw new Error('expected parquet');
+    expect(d.bytes.equals(bytes)).toBe(true);
+  });
+});
+
 describe('gzip', () => {
   it('reads a gzip file with a header line (ref 1.9)', async () => {
     const f = write('123456789012_vpcflowlogs_us-east-1_fl-1234abcd_20180620T1620Z_fe123456.log.gz', gzipSync(`${HEADER}\n${SSH}\n${RDP}\n`));
