@@ -10,10 +10,9 @@ const SHORT = 64;
 /**
  * Writes `s.slice(start, end)` as UTF-8 into `buf` at `pos` (room for it assumed) and returns the end:
  * ASCII by hand, the rest from the first other character natively. For short strings a native call costs
- * more than the copy, and Buffer.write encodes two-byte strings (a template's parts, with slot characters
- * in their text) several times slower than this loop.
+ * more than the copy.
  */
-export function encodeInto(buf: Buffer, pos: number, s: string, start = 0, end = s.length): number {
+function encodeInto(buf: Buffer, pos: number, s: string, start = 0, end = s.length): number {
   for (let i = start; i < end; i++) {
     const c = s.charCodeAt(i);
     if (c >= 0x80) return pos + buf.write(s.slice(i, end), pos);
