@@ -6,7 +6,7 @@ import type { FlowRecord } from '../flowlog/record.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import type { Ip } from '../model/address.js';
 import type { Eni } from '../model/snapshot.js';
-import { formatIp, parseIpRange } from '../net/ip.js';
+import { formatIpv6, parseIpRange } from '../net/ip.js';
 import { type Attribution, type AttributionContext, attributeRecord, directionOf } from './attribute.js';
 import { Policies, type Policy, portClass } from './classes.js';
 import { type Slot, type SlotTemplate, eniName, fillSlots, hasSlots, splitSlotBytes, splitSlots, withSlots } from './slots.js';
@@ -83,15 +83,14 @@ interface Iface {
   readonly id: string;
   readonly eni: Eni | null;
   readonly policy: Policy | null;
-  /** The values of slots 4 and 5 (slots.ts), as text and as JSON string content, and that content encoded. */
-  readonly idJson: string;
+  /** The values of slots 4 and 5 (slots.ts), as text and as the UTF-8 of their JSON string content. */
   readonly name: string;
-  readonly nameJson: string;
   readonly idBytes: Buffer;
   readonly nameBytes: Buffer;
 }
 
-const jsonContent = (s: string) => JSON.stringify(s).slice(1, -1);
+/** A string as it goes between the quotes of a JSON string, encoded. */
+const jsonContent = (s: string) => Buffer.from(JSON.stringify(s).slice(1, -1));
 
 type SlimAttribution = Pick<Attribution, 'verdict' | 'blockedBy' | 'ruleKey' | 'ruleLabel' | 'explanation'>;
 
@@ -363,9 +362,7 @@ export class RecordExplainer {
       const index = this.ctx.index;
       const eni = index.eniById.get(id) ?? null;
       const name = eni ? eniName(eni.id, eni.instanceId ? index.instanceNameById.get(eni.instanceId) : eni.name) : id;
-      const idJson = jsonContent(id);
-      const nameJson = jsonContent(name);
-      f = { id, eni, policy: eni ? this.policies.of(eni) : null, idJson, name, nameJson, idBytes: Buffer.from(idJson), nameBytes: Buffer.from(nameJson) };
+      f = { id, eni, policy: eni ? this.policies.of(eni) : null, name, idBytes: jsonContent(id), nameBytes: jsonContent(name) };
       if (this.ifaces.size < INTERFACES_LIMIT) this.ifaces.set(id, f);
     }
     return f;
@@ -547,13 +544,12 @@ export class RecordExplainer {
     return entry;
   }
 
-  /** An address as explanations write it (formatIp). IPv6 texts are remembered (scanners and clients repeat). */
-  private canonical(ip: Ip): string {
-    if (ip.family === 4) return formatIp(ip);
-    let t = this.ipv6Texts.get(ip.value);
+  /** An IPv6 address as explanations write it (formatIpv6), remembered (scanners and clients repeat). */
+  private ipv6Text(value: bigint): string {
+    let t = this.ipv6Texts.get(value);
     if (t === undefined) {
       if (this.ipv6Texts.size >= IPV6_TEXTS_LIMIT) this.ipv6Texts.clear();
-      this.ipv6Texts.set(ip.value, (t = formatIp(ip)));
+      this.ipv6Texts.set(value, (t = formatIpv6(value)));
     }
     return t;
   }
@@ -563,11 +559,14 @@ export class RecordExplainer {
    * (parseIp takes only the canonical dotted quad).
    */
   private slotText(ip: Ip, at: number, r: FlowRecord): string {
-    return ip.family === 4 ? r.text.slice(this.slotAt[at]!, this.slotAt[at + 1]!) : this.canonical(ip);
+    return ip.family === 4 ? r.text.slice(this.slotAt[at]!, this.slotAt[at + 1]!) : this.ipv6Text(ip.value);
   }
 
-  /** The value of a slot for the record just keyed (a class entry's slots are the ones its key set). */
-  private slotValue(slot: Slot, json: boolean, r: FlowRecord): string {
+  /**
+   * The value of a slot for the record just keyed (a class entry's slots are the ones its key set), as
+   * text output writes it; writeTail writes the same values into JSON.
+   */
+  private slotValue(slot: Slot, r: FlowRecord): string {
     switch (slot) {
       case 0:
         return String(this.keySp);
@@ -578,18 +577,18 @@ export class RecordExplainer {
       case 3:
         return this.slotText(this.slotOwn!, 2, r);
       case 4:
-        return json ? this.slotIface!.idJson : this.slotIface!.id;
+        return this.slotIface!.id;
       case 5:
-        return json ? this.slotIface!.nameJson : this.slotIface!.name;
+        return this.slotIface!.name;
       case 6:
-        return json ? this.slotPeerIface!.idJson : this.slotPeerIface!.id;
+        return this.slotPeerIface!.id;
     }
   }
 
   /**
-   * Writes `,`, then a cached entry's ranges with the record's slot values between them (slotValue(slot,
-   * true, r)), then a newline for jsonl: in place, one room check for it all, no string made for a port,
-   * an IPv4 address or an interface.
+   * Writes `,`, then a cached entry's ranges with the record's slot values between them (slotValue's, as
+   * JSON string content), then a newline for jsonl: in place, one room check for it all, no string made
+   * for a port, an IPv4 address or an interface.
    */
   private writeTail(hit: Cached, r: FlowRecord, out: Writer, newline: boolean): void {
     const iface = this.slotIface;
@@ -625,7 +624,7 @@ export class RecordExplainer {
           const e = this.slotAt[at + 1]!;
           for (let j = this.slotAt[at]!; j < e; j++) buf[p++] = text.charCodeAt(j);
         } else {
-          const t = this.canonical(ip);
+          const t = this.ipv6Text(ip.value);
           for (let j = 0; j < t.length; j++) buf[p++] = t.charCodeAt(j);
         }
       } else {
@@ -642,7 +641,7 @@ export class RecordExplainer {
     const hit = this.attribute(r, reverse);
     this.summary.addExplained(hit.attribution, this.keySrc, this.keyDp, r.action === 'ACCEPT');
     if (this.format === 'text') {
-      const a = hit.text ? { verdict: hit.attribution.verdict, explanation: fillSlots(hit.text, (k) => this.slotValue(k, false, r)) } : hit.attribution;
+      const a = hit.text ? { verdict: hit.attribution.verdict, explanation: fillSlots(hit.text, (k) => this.slotValue(k, r)) } : hit.attribution;
       out.write(this.renderText(r.file, r.line, a));
       return;
     }

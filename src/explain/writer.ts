@@ -26,8 +26,6 @@ export interface Writer {
   /** `write(s.slice(start, end))`, without the slice. */
   writeRange(s: string, start: number, end: number): void;
   writeBytes(b: Uint8Array, start: number, end: number): void;
-  /** `writeBytes(v, 0, v.length)`. */
-  writeView(v: Uint8Array): void;
   /** `write(String(n))` for a non-negative integer. */
   writeInt(n: number): void;
   /**
@@ -92,19 +90,6 @@ abstract class BufferWriter implements Writer {
     if (n > SHORT) buf.set(b.subarray(start, end), at);
     else for (let i = 0; i < n; i++) buf[at + i] = b[start + i]!;
     this.at = at + n;
-  }
-
-  writeView(v: Uint8Array): void {
-    const n = v.length;
-    if (this.at + n > this.buf.length) {
-      this.spill(n);
-      if (this.at + n > this.buf.length) {
-        this.large(Buffer.from(v));
-        return;
-      }
-    }
-    this.buf.set(v, this.at);
-    this.at += n;
   }
 
   writeInt(n: number): void {

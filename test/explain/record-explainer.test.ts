@@ -229,14 +229,13 @@ describe('RecordExplainer cache keys: one entry per distinct input', () => {
 });
 
 describe('streamWriter', () => {
-  it('keeps strings, string ranges, integers, byte ranges and views in order across chunk boundaries, pieces larger than a chunk (copied: their source may change at once) and non-ASCII text included', async () => {
+  it('keeps strings, string ranges, integers and byte ranges in order across chunk boundaries, pieces larger than a chunk (copied: their source may change at once) and non-ASCII text included', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(
           fc.oneof(
             fc.string({ maxLength: 40, unit: 'grapheme' }).map((s) => ({ s })),
             fc.uint8Array({ maxLength: 100 }).map((b) => ({ b })),
-            fc.uint8Array({ maxLength: 100 }).map((v) => ({ v })),
             fc.oneof(fc.nat(), fc.maxSafeNat(), fc.constantFrom(0, 9, 10, 0x7fffffff, 0x80000000)).map((n) => ({ n })),
             fc.tuple(fc.string({ maxLength: 40, unit: 'grapheme' }), fc.nat(), fc.nat()).map(([r, x, y]) => ({ r, from: Math.min(x, y) % (r.length + 1), to: Math.max(x, y) % (r.length + 1) })),
           ),
@@ -254,12 +253,6 @@ describe('streamWriter', () => {
             if ('s' in p) {
               w.write(p.s);
               want.push(Buffer.from(p.s));
-            } else if ('v' in p) {
-              // A view, as the explainer's cached ranges are: copied before its bytes change.
-              scratch.set(p.v);
-              w.writeView(scratch.subarray(0, p.v.length));
-              scratch.fill(0xff);
-              want.push(Buffer.from(p.v));
             } else if ('n' in p) {
               w.writeInt(p.n);
               want.push(Buffer.from(String(p.n)));
