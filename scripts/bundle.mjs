@@ -10,7 +10,7 @@ import { build } from 'esbuild';
 const outdir = 'dist/bundle';
 rmSync(outdir, { recursive: true, force: true });
 await build({
-  entryPoints: ['dist/src/cli/main.js', 'dist/src/explain/read-worker.js'],
+  entryPoints: ['dist/src/cli/main.js', 'dist/src/pipeline/read-worker.js'],
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -18,7 +18,7 @@ await build({
   // Dynamic imports (S3, CloudWatch, live snapshots, Parquet) become chunks loaded on demand.
   splitting: true,
   outdir,
-  // main.js and read-worker.js side by side, as src/explain/read-thread.ts expects.
+  // main.js and read-worker.js side by side, as src/pipeline/read-thread.ts expects.
   entryNames: '[name]',
   external: ['@aws-sdk/*', 'hyparquet', 'hyparquet-compressors'],
   // CommonJS dependencies (commander, ipaddr.js) call require for Node's built-in modules.

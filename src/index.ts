@@ -22,7 +22,7 @@ export { tracePath, resolveEndpoint, type Hop, type Endpoint, type PathResult } 
 
 export { buildTraceReport, type TraceReport } from './explain/trace.js';
 export { attributeRecord, type Attribution, type Verdict, type RecordFacts } from './explain/attribute.js';
-export { runExplain, explainFilter, streamWriter, type ExplainRunOptions, type Writer } from './explain/run.js';
+export { runExplain, explainFilter, streamWriter, type ExplainRunOptions, type Writer } from './pipeline/run.js';
 export type { BlockedBy } from './explain/hops.js';
 
 export { readFlowLogs, readFlowLogStream, parseFlowLogLines } from './flowlog/reader.js';

@@ -11,7 +11,7 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { createGunzip } from 'node:zlib';
-import { Wakeup } from '../wakeup.js';
+import { Wakeup } from './wakeup.js';
 
 /** What one command-line input expands to. */
 export type InputItem =

@@ -1,5 +1,5 @@
 /**
- * explain reads local files on a worker thread (src/explain/read-thread.ts) in the built CLI. The worker
+ * explain reads local files on a worker thread (src/pipeline/read-thread.ts) in the built CLI. The worker
  * must not change anything a user sees: for every input and option set below, the built CLI's stdout,
  * stderr and exit code are the same with VPCWHY_READ_THREADS=2 (the worker, required) as with
  * VPCWHY_READ_THREADS=1 (one thread, the path the in-process tests cover).
@@ -15,7 +15,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
-const WORKER = path.join(ROOT, 'dist', 'src', 'explain', 'read-worker.js');
+const WORKER = path.join(ROOT, 'dist', 'src', 'pipeline', 'read-worker.js');
 /** The bundle the `vpcwhy` bin runs (scripts/bundle.mjs): the same code, one module graph. */
 const BUNDLE = path.join(ROOT, 'dist', 'bundle', 'main.js');
 const BUNDLE_WORKER = path.join(ROOT, 'dist', 'bundle', 'read-worker.js');

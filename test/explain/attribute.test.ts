@@ -239,7 +239,7 @@ describe('attributeRecord: fields the record does not carry', () => {
 });
 
 import fc from 'fast-check';
-import { recordJson } from '../../src/explain/run.js';
+import { recordJson } from '../../src/pipeline/run.js';
 
 describe('recordJson', () => {
   it('equals JSON.stringify(record.fields()) for any tokens, escapes included', () => {

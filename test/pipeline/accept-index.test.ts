@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AcceptIndex } from '../../src/explain/accept-index.js';
+import { AcceptIndex } from '../../src/pipeline/accept-index.js';
 import { DEFAULT_FORMAT } from '../../src/flowlog/format.js';
 import { FlowRecord } from '../../src/flowlog/record.js';
 

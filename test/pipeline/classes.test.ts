@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { attributeRecord } from '../../src/explain/attribute.js';
-import { Classifier, intervalClasses } from '../../src/explain/classes.js';
-import { RecordExplainer } from '../../src/explain/run.js';
+import { Classifier, intervalClasses } from '../../src/pipeline/classes.js';
+import { RecordExplainer } from '../../src/pipeline/run.js';
 import { ExplainSummary } from '../../src/explain/summary.js';
 import { indexSnapshot } from '../../src/engine/snapshot-index.js';
 import { DEFAULT_FORMAT, makeFormat } from '../../src/flowlog/format.js';

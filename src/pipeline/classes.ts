@@ -32,9 +32,9 @@ import type { Direction, Eni, SgRule } from '../model/snapshot.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import { natGatewayOfEni } from '../engine/path.js';
 import { sgRulesFor } from '../engine/security-group.js';
-import { isServicePort } from './ports.js';
+import { isServicePort } from '../explain/ports.js';
 import { pushAll } from '../arrays.js';
-import { fmix32 } from '../hash.js';
+import { fmix32 } from './hash.js';
 
 /** Half-open `[lo, hi)` ranges, and the class of any value by the set of ranges that hold it. */
 export class Classifier<T extends number | bigint> {

@@ -10,7 +10,7 @@ import { AcceptFilter, AcceptIndex, MARK_REVERSE, MARK_SEEN } from './accept-ind
 import { type ExplainFormat, type RenderText, RecordExplainer } from './record-explainer.js';
 import type { Writer } from './writer.js';
 import { trimHeap } from './memory.js';
-import type { ExplainSummary } from './summary.js';
+import type { ExplainSummary } from '../explain/summary.js';
 
 export { type ExplainFormat, type RenderText, RecordExplainer, recordJson } from './record-explainer.js';
 export { type Writer, streamWriter } from './writer.js';

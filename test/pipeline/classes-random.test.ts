@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { attributeRecord } from '../../src/explain/attribute.js';
-import { RecordExplainer } from '../../src/explain/run.js';
+import { RecordExplainer } from '../../src/pipeline/run.js';
 import { ExplainSummary } from '../../src/explain/summary.js';
 import { indexSnapshot } from '../../src/engine/snapshot-index.js';
 import { makeFormat } from '../../src/flowlog/format.js';

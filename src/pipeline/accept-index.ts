@@ -11,7 +11,7 @@
  */
 import type { FlowLogFormat } from '../flowlog/format.js';
 import type { FlowRecord, RecordFilter } from '../flowlog/record.js';
-import { fmix32 } from '../hash.js';
+import { fmix32 } from './hash.js';
 
 const SLOTS = 1 << 21; // 2M slots, 16 MB
 

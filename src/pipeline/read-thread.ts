@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { type FlowLogFormat, makeFormat } from '../flowlog/format.js';
 import type { FlowLogEvent } from '../flowlog/reader.js';
 import { E } from '../fp.js';
-import { Wakeup } from '../wakeup.js';
+import { Wakeup } from '../flowlog/wakeup.js';
 import type { AcceptFilter } from './accept-index.js';
 import { type FormatDef, CREDITS, type ReadWorkerData, type ToMain, decodeBatch, formatDef, unpackBadLines } from './read-protocol.js';
 

@@ -7,13 +7,13 @@ import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import type { Ip } from '../model/address.js';
 import type { Eni } from '../model/snapshot.js';
 import { formatIpv6, parseIpRange } from '../net/ip.js';
-import { type Attribution, type AttributionContext, attributeRecord, directionOf } from './attribute.js';
+import { type Attribution, type AttributionContext, attributeRecord, directionOf } from '../explain/attribute.js';
 import { Policies, type Policy, portClass } from './classes.js';
-import { type Slot, type SlotTemplate, eniName, fillSlots, hasSlots, splitSlotBytes, splitSlots, withSlots } from './slots.js';
-import { ExplainSummary } from './summary.js';
-import { fixPeerGroup } from './hops.js';
+import { type Slot, type SlotTemplate, eniName, fillSlots, hasSlots, splitSlotBytes, splitSlots, withSlots } from '../explain/slots.js';
+import { ExplainSummary } from '../explain/summary.js';
+import { fixPeerGroup } from '../explain/hops.js';
 import { MemoryWriter, type Writer } from './writer.js';
-import { fnv1a } from '../hash.js';
+import { fnv1a } from './hash.js';
 
 export type ExplainFormat = 'text' | 'json' | 'jsonl';
 

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { indexSnapshot } from '../../src/engine/snapshot-index.js';
-import { type ExplainRunOptions, explainFilter, runExplain } from '../../src/explain/run.js';
+import { type ExplainRunOptions, explainFilter, runExplain } from '../../src/pipeline/run.js';
 import { readFlowLogs } from '../../src/flowlog/reader.js';
 import { eni, nacl, naclEntry, sg, sgRule, snapshotOf, subnet, vpc } from '../builders.js';
 import { memoryWriter } from './memory-writer.js';

@@ -1,6 +1,6 @@
 import type { Attribution } from '../../src/explain/attribute.js';
-import type { Writer } from '../../src/explain/run.js';
-import { MemoryWriter } from '../../src/explain/writer.js';
+import type { Writer } from '../../src/pipeline/run.js';
+import { MemoryWriter } from '../../src/pipeline/writer.js';
 import type { FlowRecord } from '../../src/flowlog/record.js';
 
 /** A Writer that keeps everything in memory; `text()` decodes it all. */

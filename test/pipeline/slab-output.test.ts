@@ -5,7 +5,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { attributeRecord } from '../../src/explain/attribute.js';
-import { RecordExplainer, streamWriter } from '../../src/explain/run.js';
+import { RecordExplainer, streamWriter } from '../../src/pipeline/run.js';
 import { indexSnapshot } from '../../src/engine/snapshot-index.js';
 import { makeFormat } from '../../src/flowlog/format.js';
 import { FlowRecord } from '../../src/flowlog/record.js';
