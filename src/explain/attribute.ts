@@ -14,7 +14,7 @@ import { cidrContains, parseIp } from '../net/ip.js';
 import { TCP, UDP, isIcmp, protocolName } from '../net/protocol.js';
 import { describePacket } from './describe.js';
 import { isServicePort } from './ports.js';
-import { addrText, eniNameText, portText } from './slots.js';
+import { PLAIN, type Say } from './say.js';
 import { type BlockedBy, blockedByOf, fixFor, hopEvidence, naclRuleLabel } from './hops.js';
 
 export type Verdict = 'blocked' | 'config-allows' | 'unknown-interface' | 'ambiguous';
@@ -68,6 +68,8 @@ export interface AttributionContext {
   readonly reverseAccepted: (r: RecordFacts) => boolean;
   /** `captured at <time>` for explanations, when the snapshot knows it. */
   readonly snapshotTime?: string;
+  /** How explanations write the record's own values (default PLAIN: as they are). */
+  readonly say?: Say;
 }
 
 const SYN = 2;
@@ -181,6 +183,7 @@ class InboundSg {
 
 /** Request or response (ref 8.5), most reliable evidence first. */
 function readTraffic(ctx: AttributionContext, eni: Eni, direction: Direction, r: RecordFacts, packet: Packet, inbound: InboundSg): TrafficReading {
+  const say = ctx.say ?? PLAIN;
   const flags = r.tcpFlags;
   if (packet.protocol === TCP && flags !== null && (flags & SYN) !== 0) {
     if ((flags & ACK) !== 0) return { traffic: 'response', evidence: 'tcp-flags', because: `tcp-flags ${flags} (${flagNames(flags)}) marks the responder's side` };
@@ -199,15 +202,15 @@ function readTraffic(ctx: AttributionContext, eni: Eni, direction: Direction, r:
     } else if (direction === 'outbound') {
       const served: Packet = { ...packet, src: packet.dst, dst: packet.src, srcPort: packet.dstPort, dstPort: packet.srcPort };
       if (!isServicePort(packet.dstPort) && sgAllows(ctx.index, eni.groupIds, 'inbound', served)) {
-        return { traffic: 'response', evidence: 'service-rule', because: `the interface's security groups let ${addrText(packet.dst)} connect to its port ${portText(packet.srcPort)}, so this is the service answering` };
+        return { traffic: 'response', evidence: 'service-rule', because: `the interface's security groups let ${say.addr(packet.dst)} connect to its port ${say.port(packet.srcPort)}, so this is the service answering` };
       }
     } else if (!isServicePort(packet.srcPort) && inbound.of(packet).allowed) {
-      return { traffic: 'request', evidence: 'service-rule', because: `the interface's security groups admit connections to its port ${portText(packet.dstPort)}, so this is a client connecting` };
+      return { traffic: 'request', evidence: 'service-rule', because: `the interface's security groups admit connections to its port ${say.port(packet.dstPort)}, so this is a client connecting` };
     }
     const dstService = isServicePort(packet.dstPort);
     const srcService = isServicePort(packet.srcPort);
-    if (dstService && !srcService) return { traffic: 'request', evidence: 'ports', because: `port ${portText(packet.dstPort)} is a service port and ${portText(packet.srcPort)} an ephemeral one` };
-    if (srcService && !dstService) return { traffic: 'response', evidence: 'ports', because: `port ${portText(packet.srcPort)} is a service port and ${portText(packet.dstPort)} an ephemeral one` };
+    if (dstService && !srcService) return { traffic: 'request', evidence: 'ports', because: `port ${say.port(packet.dstPort)} is a service port and ${say.port(packet.srcPort)} an ephemeral one` };
+    if (srcService && !dstService) return { traffic: 'response', evidence: 'ports', because: `port ${say.port(packet.srcPort)} is a service port and ${say.port(packet.dstPort)} an ephemeral one` };
   }
   const why = isIcmp(packet.protocol)
     ? 'ICMP records carry no type, so an echo request and a reply look alike'
@@ -318,11 +321,11 @@ function ruleKeyOf(b: BlockedBy): string {
 }
 
 /** The summary's label for a blocking rule: the same for every record it blocks. */
-function ruleLabelOf(hop: Hop, index: SnapshotIndex): string {
+function ruleLabelOf(hop: Hop, index: SnapshotIndex, say: Say): string {
   // The summary groups by NACL and rule, whichever of the NACL's subnets the records came through.
   if (hop.component === 'network-acl' && hop.nacl) return naclRuleLabel(index, hop.nacl);
   if (hop.component === 'security-group') return `security groups ${hop.sg?.groupIds.join(', ')} (${hop.direction}): no rule allows`;
-  return hopEvidence(hop, index);
+  return hopEvidence(hop, index, say);
 }
 
 const POST_CLOSE_FLAGS = 1 | 4;
@@ -366,6 +369,7 @@ export function attributeRecord(ctx: AttributionContext, r: RecordFacts): Attrib
 
 function attributeFacts(ctx: AttributionContext, r: RecordFacts): Attribution {
   const index = ctx.index;
+  const say = ctx.say ?? PLAIN;
   const srcRaw = parseAddr(r.srcaddr);
   const dstRaw = parseAddr(r.dstaddr);
   const eni = r.interfaceId ? index.eniById.get(r.interfaceId) : undefined;
@@ -408,7 +412,7 @@ function attributeFacts(ctx: AttributionContext, r: RecordFacts): Attribution {
   const src = parseAddr(r.pktSrcaddr) ?? srcRaw;
   const dst = parseAddr(r.pktDstaddr) ?? dstRaw;
   const name = eni.instanceId ? index.instanceNameById.get(eni.instanceId) : eni.name;
-  const where = eniNameText(eni.id, name);
+  const where = say.eniName(eni.id, name);
   if (direction === null && src && dst && r.protocol !== null && src.family === dst.family) {
     // Neither address is the ENI's (an intermediate ENI, or a rewritten address, ref 1.8 and 8.4): read
     // the record both ways and list both; blockers of different directions never coincide.
@@ -462,7 +466,7 @@ function attributeFacts(ctx: AttributionContext, r: RecordFacts): Attribution {
     icmpCode: null,
   };
   const dirText = cap(direction);
-  const head = `${dirText} ${describePacket(packet)} on ${where}`;
+  const head = `${dirText} ${describePacket(packet, say)} on ${where}`;
 
   if (r.rejectReason === 'BPA') {
     return bpaAttribution(
@@ -482,7 +486,7 @@ function attributeFacts(ctx: AttributionContext, r: RecordFacts): Attribution {
 
   const explainReading = (rd: Reading, lead: string): string => {
     if (!rd.blocking) return `${lead}: the configuration allows it (${rd.hops.map((h) => `${h.component} ${h.decision}`).join(', ')}).`;
-    const ev = hopEvidence(rd.blocking, index);
+    const ev = hopEvidence(rd.blocking, index, say);
     return `${lead}: ${ev}.`;
   };
 
@@ -541,7 +545,7 @@ function attributeFacts(ctx: AttributionContext, r: RecordFacts): Attribution {
     const candidates: Candidate[] = [
       { reading: `if the network ACL of ${unknown.subnetId} denies it`, traffic: chosen.traffic, verdict: 'blocked', blockedBy: null, explanation: 'The unknown network ACL would be the blocker.' },
       chosen.blocking
-        ? { reading: 'if that network ACL allows it', traffic: chosen.traffic, verdict: 'blocked', blockedBy: blockedByOf(chosen.blocking, false), explanation: `It is denied: ${hopEvidence(chosen.blocking, index)}.` }
+        ? { reading: 'if that network ACL allows it', traffic: chosen.traffic, verdict: 'blocked', blockedBy: blockedByOf(chosen.blocking, false), explanation: `It is denied: ${hopEvidence(chosen.blocking, index, say)}.` }
         : { reading: 'if that network ACL allows it', traffic: chosen.traffic, verdict: 'config-allows', blockedBy: null, explanation: 'The rest of the configuration allows it.' },
     ];
     return ambiguous({
@@ -567,7 +571,7 @@ function attributeFacts(ctx: AttributionContext, r: RecordFacts): Attribution {
       blockedBy: null,
       alsoBlockedBy: [],
       candidates: null,
-      explanation: `${head}, ${trafficText}, is allowed by the current configuration: ${chosen.hops.map((h) => hopEvidence(h, index)).join('; ')}. ${r.action === 'REJECT' ? configAllowsCauses(r, packet, eni, ctx.snapshotTime, natDrops(natGatewayOfEni(index, eni), direction, reading.traffic, packet)) : ''}`.trim(),
+      explanation: `${head}, ${trafficText}, is allowed by the current configuration: ${chosen.hops.map((h) => hopEvidence(h, index, say)).join('; ')}. ${r.action === 'REJECT' ? configAllowsCauses(r, packet, eni, ctx.snapshotTime, natDrops(natGatewayOfEni(index, eni), direction, reading.traffic, packet)) : ''}`.trim(),
       fix: null,
       eniId: eni.id,
       ruleKey: null,
@@ -590,6 +594,7 @@ function finishBlocked(
   inferred: string,
 ): Attribution {
   const index = ctx.index;
+  const say = ctx.say ?? PLAIN;
   const trafficText = reading.traffic === 'unknown'
     ? `request or response (${reading.because}; both readings lead to the same result)`
     : `${reading.evidence === 'ports' ? 'probably ' : ''}a ${reading.traffic} (${reading.because})`;
@@ -602,12 +607,12 @@ function finishBlocked(
     const b = blockedByOf(h, false);
     if (b !== null) alsoBlockedBy.push(b);
   }
-  const parts = [`${head}, ${trafficText}, was denied: ${hopEvidence(blocking, index)}.`];
+  const parts = [`${head}, ${trafficText}, was denied: ${hopEvidence(blocking, index, say)}.`];
   if (chosen.traffic === 'response' && blocking.component === 'network-acl' && eni.groupIds.length > 0) {
     parts.push('As a response it passes the security groups (they are stateful), but network ACLs are stateless and judge it on its own.');
   }
-  for (const h of chosen.also) parts.push(`The ${h.component === 'security-group' ? 'security groups' : h.component === 'network-acl' ? 'network ACL' : h.component} would also deny it: ${hopEvidence(h, index)}.`);
-  const fix = fixFor(blocking, index, chosen.traffic === 'response') || null;
+  for (const h of chosen.also) parts.push(`The ${h.component === 'security-group' ? 'security groups' : h.component === 'network-acl' ? 'network ACL' : h.component} would also deny it: ${hopEvidence(h, index, say)}.`);
+  const fix = fixFor(blocking, index, chosen.traffic === 'response', say) || null;
   if (fix) parts.push(`Fix: ${fix}.`);
   if (r.action === 'ACCEPT') parts.push('The record itself was ACCEPTed, so the configuration has changed since, or the connection was tracked under earlier rules.');
   parts.push(inferred);
@@ -625,7 +630,7 @@ function finishBlocked(
         traffic: chosen.traffic,
         verdict: altBlockedBy ? 'blocked' : 'config-allows',
         blockedBy: altBlockedBy,
-        explanation: alt?.blocking ? `It would be denied by ${hopEvidence(alt.blocking, index)}.` : 'The configuration would allow it.',
+        explanation: alt?.blocking ? `It would be denied by ${hopEvidence(alt.blocking, index, say)}.` : 'The configuration would allow it.',
       },
     ];
     return ambiguous({
@@ -651,6 +656,6 @@ function finishBlocked(
     fix,
     eniId: eni.id,
     ruleKey: ruleKeyOf(blockedBy),
-    ruleLabel: ruleLabelOf(blocking, index),
+    ruleLabel: ruleLabelOf(blocking, index, say),
   };
 }

@@ -7,7 +7,7 @@ import type { Packet } from '../model/flow.js';
 import type { Direction, NaclEntry, Route, SgPeer, SgRule } from '../model/snapshot.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import { ICMP, ICMPV6, hasPorts, isIcmp, protocolName } from '../net/protocol.js';
-import { addrText, portText } from './slots.js';
+import { PLAIN, type Say } from './say.js';
 
 export function portsText(range: PortRange | null): string {
   if (range === null || (range.from <= 0 && range.to >= 65535)) return 'all ports';
@@ -76,25 +76,25 @@ export function protocolLabel(protocol: number): string {
   return protocolName(protocol).toUpperCase();
 }
 
-function hostPort(ip: Ip, port: number | null, family: 4 | 6): string {
-  const a = addrText(ip);
+function hostPort(ip: Ip, port: number | null, family: 4 | 6, say: Say): string {
+  const a = say.addr(ip);
   if (port === null) return a;
-  return family === 6 ? `[${a}]:${portText(port)}` : `${a}:${portText(port)}`;
+  return family === 6 ? `[${a}]:${say.port(port)}` : `${a}:${say.port(port)}`;
 }
 
 /** `TCP 198.51.100.7:40000 -> 10.0.1.10:22`, `ICMP 203.0.113.12 -> 172.31.16.139 (type 8)`. */
-export function describePacket(p: Packet): string {
+export function describePacket(p: Packet, say: Say = PLAIN): string {
   const ports = hasPorts(p.protocol);
-  const src = hostPort(p.src, ports ? p.srcPort : null, p.src.family);
-  const dst = hostPort(p.dst, ports ? p.dstPort : null, p.dst.family);
+  const src = hostPort(p.src, ports ? p.srcPort : null, p.src.family, say);
+  const dst = hostPort(p.dst, ports ? p.dstPort : null, p.dst.family, say);
   let icmp = '';
   if ((p.protocol === ICMP || p.protocol === ICMPV6) && p.icmpType !== null) icmp = ` (type ${p.icmpType}${p.icmpCode !== null ? ` code ${p.icmpCode}` : ''})`;
   return `${protocolLabel(p.protocol)} ${src} -> ${dst}${icmp}`;
 }
 
 /** What a rule allowing this packet would say: `tcp/5432` / `icmp type 0` / `all esp`. */
-export function packetService(p: Packet): string {
-  if (hasPorts(p.protocol)) return p.dstPort === null ? `all ${protocolName(p.protocol)}` : `${protocolName(p.protocol)}/${portText(p.dstPort)}`;
+export function packetService(p: Packet, say: Say = PLAIN): string {
+  if (hasPorts(p.protocol)) return p.dstPort === null ? `all ${protocolName(p.protocol)}` : `${protocolName(p.protocol)}/${say.port(p.dstPort)}`;
   if (isIcmp(p.protocol)) return p.icmpType === null ? protocolName(p.protocol) : `${protocolName(p.protocol)} type ${p.icmpType}`;
   return protocolName(p.protocol);
 }

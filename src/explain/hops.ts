@@ -5,7 +5,7 @@ import type { Hop, PathLeg } from '../engine/path.js';
 import type { NaclDecision } from '../engine/nacl.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import type { Eni, NaclEntry, SgRule } from '../model/snapshot.js';
-import { addrText, eniText, hostText, peerEniText } from './slots.js';
+import { PLAIN, type Say, hostText } from './say.js';
 import { hasPorts } from '../net/protocol.js';
 import {
   describeDefaultNaclRule,
@@ -46,37 +46,15 @@ function naclName(index: SnapshotIndex, aclId: string, subnetId?: string): strin
   return `network ACL ${aclId}${acl?.name ? ` (${acl.name})` : ''}${subnetId ? ` of ${subnetId}` : ''}`;
 }
 
-const sgNamesMemo = new WeakMap<readonly string[], string>();
-
 function sgNames(index: SnapshotIndex, ids: readonly string[]): string {
-  let s = sgNamesMemo.get(ids);
-  if (s === undefined) {
-    s = enumerate(ids.map((id) => {
-      const g = index.groupById.get(id);
-      return g ? `${id} (${g.groupName})` : `${id} (not in the snapshot)`;
-    }));
-    sgNamesMemo.set(ids, s);
-  }
-  return s;
+  return enumerate(ids.map((id) => {
+    const g = index.groupById.get(id);
+    return g ? `${id} (${g.groupName})` : `${id} (not in the snapshot)`;
+  }));
 }
-
-const sgRuleMemo = new WeakMap<SgRule, string>();
 
 function sgRuleText(rule: SgRule, index: SnapshotIndex): string {
-  let s = sgRuleMemo.get(rule);
-  if (s === undefined) sgRuleMemo.set(rule, (s = describeSgRule(rule, index)));
-  return s;
-}
-
-const entryIds = new WeakMap<NaclEntry, number>();
-let nextEntryId = 0;
-
-/** A number for each entry object (0: none). */
-function entryId(e: NaclEntry | null): number {
-  if (e === null) return 0;
-  let id = entryIds.get(e);
-  if (id === undefined) entryIds.set(e, (id = ++nextEntryId));
-  return id;
+  return describeSgRule(rule, index);
 }
 
 /**
@@ -88,9 +66,6 @@ export function fixPeerGroup(peerEni: Eni | undefined, vpcId: string | undefined
   return peerEni !== undefined && peerEni.groupIds.length > 0 && peerEni.vpcId === vpcId ? peerEni.groupIds[0]! : null;
 }
 
-/** NACL evidence depends only on the deciding entries, so it is built once per distinct decision. */
-const naclEvidenceMemo = new WeakMap<SnapshotIndex, Map<string, string>>();
-
 /** `network ACL acl-1 (db) of subnet-1: inbound rule 90 (deny tcp/5432 from 10.0.1.0/24)`: the deciding rule. */
 export function naclRuleLabel(index: SnapshotIndex, n: NaclDecision, subnetId?: string): string {
   const rule = n.entry && !n.isDefaultRule ? describeNaclEntry(n.entry) : describeDefaultNaclRule(n.ruleNumber, n.direction);
@@ -98,19 +73,19 @@ export function naclRuleLabel(index: SnapshotIndex, n: NaclDecision, subnetId?: 
 }
 
 /** One sentence of evidence for a hop, as the JSON `evidence` field and the text hop lines show it. */
-export function hopEvidence(hop: Hop, index: SnapshotIndex): string {
+export function hopEvidence(hop: Hop, index: SnapshotIndex, say: Say = PLAIN): string {
   switch (hop.component) {
     case 'security-group': {
-      if (hop.unknownHost) return `no network interface in the snapshot has ${addrText(hop.unknownHost)}, so its security groups are unknown; not evaluated`;
+      if (hop.unknownHost) return `no network interface in the snapshot has ${say.addr(hop.unknownHost)}, so its security groups are unknown; not evaluated`;
       if (hop.sg === null) return `response of a tracked connection: security groups are stateful and let it pass without evaluating ${hop.direction} rules`;
       const sg = hop.sg;
-      if (sg.noGroups) return `${eniText(hop.eniId)} has no security groups, so nothing is filtered here`;
+      if (sg.noGroups) return `${say.eni(hop.eniId)} has no security groups, so nothing is filtered here`;
       if (sg.allowed) {
         const first = sg.matched[0]!;
         const more = sg.matched.length > 1 ? ` (and ${sg.matched.length - 1} more rule${sg.matched.length > 2 ? 's' : ''})` : '';
         return `allowed by ${sgRuleText(first, index)}${more}`;
       }
-      const parts = [`no ${hop.direction} rule of ${sgNames(index, sg.groupIds)} on ${eniText(hop.eniId)} allows ${packetService(hop.packet)} ${hop.direction === 'inbound' ? 'from' : 'to'} ${addrText(hop.direction === 'inbound' ? hop.packet.src : hop.packet.dst)}`];
+      const parts = [`no ${hop.direction} rule of ${sgNames(index, sg.groupIds)} on ${say.eni(hop.eniId)} allows ${packetService(hop.packet, say)} ${hop.direction === 'inbound' ? 'from' : 'to'} ${say.addr(hop.direction === 'inbound' ? hop.packet.src : hop.packet.dst)}`];
       if (sg.noRules) parts.push(`the groups have no ${hop.direction} rules at all`);
       const miss = sg.closestMisses.find((m) => m.reason !== 'protocol');
       if (miss) {
@@ -120,7 +95,7 @@ export function hopEvidence(hop: Hop, index: SnapshotIndex): string {
       if (sg.unknownGroups.length) parts.push(`the snapshot lacks ${enumerate(sg.unknownGroups)}, whose rules are unknown`);
       const open = sg.undecided[0];
       if (open) {
-        const peer = addrText(hop.direction === 'inbound' ? hop.packet.src : hop.packet.dst);
+        const peer = say.addr(hop.direction === 'inbound' ? hop.packet.src : hop.packet.dst);
         parts.push(
           open.peer.kind === 'group' && !index.groupById.has(open.peer.groupId)
             ? `${sgRuleText(open, index)} would allow it if ${peer} is a member of ${open.peer.groupId}, a group the snapshot does not describe (in a peered VPC or another account?)`
@@ -133,19 +108,12 @@ export function hopEvidence(hop: Hop, index: SnapshotIndex): string {
       if (hop.skipped === 'same-subnet') return `not evaluated: both ends are in ${hop.subnetId}, and NACLs only filter traffic that crosses the subnet boundary`;
       if (hop.skipped === 'no-acl-in-snapshot' || hop.nacl === null) return `the snapshot has no network ACL for ${hop.subnetId}; not evaluated`;
       const n = hop.nacl;
-      let memo = naclEvidenceMemo.get(index);
-      if (!memo) naclEvidenceMemo.set(index, (memo = new Map()));
       const miss = n.action === 'deny' && n.isDefaultRule ? n.closestMisses[0] : undefined;
-      // Entries by identity, ids as JSON strings: no two decisions with different text share a key.
-      const key = JSON.stringify([n.aclId, hop.subnetId, hop.direction, n.ruleNumber, n.action, entryId(n.entry), entryId(n.shadowedAllow), entryId(n.undecided[0] ?? null), entryId(miss?.entry ?? null), miss?.reason ?? '']);
-      let s = memo.get(key);
-      if (s !== undefined) return s;
-      s = `${naclRuleLabel(index, n, hop.subnetId)} ${n.action === 'allow' ? 'allows' : 'denies'} it`;
+      let s = `${naclRuleLabel(index, n, hop.subnetId)} ${n.action === 'allow' ? 'allows' : 'denies'} it`;
       if (n.action === 'deny' && n.shadowedAllow) s += `, evaluated before the allow in rule ${n.shadowedAllow.ruleNumber}`;
       if (n.action === 'deny' && n.isDefaultRule) s += `: no lower-numbered ${hop.direction} rule matches`;
       if (miss) s += ` (closest: ${describeNaclEntry(miss.entry)}, ${miss.reason === 'address' ? `for other ${hop.direction === 'inbound' ? 'sources' : 'destinations'}` : miss.reason === 'port' ? 'for other ports' : 'for another protocol'})`;
       if (n.undecided.length) s += `; ${describeNaclEntry(n.undecided[0]!)} comes first and would decide instead if the ICMP type matches`;
-      if (memo.size < 50_000) memo.set(key, s);
       return s;
     }
     case 'route': {
@@ -154,8 +122,8 @@ export function hopEvidence(hop: Hop, index: SnapshotIndex): string {
       const r = hop.route;
       const table = r.routeTableId ?? 'its route table';
       if (hop.problem) return `${table}: ${hop.problem}`;
-      if (r.outcome === 'no-route') return `${table} of ${hop.subnetId} has no route to ${addrText(hop.packet.dst)}`;
-      if (r.outcome === 'blackhole' && r.route) return `${table} sends ${addrText(hop.packet.dst)} over ${describeRoute(r.route)}: its target is gone, so packets are dropped`;
+      if (r.outcome === 'no-route') return `${table} of ${hop.subnetId} has no route to ${say.addr(hop.packet.dst)}`;
+      if (r.outcome === 'blackhole' && r.route) return `${table} sends ${say.addr(hop.packet.dst)} over ${describeRoute(r.route)}: its target is gone, so packets are dropped`;
       return r.route ? `${table}: ${describeRoute(r.route)} (longest match /${r.prefixLength})` : `${table}`;
     }
     case 'block-public-access':
@@ -169,7 +137,7 @@ export function hopEvidence(hop: Hop, index: SnapshotIndex): string {
  * What would fix a denying hop: a concrete change, said the way an engineer would. A response (the
  * return leg of a trace, or a record read as a response) needs the ephemeral port range, not one port.
  */
-export function fixFor(hop: Hop, index: SnapshotIndex, response = hop.path === 'return'): string {
+export function fixFor(hop: Hop, index: SnapshotIndex, response = hop.path === 'return', say: Say = PLAIN): string {
   const p = hop.packet;
   switch (hop.component) {
     case 'security-group': {
@@ -177,17 +145,17 @@ export function fixFor(hop: Hop, index: SnapshotIndex, response = hop.path === '
       const peerIp = hop.direction === 'inbound' ? p.src : p.dst;
       const peerEni = index.eniByPrivateIp.get(peerIp.value);
       const group = fixPeerGroup(peerEni, index.eniById.get(hop.eniId)?.vpcId);
-      const peer = group !== null ? `${group} (a group on ${peerEniText(peerEni!.id)})` : hostText(peerIp);
+      const peer = group !== null ? `${group} (a group on ${say.peerEni(peerEni!.id)})` : hostText(peerIp, say);
       const groups = hop.sg.groupIds.length === 1 ? hop.sg.groupIds[0]! : `one of ${enumerate(hop.sg.groupIds)}`;
-      return `add an ${hop.direction} rule to ${groups} allowing ${packetService(p)} ${hop.direction === 'inbound' ? 'from' : 'to'} ${peer}`;
+      return `add an ${hop.direction} rule to ${groups} allowing ${packetService(p, say)} ${hop.direction === 'inbound' ? 'from' : 'to'} ${peer}`;
     }
     case 'network-acl': {
       const n = hop.nacl;
       if (!n) return '';
       const peerIp = hop.direction === 'inbound' ? p.src : p.dst;
-      const svc = response && hasPorts(p.protocol) ? `${p.protocol === 6 ? 'tcp' : 'udp'}/1024-65535 (the ephemeral ports responses go to)` : packetService(p);
+      const svc = response && hasPorts(p.protocol) ? `${p.protocol === 6 ? 'tcp' : 'udp'}/1024-65535 (the ephemeral ports responses go to)` : packetService(p, say);
       const anywhere = peerIp.family === 4 ? '0.0.0.0/0' : '::/0';
-      const peer = response ? `${hostText(peerIp)} (or ${anywhere} for every peer)` : hostText(peerIp);
+      const peer = response ? `${hostText(peerIp, say)} (or ${anywhere} for every peer)` : hostText(peerIp, say);
       const target = `${hop.direction} ${svc} ${hop.direction === 'inbound' ? 'from' : 'to'} ${peer}`;
       if (!n.isDefaultRule) return `network ACL ${n.aclId} rule ${n.ruleNumber} denies it: remove or narrow that rule, or add an allow for ${target} with a number lower than ${n.ruleNumber}`;
       return `add an allow rule to network ACL ${n.aclId} for ${target} (any number below 32766 that precedes the denies you keep)`;
@@ -197,7 +165,7 @@ export function fixFor(hop: Hop, index: SnapshotIndex, response = hop.path === '
       if (hop.fix) return hop.fix;
       if (hop.problem) return `fix the routing: ${hop.problem}`;
       if (r.outcome === 'blackhole' && r.route) return `the route ${describeRoute(r.route)} in ${r.routeTableId} points at a target that no longer exists: replace its target`;
-      return `add a route for ${addrText(p.dst)} to ${r.routeTableId ?? `the route table of ${hop.subnetId}`}`;
+      return `add a route for ${say.addr(p.dst)} to ${r.routeTableId ?? `the route table of ${hop.subnetId}`}`;
     }
     case 'block-public-access':
       return `add a VPC Block Public Access exclusion for the subnet or VPC, or turn Block Public Access off (mode ${hop.mode} on ${hop.vpcId})`;

@@ -9,7 +9,8 @@ import type { Eni } from '../model/snapshot.js';
 import { formatIpv6, parseIpRange } from '../net/ip.js';
 import { type Attribution, type AttributionContext, attributeRecord, directionOf } from '../explain/attribute.js';
 import { Policies, type Policy, portClass } from './classes.js';
-import { type Slot, type SlotTemplate, eniName, fillSlots, hasSlots, splitSlotBytes, splitSlots, withSlots } from '../explain/slots.js';
+import { type Slot, type SlotTemplate, fillSlots, hasSlots, slotSay, splitSlotBytes, splitSlots } from './slots.js';
+import { eniName } from '../explain/say.js';
 import { ExplainSummary } from '../explain/summary.js';
 import { fixPeerGroup } from '../explain/hops.js';
 import { MemoryWriter, type Writer } from './writer.js';
@@ -486,7 +487,8 @@ export class RecordExplainer {
       const own = this.slotOwn;
       const iface = this.slotIface;
       const peerIface = this.slotPeerIface;
-      attribution = withSlots({ ports: this.portsSlotted ? { src: this.keySp!, dst: this.keyDp! } : null, peer, own, eni: iface?.id ?? null, peerEni: peerIface?.id ?? null }, () => attributeRecord(this.ctx, r));
+      const say = slotSay({ ports: this.portsSlotted ? { src: this.keySp!, dst: this.keyDp! } : null, peer, own, eni: iface?.id ?? null, peerEni: peerIface?.id ?? null });
+      attribution = attributeRecord({ ...this.ctx, say }, r);
       // A slotted value written without its slot would give every record of the class that value, and a
       // slot in the summary's rule label would make records of one class count under different labels:
       // such records are attributed one by one.

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { attributeRecord } from '../../src/explain/attribute.js';
 import { RecordExplainer, streamWriter } from '../../src/pipeline/run.js';
 import { leaks } from '../../src/pipeline/record-explainer.js';
-import { portText, withSlots } from '../../src/explain/slots.js';
+import { slotSay } from '../../src/pipeline/slots.js';
 import { indexSnapshot } from '../../src/engine/snapshot-index.js';
 import { DEFAULT_FORMAT, makeFormat } from '../../src/flowlog/format.js';
 import { E } from '../../src/fp.js';
@@ -286,7 +286,7 @@ describe('the leak check (a slotted value written outside its slots sends a reco
     expect(leaks({ ...base, explanation: 'denied for 198.51.100.7/32' }, ['198.51.100.7'])).toBe(true);
     expect(leaks({ ...base, candidates: [{ reading: 'as a request', traffic: 'request', verdict: 'config-allows', blockedBy: null, explanation: 'from 198.51.100.7' }] }, ['198.51.100.7'])).toBe(true);
     expect(leaks({ ...base, ruleLabel: 'rule for eni-2' }, ['eni-2'])).toBe(true);
-    const marked = withSlots({ ports: { src: 40000, dst: 22 }, peer: null, own: null, eni: null, peerEni: null }, () => `rule for port ${portText(22)}`);
+    const marked = `rule for port ${slotSay({ ports: { src: 40000, dst: 22 }, peer: null, own: null, eni: null, peerEni: null }).port(22)}`;
     expect(leaks({ ...base, ruleLabel: marked }, [])).toBe(true);
   });
 });

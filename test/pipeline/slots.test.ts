@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fillSlots, portText, splitSlotBytes, splitSlots, withSlots } from '../../src/explain/slots.js';
+import { fillSlots, slotSay, splitSlotBytes, splitSlots } from '../../src/pipeline/slots.js';
 
 const SEED = Number(process.env.FC_SEED ?? 424242);
 
@@ -10,7 +10,8 @@ describe('slots: a template rendered once, filled per record', () => {
     const part = fc.oneof(text, fc.constantFrom(40000, 22));
     fc.assert(
       fc.property(fc.array(part, { maxLength: 12 }), (parts) => {
-        const rendered = withSlots({ ports: { src: 40000, dst: 22 }, peer: null, own: null, eni: null, peerEni: null }, () => parts.map((p) => (typeof p === 'string' ? p : portText(p))).join(''));
+        const say = slotSay({ ports: { src: 40000, dst: 22 }, peer: null, own: null, eni: null, peerEni: null });
+        const rendered = parts.map((p) => (typeof p === 'string' ? p : say.port(p))).join('');
         const t = splitSlots(rendered);
         expect(t.slots).toEqual(parts.filter((p) => typeof p === 'number').map((p) => (p === 40000 ? 0 : 1)));
         expect(fillSlots(t, (slot) => (slot === 0 ? '<src>' : '<dst>'))).toBe(parts.map((p) => (typeof p === 'string' ? p : p === 40000 ? '<src>' : '<dst>')).join(''));
@@ -24,10 +25,11 @@ describe('slots: a template rendered once, filled per record', () => {
     const part = fc.oneof(text, fc.constantFrom(40000, 22));
     fc.assert(
       fc.property(fc.array(part, { maxLength: 12 }), fc.nat(20), fc.nat(20), (parts, before, after) => {
-        const rendered = withSlots({ ports: { src: 40000, dst: 22 }, peer: null, own: null, eni: null, peerEni: null }, () => parts.map((p) => (typeof p === 'string' ? p : portText(p))).join(''));
+        const say = slotSay({ ports: { src: 40000, dst: 22 }, peer: null, own: null, eni: null, peerEni: null });
+        const rendered = parts.map((p) => (typeof p === 'string' ? p : say.port(p))).join('');
         const t = splitSlots(rendered);
         // Other templates' bytes (markers included) before and after this one's.
-        const other = Buffer.from(withSlots({ ports: { src: 40000, dst: 22 }, peer: null, own: null, eni: null, peerEni: null }, () => portText(22).repeat(4)));
+        const other = Buffer.from(say.port(22).repeat(4));
         const filler = (n: number) => Buffer.concat(Array.from({ length: n }, () => other));
         const buf = Buffer.concat([filler(before), Buffer.from(rendered), filler(after)]);
         const start = before * other.length;

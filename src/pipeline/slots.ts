@@ -1,16 +1,12 @@
 /**
  * Slot rendering: how one attribution serves a whole class of records (classes.ts). The attribution is
- * rendered once with the record's ports, addresses and interface written as slot markers, and every
- * record of the class fills the slots with its own values.
- *
- * Explanations write a record's ports through portText, its addresses through addrText and its
- * interface through eniText and eniNameText, the interface that holds the peer address through
- * peerEniText. While a template is rendered (withSlots), those write a
- * marker for the values being slotted; at any other time they write the value. A marker holds a random
- * nonce, so no input text can forge one.
+ * rendered once with a `Say` (explain/say.ts) that writes the record's ports, addresses and interfaces
+ * as slot markers, and every record of the class fills the slots with its own values. A marker holds a
+ * random nonce, so no input text can forge one.
  */
 import type { Ip } from '../model/address.js';
-import { formatIp, ipEquals } from '../net/ip.js';
+import { ipEquals } from '../net/ip.js';
+import { PLAIN, type Say } from '../explain/say.js';
 
 const NONCE = `\uE000${Math.random().toString(36).slice(2, 10)}`;
 
@@ -25,53 +21,6 @@ export type Slot = 0 | 1 | 2 | 3 | 4 | 5 | 6;
 const LETTERS = 'sdpoiwe';
 const MARKERS = [...LETTERS].map((c) => `${NONCE}${c}`);
 
-let slotSrc = -1;
-let slotDst = -1;
-let slotPeer: Ip | null = null;
-let slotOwn: Ip | null = null;
-let slotEni: string | null = null;
-let slotPeerEni: string | null = null;
-
-/** A record's port as explanations write it: the number, or its slot marker while a template is rendered. */
-export function portText(port: number): string {
-  if (port === slotSrc) return MARKERS[0]!;
-  if (port === slotDst) return MARKERS[1]!;
-  return String(port);
-}
-
-/** An address as explanations write it: RFC 5952 / dotted text, or its marker while a template is rendered. */
-export function addrText(ip: Ip): string {
-  if (slotPeer !== null && ipEquals(slotPeer, ip)) return MARKERS[2]!;
-  if (slotOwn !== null && ipEquals(slotOwn, ip)) return MARKERS[3]!;
-  return formatIp(ip);
-}
-
-/** The host block of an address (`10.0.0.5/32`), written as addrText writes the address. */
-export function hostText(ip: Ip): string {
-  return `${addrText(ip)}/${ip.family === 4 ? 32 : 128}`;
-}
-
-/** An interface's id as explanations write it. */
-export function eniText(id: string): string {
-  return id === slotEni ? MARKERS[4]! : id;
-}
-
-/** The id of the interface that holds the peer address, as explanations write it. */
-export function peerEniText(id: string): string {
-  return id === slotPeerEni ? MARKERS[6]! : id;
-}
-
-/** An interface as explanations name it: `eni-1 (web)`, its id and its instance's (or its own) name. */
-export function eniNameText(id: string, name: string | undefined): string {
-  if (id === slotEni) return MARKERS[5]!;
-  return eniName(id, name);
-}
-
-/** The value of slot 5. */
-export function eniName(id: string, name: string | undefined): string {
-  return `${id}${name ? ` (${name})` : ''}`;
-}
-
 export interface SlotValues {
   /** The ports to slot (null: written as they are). They must differ, or one could not be told from the other. */
   readonly ports: { readonly src: number; readonly dst: number } | null;
@@ -85,30 +34,23 @@ export interface SlotValues {
 }
 
 /**
- * Runs `render` with the given values written as slots. Only the record's own ports, addresses and
- * interfaces reach portText, addrText, eniText, eniNameText and peerEniText, so every marker in the
- * result is a slot.
+ * A Say that writes the given values as slots (and every other value as PLAIN does). Only the record's
+ * own ports, addresses and interfaces go through a Say, so every marker in what it renders is a slot.
  */
-export function withSlots<T>(values: SlotValues, render: () => T): T {
-  if (values.ports !== null && values.ports.src === values.ports.dst) throw new Error('withSlots: the two ports must differ');
-  if (values.peer !== null && values.own !== null && ipEquals(values.peer, values.own)) throw new Error('withSlots: the two addresses must differ');
-  if (values.peerEni !== null && values.peerEni === values.eni) throw new Error('withSlots: the two interfaces must differ');
-  slotSrc = values.ports?.src ?? -1;
-  slotDst = values.ports?.dst ?? -1;
-  slotPeer = values.peer;
-  slotOwn = values.own;
-  slotEni = values.eni;
-  slotPeerEni = values.peerEni;
-  try {
-    return render();
-  } finally {
-    slotSrc = -1;
-    slotDst = -1;
-    slotPeer = null;
-    slotOwn = null;
-    slotEni = null;
-    slotPeerEni = null;
-  }
+export function slotSay(values: SlotValues): Say {
+  if (values.ports !== null && values.ports.src === values.ports.dst) throw new Error('slotSay: the two ports must differ');
+  if (values.peer !== null && values.own !== null && ipEquals(values.peer, values.own)) throw new Error('slotSay: the two addresses must differ');
+  if (values.peerEni !== null && values.peerEni === values.eni) throw new Error('slotSay: the two interfaces must differ');
+  const src = values.ports?.src ?? -1;
+  const dst = values.ports?.dst ?? -1;
+  const { peer, own, eni, peerEni } = values;
+  return {
+    port: (port) => (port === src ? MARKERS[0]! : port === dst ? MARKERS[1]! : String(port)),
+    addr: (ip) => (peer !== null && ipEquals(peer, ip) ? MARKERS[2]! : own !== null && ipEquals(own, ip) ? MARKERS[3]! : PLAIN.addr(ip)),
+    eni: (id) => (id === eni ? MARKERS[4]! : id),
+    eniName: (id, name) => (id === eni ? MARKERS[5]! : PLAIN.eniName(id, name)),
+    peerEni: (id) => (id === peerEni ? MARKERS[6]! : id),
+  };
 }
 
 /** A rendered template cut at its slots: `texts[0] slot[0] texts[1] ... texts[n]`. */
