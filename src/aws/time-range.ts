@@ -106,21 +106,13 @@ export function parseTime(text: string, now: Date): Either<TimeOptionError, Date
   return E.left(timeError(`cannot read "${text}" as a time; ${EXPECTED}`));
 }
 
-/** A thrown form of a bad time option (the CLI turns it into a usage error, exit 2). */
-export class TimeOptionException extends Error {
-  readonly _tag = 'TimeOptionError' as const;
-  readonly exitCode = 2;
-  override readonly name = 'TimeOptionError';
-}
-
 /**
- * Parse a `--since` / `--until` value or throw a `TimeOptionException` whose message names the option
- * (`--since: cannot read "yesterday" as a time; expected ...`).
+ * Parse a `--since` / `--until` value; the error's message names the option
+ * (`--since: cannot read "yesterday" as a time; expected ...`). Like every parser here, it returns an
+ * Either and never throws.
  */
-export function parseTimeOption(text: string, now: Date, option = '--since'): Date {
-  const r = parseTime(text, now);
-  if (E.isLeft(r)) throw new TimeOptionException(`${option}: ${r.left.message}`);
-  return r.right;
+export function parseTimeOption(text: string, now: Date, option = '--since'): Either<TimeOptionError, Date> {
+  return E.mapLeft((e: TimeOptionError) => timeError(`${option}: ${e.message}`))(parseTime(text, now));
 }
 
 /** Check that a window is not empty or reversed. */

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { type RemoteOptions, isAwsSourceError } from '../aws/remote-common.js';
 import { isS3Url, parseS3Url } from '../aws/s3-url.js';
-import { TimeOptionException, checkTimeWindow, parseTimeOption } from '../aws/time-range.js';
+import { checkTimeWindow, parseTimeOption } from '../aws/time-range.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import { type ExplainFormat, explainFilter, runExplain, streamWriter } from '../pipeline/run.js';
 import { type FlowLogFormat, parseLogFormat } from '../flowlog/format.js';
@@ -13,6 +13,7 @@ import { E } from '../fp.js';
 import { renderRecordText, renderSummaryText } from '../report/explain-text.js';
 import { printable } from '../report/printable.js';
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError } from './errors.js';
+import { heapTrimmer } from './heap.js';
 import { createProgress } from './progress.js';
 import { collect, loadIndexedSnapshot } from './snapshot-option.js';
 
@@ -132,15 +133,14 @@ export async function runExplainCommand(logs: string[], opts: ExplainOptions): P
     logFormat = parsed.right;
   }
   const now = new Date();
-  let since: Date | undefined;
-  let until: Date | undefined;
-  try {
-    since = opts.since !== undefined ? parseTimeOption(opts.since, now, '--since') : undefined;
-    until = opts.until !== undefined ? parseTimeOption(opts.until, now, '--until') : undefined;
-  } catch (e) {
-    if (e instanceof TimeOptionException) throw new UsageError(e.message);
-    throw e;
-  }
+  const timeOption = (text: string | undefined, option: string): Date | undefined => {
+    if (text === undefined) return undefined;
+    const t = parseTimeOption(text, now, option);
+    if (E.isLeft(t)) throw new UsageError(t.left.message);
+    return t.right;
+  };
+  const since = timeOption(opts.since, '--since');
+  const until = timeOption(opts.until, '--until');
   const window = checkTimeWindow({ since, until });
   if (E.isLeft(window)) throw new UsageError(window.left.message);
   if (opts.logGroup.some((g) => g.trim() === '')) throw new UsageError('--log-group: expected a log group name or ARN, got an empty string');
@@ -197,7 +197,7 @@ export async function runExplainCommand(logs: string[], opts: ExplainOptions): P
     const result = await runExplain(
       index,
       inputs(index, logs, opts, logFormat, remote, filter, reader),
-      { ...runOpts, filter },
+      { ...runOpts, filter, trimHeap: heapTrimmer() },
       out,
       renderRecordText,
     );

@@ -9,7 +9,6 @@ import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import { AcceptFilter, AcceptIndex, MARK_REVERSE, MARK_SEEN } from './accept-index.js';
 import { type ExplainFormat, type RenderText, RecordExplainer } from './record-explainer.js';
 import type { Writer } from './writer.js';
-import { trimHeap } from './memory.js';
 import type { ExplainSummary } from '../explain/summary.js';
 
 export { type ExplainFormat, type RenderText, RecordExplainer, recordJson } from './record-explainer.js';
@@ -27,6 +26,11 @@ export interface ExplainRunOptions {
    * again, and the ACCEPTs it consumed are counted. Records it did not see take the in-loop path.
    */
   readonly filter?: AcceptFilter;
+  /**
+   * Called after the snapshot is in (`force`) and between batches: the CLI passes its heap trimmer
+   * (cli/heap.ts); the library itself sets no V8 flag and forces no collection.
+   */
+  readonly trimHeap?: (force?: boolean) => void;
 }
 
 /**
@@ -55,6 +59,7 @@ export async function runExplain(
 ): Promise<ExplainRunResult> {
   const explainer = new RecordExplainer(index, opts.format, renderText, opts.snapshotTime);
   const summary = explainer.summary;
+  const trimHeap = opts.trimHeap ?? (() => {});
   trimHeap(true);
   const accepts = opts.filter?.index ?? new AcceptIndex();
   if (opts.format === 'json') out.write('{"records":[');

@@ -1,7 +1,7 @@
 /** --since / --until parsing and the window checks. */
 import { describe, expect, it } from 'vitest';
 import { E } from '../../src/fp.js';
-import { TimeOptionException, checkTimeWindow, overlaps, parseTime, parseTimeOption, within } from '../../src/aws/time-range.js';
+import { checkTimeWindow, overlaps, parseTime, parseTimeOption, within } from '../../src/aws/time-range.js';
 
 const NOW = new Date('2024-01-05T12:00:00Z');
 const ok = (text: string): string => {
@@ -53,17 +53,12 @@ describe('parseTime', () => {
 });
 
 describe('parseTimeOption', () => {
-  it('throws a tagged error (exit 2) naming the option', () => {
-    expect(parseTimeOption('2h', NOW).toISOString()).toBe('2024-01-05T10:00:00.000Z');
-    let caught: unknown;
-    try {
-      parseTimeOption('soon', NOW, '--until');
-    } catch (err) {
-      caught = err;
-    }
-    expect(caught).toBeInstanceOf(TimeOptionException);
-    expect((caught as TimeOptionException).exitCode).toBe(2);
-    expect((caught as Error).message).toMatch(/^--until: cannot read "soon"/);
+  it('returns the time, or a tagged error naming the option (never throws)', () => {
+    const ok = parseTimeOption('2h', NOW);
+    expect(E.isRight(ok) && ok.right.toISOString()).toBe('2024-01-05T10:00:00.000Z');
+    const bad = parseTimeOption('soon', NOW, '--until');
+    expect(E.isLeft(bad) && bad.left._tag).toBe('TimeOptionError');
+    expect(E.isLeft(bad) && bad.left.message).toMatch(/^--until: cannot read "soon"/);
   });
 });
 
