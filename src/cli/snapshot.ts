@@ -3,19 +3,23 @@
  * snapshot format, which `--snapshot FILE` reads back.
  *
  *   vpcwhy snapshot [--region R ...] [--profile P] [--endpoint-url URL] [--allow-partial] -o snapshot.json
+ *   vpcwhy snapshot --check --snapshot S ...   (which describe-* sections S lacks, and what is assumed for each)
  */
 import { promises as fs } from 'node:fs';
 import * as nodePath from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from './errors.js';
-import { collect } from './snapshot-option.js';
+import { collect, loadIndexedSnapshot } from './snapshot-option.js';
+import { SNAPSHOT_SECTIONS, missingSections } from '../engine/sections.js';
 
 export interface SnapshotCommandOptions {
   region: string[];
   profile?: string | undefined;
   endpointUrl?: string | undefined;
   allowPartial?: boolean | undefined;
-  output: string;
+  output?: string | undefined;
+  check?: boolean | undefined;
+  snapshot?: string[] | undefined;
 }
 
 export function registerSnapshot(program: Command, setExitCode: (code: number) => void): void {
@@ -26,14 +30,18 @@ export function registerSnapshot(program: Command, setExitCode: (code: number) =
     .option('--profile <name>', 'profile of the shared AWS config / credentials files (default AWS_PROFILE)')
     .option('--endpoint-url <url>', 'send EC2 calls to this URL instead of the regional endpoint')
     .option('--allow-partial', 'skip calls that are denied and record them under VpcwhySnapshot.missing')
-    .requiredOption('-o, --output <file>', 'where to write the snapshot (- for stdout)')
+    .option('-o, --output <file>', 'where to write the snapshot (- for stdout); required unless --check')
+    .option('--check', 'take nothing: list the describe-* sections the --snapshot files lack and what is assumed for each')
+    .option('--snapshot <path>', 'with --check: describe-* JSON file or directory (repeatable)', collect, [])
     .action(async (opts: SnapshotCommandOptions) => {
-      setExitCode(await runSnapshot(opts));
+      setExitCode(opts.check ? await runSnapshotCheck(opts) : await runSnapshot(opts));
     });
 }
 
 /** Runs the command; resolves to the exit code (0), throws UsageError (exit 2) on failure. */
 export async function runSnapshot(opts: SnapshotCommandOptions): Promise<number> {
+  if (opts.snapshot !== undefined && opts.snapshot.length > 0) throw new UsageError('--snapshot is read only with --check (vpcwhy snapshot --check --snapshot S)');
+  if (opts.output === undefined) throw new UsageError("required option '-o, --output <file>' not specified (or use --check --snapshot S to check a snapshot)");
   if (opts.output === '') throw new UsageError('--output: expected a file name, or - for stdout');
   const toStdout = opts.output === '-';
   if (!toStdout) await checkWritable(opts.output);
@@ -53,6 +61,29 @@ export async function runSnapshot(opts: SnapshotCommandOptions): Promise<number>
   }
   process.stderr.write(formatSnapshotSummary(taken));
   if (!toStdout) process.stderr.write(`wrote ${opts.output}\n`);
+  return 0;
+}
+
+/**
+ * `--check`: loads the snapshot (its warnings go to stderr as for any command) and prints, on stdout, each
+ * describe-* section it lacks with what vpcwhy assumes in its place. Exit 0: the check itself never fails.
+ */
+export async function runSnapshotCheck(opts: SnapshotCommandOptions): Promise<number> {
+  if (opts.output !== undefined) throw new UsageError('--check writes nothing: leave out --output');
+  if (opts.region.length > 0 || opts.profile !== undefined || opts.endpointUrl !== undefined || opts.allowPartial) {
+    throw new UsageError('--check reads --snapshot files only: --region, --profile, --endpoint-url and --allow-partial do not apply');
+  }
+  const index = await loadIndexedSnapshot(opts.snapshot ?? []);
+  const missing = missingSections(index.snapshot);
+  const lines: string[] = [];
+  const files = index.snapshot.meta.files.length;
+  if (missing.length === 0) {
+    lines.push(`complete: the snapshot (${files} file${files === 1 ? '' : 's'}) has all ${SNAPSHOT_SECTIONS.length} describe-* sections vpcwhy reads`);
+  } else {
+    lines.push(`the snapshot (${files} file${files === 1 ? '' : 's'}) lacks ${missing.length} of the ${SNAPSHOT_SECTIONS.length} describe-* sections vpcwhy reads:`);
+    for (const m of missing) lines.push(`  ${m.key} (aws ec2 ${m.command}): ${m.assumed}`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }
 

@@ -266,6 +266,11 @@ export interface SnapshotMeta {
   /** describe-* calls that could not be made (a partial snapshot taken with --allow-partial). */
   readonly missing: readonly string[];
   readonly files: readonly string[];
+  /**
+   * The top-level describe-* keys the snapshot's files held (`InternetGateways`, ...), to tell a section
+   * that is absent from one that is empty. Undefined for a snapshot built in code.
+   */
+  readonly sections?: readonly string[];
 }
 
 export interface Snapshot {

@@ -164,6 +164,8 @@ describe('vpcwhy snapshot format', () => {
       regions: ['us-east-1', 'us-west-2'],
       missing: ['ec2:DescribeFlowLogs'],
       files: [file],
+      // The describe-* keys the file held, so a section that is absent is told from one that is empty.
+      sections: ['Vpcs', 'SecurityGroups', 'PrefixLists', 'FlowLogs'],
     });
     expect(s.vpcs.map((v) => [v.id, v.region, v.source.path])).toEqual([
       ['vpc-a', 'us-east-1', 'Regions.us-east-1.Vpcs[0]'],

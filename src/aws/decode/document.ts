@@ -73,6 +73,8 @@ export interface DocumentContents {
   header?: SnapshotHeader;
   /** Regions named by the document's `Regions` sections. */
   readonly regions: string[];
+  /** The describe-* keys the document held (see SnapshotMeta.sections). */
+  readonly sections: string[];
 }
 
 export function emptyContents(): DocumentContents {
@@ -92,6 +94,7 @@ export function emptyContents(): DocumentContents {
     instances: [],
     flowLogs: [],
     regions: [],
+    sections: [],
   };
 }
 
@@ -227,6 +230,7 @@ function readSection(
   const reader = SECTION_READERS[key];
   if (reader !== undefined && Object.prototype.hasOwnProperty.call(SECTION_READERS, key)) {
     if (obj[key] === null) ctx.warn(path, 'null where a list is expected; read as an empty list');
+    if (!contents.sections.includes(key)) contents.sections.push(key);
     reader(contents, ctx, getField(obj, key), path);
     return;
   }

@@ -233,6 +233,7 @@ export function mergeDocuments(input: MergeInput): Snapshot {
       regions: [...new Set(regions)],
       missing: [...new Set(missing)],
       files: [...input.files],
+      sections: [...new Set(input.contents.flatMap((c) => c.sections))],
     },
   };
 }
