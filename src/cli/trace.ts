@@ -64,8 +64,13 @@ function alignEndpoints(index: SnapshotIndex, src: Endpoint, dst: Endpoint, pref
     // address to a VPN or transit gateway (an on-premises network with public addresses, see placeExternal).
     const privateSide: Endpoint = { kind: 'eni', eni: e.eni, ip: e.ip, via: 'private' };
     const placed = placeExternal(index, other, privateSide);
-    const wantPublic = placed.kind === 'external' && placed.where === 'internet';
+    // A source always sends from its private address (only the internet gateway translates, ref 8.12).
+    const wantPublic = e === dst && placed.kind === 'external' && placed.where === 'internet';
     const a = eniAddress(e.eni, family, wantPublic);
+    if (!a && family === 6 && placed.kind === 'external' && placed.where === 'internet' && e === dst) {
+      // An IPv6 internet host and an interface without IPv6: blocked, not a usage error (nothing to reach it at).
+      return { kind: 'eni', eni: e.eni, ip: UNSPECIFIED6, via: 'public', noAddress: true };
+    }
     if (!a) throw new UsageError(`${e.eni.id} has no IPv${family} address${family === 6 ? '' : ''} in the snapshot`);
     return { kind: 'eni', eni: e.eni, ip: a.ip, via: a.via };
   };
@@ -75,10 +80,13 @@ function alignEndpoints(index: SnapshotIndex, src: Endpoint, dst: Endpoint, pref
   return [s, d];
 }
 
+const UNSPECIFIED6: Ip = parseIp('::')!;
+
 function label(e: Endpoint, index: SnapshotIndex): string {
   if (e.kind === 'external') return `${e.where === 'internet' ? 'internet host' : 'on-premises host'} ${formatIp(e.ip)}${e.routedTo ? ` (routed to ${e.routedTo})` : ''}`;
   if (e.unassigned) return `${formatIp(e.ip)} (an address of ${e.eni.subnetId || e.eni.vpcId} that no network interface in the snapshot has)`;
   const name = e.eni.instanceId ? index.instanceNameById.get(e.eni.instanceId) : e.eni.name;
+  if (e.noAddress) return `${e.eni.id}${name ? ` (${name})` : ''}, which has no IPv${e.ip.family} address`;
   return `${e.eni.id}${name ? ` (${name})` : ''}${e.via === 'public' ? ` at its public address ${formatIp(e.ip)}` : ''}`;
 }
 

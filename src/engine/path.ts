@@ -15,6 +15,8 @@ import { type NaclDecision, evaluateNacl } from './nacl.js';
 import { type RouteDecision, evaluateRoute } from './route.js';
 import { type SgDecision, evaluateSecurityGroups } from './security-group.js';
 import { type SnapshotIndex, vpcContaining } from './snapshot-index.js';
+import { internetGatewayOf, listedDetached } from './internet-gateway.js';
+import { hasSection } from './sections.js';
 
 export type PathLeg = 'forward' | 'return';
 
@@ -22,8 +24,18 @@ export type PathLeg = 'forward' | 'return';
 interface RouteProblem {
   readonly problem: string;
   readonly fix?: string;
+  /** The blockedBy reason; `no-route` when not given. */
+  readonly reason?: RouteReason;
 }
 export type HopDecision = 'allow' | 'deny' | 'skip';
+
+/**
+ * Why a route hop denies (the stable `blockedBy.reason` codes, README "vpcwhy trace"):
+ * - `no-route`: no route matches, or the route's target cannot carry the packet there;
+ * - `blackhole`: the matching route's target is gone (State blackhole);
+ * - `no-public-address`: the internet gateway has no public address to translate for this interface address.
+ */
+export type RouteReason = 'no-route' | 'blackhole' | 'no-public-address';
 
 interface HopBase {
   readonly path: PathLeg;
@@ -55,7 +67,7 @@ export type Hop =
       readonly subnetId: string;
       readonly route: RouteDecision;
       /** Set on a deny: what kind of routing failure it is. */
-      readonly reason?: 'no-route' | 'blackhole';
+      readonly reason?: RouteReason;
       /** A sentence on a routing problem that is not the table's own (no public IP, asymmetric return ...). */
       readonly problem?: string;
       /** What would fix that problem, when it is not a change to the table. */
@@ -86,6 +98,12 @@ export type Endpoint =
        * no security groups, in the subnet that contains the address ('' when none does).
        */
       readonly unassigned?: true;
+      /**
+       * The interface has no address of the packet's family to be reached at from the internet (an IPv6
+       * internet host and an interface without IPv6): `ip` is the unspecified address, and the trace is
+       * blocked at the interface's route table with `no-public-address`.
+       */
+      readonly noAddress?: true;
     }
   | {
       readonly kind: 'external';
@@ -193,8 +211,8 @@ class PathBuilder {
     }
     const found = expect?.(d) ?? null;
     if (found !== null) {
-      const { problem, fix } = typeof found === 'string' ? { problem: found, fix: undefined } : found;
-      this.hops.push({ component: 'route', subnetId, route: d, reason: 'no-route', problem, ...(fix !== undefined ? { fix } : {}), path: leg, decision: 'deny', packet });
+      const { problem, fix, reason } = typeof found === 'string' ? { problem: found, fix: undefined, reason: undefined } : found;
+      this.hops.push({ component: 'route', subnetId, route: d, reason: reason ?? 'no-route', problem, ...(fix !== undefined ? { fix } : {}), path: leg, decision: 'deny', packet });
     } else {
       this.hops.push({ component: 'route', subnetId, route: d, path: leg, decision: 'allow', packet });
     }
@@ -202,10 +220,15 @@ class PathBuilder {
   }
 
   /** A forward packet that no route can carry to the subnet (from the internet to a private address, ...). */
-  unroutable(subnetId: string, packet: Packet, problem: string, fix?: string): void {
+  unroutable(subnetId: string, packet: Packet, problem: string, fix?: string, reason: RouteReason = 'no-route'): void {
     const table = this.index.routeTableBySubnet.get(subnetId);
     const route: RouteDecision = { routeTableId: table?.id ?? null, outcome: 'no-route', route: null, target: null, prefixLength: -1 };
-    this.hops.push({ component: 'route', subnetId, route, reason: 'no-route', problem, ...(fix !== undefined ? { fix } : {}), path: 'forward', decision: 'deny', packet });
+    this.hops.push({ component: 'route', subnetId, route, reason, problem, ...(fix !== undefined ? { fix } : {}), path: 'forward', decision: 'deny', packet });
+  }
+
+  /** A note said once per answer. */
+  note(text: string): void {
+    if (!this.notes.includes(text)) this.notes.push(text);
   }
 
   gateway(leg: PathLeg, component: 'internet-gateway' | 'nat-gateway' | 'vpc-peering' | 'gateway', id: string, note: string, packet: Packet, decision: HopDecision = 'allow'): void {
@@ -226,12 +249,13 @@ function subnetOf(index: SnapshotIndex, eni: Eni): Subnet | undefined {
 }
 
 /**
- * The address an ENI uses towards the internet: its public IPv4 (the IGW translates the private one)
- * or, for IPv6, its own address.
+ * The address an ENI uses towards the internet: the public IPv4 or Elastic IP associated with this very
+ * private IPv4 (the IGW translates it; another address of the same ENI with its own public IP does not
+ * lend it, ref 7.3 IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS), or, for IPv6, its own address.
  */
 function internetFacingAddress(eni: Eni, privateIp: Ip): Ip | undefined {
   if (privateIp.family === 6) return privateIp;
-  return eni.publicIps.find((p) => ipEquals(p.privateIp, privateIp))?.publicIp ?? eni.publicIps[0]?.publicIp;
+  return eni.publicIps.find((p) => ipEquals(p.privateIp, privateIp))?.publicIp;
 }
 
 const targetIs = (...kinds: string[]) => (d: RouteDecision) => (d.target && kinds.includes(d.target.kind) ? null : `the route ${describeTarget(d)} does not lead there`);
@@ -287,9 +311,22 @@ export interface TraceInput {
  */
 export function tracePath(index: SnapshotIndex, input: TraceInput): PathResult {
   const b = new PathBuilder(index);
-  const { packet } = input;
-  const src = placeExternal(index, input.src, input.dst);
-  const dst = placeExternal(index, input.dst, input.src);
+  // A packet leaves an interface with its private address; only an internet gateway translates it to the
+  // public one (ref 8.12): a public address given as the source is its private partner's traffic.
+  const privateSrc = privateSideOf(input.src);
+  const src = placeExternal(index, privateSrc ?? input.src, input.dst);
+  const placedDst = placeExternal(index, input.dst, src);
+  // An internet host that names an interface by its private IPv4 means the interface: it reaches it at the
+  // public address paired with that private address, which the internet gateway translates (ref 8.12).
+  const viaPublic = src.kind === 'external' && src.where === 'internet' ? publicSideOf(placedDst) : null;
+  const dst = viaPublic ?? placedDst;
+  const packet: Packet = { ...input.packet, ...(viaPublic ? { dst: viaPublic.ip } : {}), ...(privateSrc ? { src: privateSrc.ip } : {}) };
+  if (privateSrc && input.src.kind === 'eni') {
+    b.note(`${formatIp(input.src.ip)} is a public address of ${privateSrc.eni.id}: its packets leave it from the private address ${formatIp(privateSrc.ip)}, and only an internet gateway translates that to ${formatIp(input.src.ip)}.`);
+  }
+  if (viaPublic && placedDst.kind === 'eni') {
+    b.note(`${formatIp(placedDst.ip)} is private; from the internet ${placedDst.eni.id} is reached at its public address ${formatIp(viaPublic.ip)}, which the internet gateway translates to ${formatIp(placedDst.ip)}.`);
+  }
   const hasResponse = !(packet.protocol === ICMP && packet.icmpType !== null && packet.icmpType !== 8) &&
     !(packet.protocol === ICMPV6 && packet.icmpType !== null && packet.icmpType !== 128);
   const reply = reversePacket(packet);
@@ -300,7 +337,15 @@ export function tracePath(index: SnapshotIndex, input: TraceInput): PathResult {
   const unassignedDst = dst.kind === 'eni' && dst.unassigned === true;
   const responds = hasResponse && natDst === null && !unassignedDst;
 
-  if (src.kind === 'eni' && dst.kind === 'eni' && dst.unassigned && dst.eni.subnetId === '') {
+  if (dst.kind === 'eni' && dst.noAddress) {
+    b.unroutable(
+      dst.eni.subnetId,
+      packet,
+      `${dst.eni.id} has no IPv${packet.dst.family} address, so ${formatIp(packet.src)} cannot reach it over IPv${packet.dst.family}: an internet host reaches an interface only at its public IPv4 or its IPv6 address`,
+      `assign an IPv6 address to ${dst.eni.id} (its subnet needs an IPv6 CIDR), or reach it over IPv4 at a public address`,
+      'no-public-address',
+    );
+  } else if (src.kind === 'eni' && dst.kind === 'eni' && dst.unassigned && dst.eni.subnetId === '') {
     toAddressOutsideSubnets(b, src.eni, dst.eni.vpcId, packet);
   } else if (src.kind === 'eni' && dst.kind === 'eni' && dst.via === 'private') {
     eniToEni(b, src.eni, dst.eni, packet, reply, responds);
@@ -333,10 +378,24 @@ export function tracePath(index: SnapshotIndex, input: TraceInput): PathResult {
     blockingHop: denies[0] ?? null,
     alsoBlocking: denies.slice(1),
     forward: packet,
-    notes: b.notes,
+    notes: [...new Set(b.notes)],
     src,
     dst,
   };
+}
+
+/** The private side of an interface named by one of its public addresses. */
+function privateSideOf(e: Endpoint): Extract<Endpoint, { kind: 'eni' }> | null {
+  if (e.kind !== 'eni' || e.via !== 'public' || e.noAddress) return null;
+  const priv = e.eni.publicIps.find((p) => ipEquals(p.publicIp, e.ip))?.privateIp ?? e.eni.primaryPrivateIp;
+  return priv ? { kind: 'eni', eni: e.eni, ip: priv, via: 'private' } : null;
+}
+
+/** The public side of an interface named by a private IPv4 that has a public address of its own. */
+function publicSideOf(e: Endpoint): Extract<Endpoint, { kind: 'eni' }> | null {
+  if (e.kind !== 'eni' || e.via !== 'private' || e.unassigned || e.ip.family !== 4) return null;
+  const pub = e.eni.publicIps.find((p) => ipEquals(p.privateIp, e.ip));
+  return pub ? { kind: 'eni', eni: e.eni, ip: pub.publicIp, via: 'public' } : null;
 }
 
 function eniToEni(b: PathBuilder, a: Eni, bEni: Eni, packet: Packet, reply: Packet, hasResponse: boolean): void {
@@ -412,7 +471,12 @@ function noteGateway(b: PathBuilder, leg: PathLeg, d: RouteDecision, packet: Pac
   const t = d.target;
   if (!t || d.outcome !== 'forward') return;
   const vgw = t.kind === 'vgw' ? vgwRouting(b.index, t.id, packet.dst) : null;
-  if (t.kind === 'pcx') b.gateway(leg, 'vpc-peering', t.id, `over VPC peering connection ${t.id}`, packet);
+  if (t.kind === 'pcx') {
+    b.gateway(leg, 'vpc-peering', t.id, `over VPC peering connection ${t.id}`, packet);
+    if (!b.index.peeringById.has(t.id)) {
+      b.note(`${t.id} is not in the snapshot${hasSection(b.index.snapshot, 'VpcPeeringConnections') ? '' : ' (it has no describe-vpc-peering-connections output)'}: vpcwhy assumes the peering connection is active and joins the two VPCs.`);
+    }
+  }
   else if (vgw?.kind === 'routes') b.gateway(leg, 'gateway', t.id, `through ${t.id} over VPN connection ${vgw.via}`, packet);
   else if (vgw?.kind === 'drops') return; // the route hop already says why
   else if (t.kind === 'tgw' || t.kind === 'vgw' || t.kind === 'core-network') {
@@ -432,10 +496,14 @@ function eniToOutside(b: PathBuilder, a: Eni, dst: Endpoint, packet: Packet, rep
     if (!r.target) return null;
     if (r.target.kind === 'igw') {
       if (!toInternet) return `${r.target.id} is an internet gateway, and ${packet.dst.family === 4 ? 'a private address' : 'this address'} is not on the internet`;
+      if (listedDetached(index, r.target.id, a.vpcId)) return `${r.target.id} is in the snapshot without an attachment to ${a.vpcId} (describe-internet-gateways), so it carries no traffic for ${a.vpcId}`;
+      const igw = internetGatewayOf(index, a.vpcId);
+      if (igw.kind === 'attached' && igw.inferred !== null && igw.id === r.target.id) b.note(igw.inferred);
       if (packet.src.family === 4 && internetFacingAddress(a, packet.src) === undefined) {
         return {
           problem: `${a.id} has no public IPv4 or Elastic IP address, so ${r.target.id} drops its traffic (IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS)`,
           fix: `give ${a.id} a public IPv4 or an Elastic IP address, or route ${formatIp(packet.dst)} from ${a.subnetId} to a NAT gateway`,
+          reason: 'no-public-address',
         };
       }
       return null;
@@ -552,8 +620,19 @@ function outsideToEni(
 ): void {
   if (src.where === 'internet') {
     if (via === 'private' && dstIp.family === 4) {
-      // The internet cannot address a private IPv4: the packet never reaches the VPC.
-      b.unroutable(eni.subnetId, packet, `an internet host can reach ${eni.id} only at its public IPv4 or its IPv6 address, not at a private address`);
+      // The internet cannot address a private IPv4, and this one has no public address paired with it
+      // (tracePath has turned the others into their public side): the internet gateway has nothing to
+      // translate, so the packet never reaches the VPC (ref 7.3 IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS).
+      const others = eni.publicIps.filter((p) => !ipEquals(p.privateIp, dstIp));
+      b.unroutable(
+        eni.subnetId,
+        packet,
+        others.length > 0
+          ? `${formatIp(dstIp)} has no public IPv4 or Elastic IP address of its own (${eni.id}'s ${others.map((p) => `${formatIp(p.publicIp)} belongs to ${formatIp(p.privateIp)}`).join(', ')}), so an internet host cannot reach it: the internet gateway translates only public addresses paired with a private one`
+          : `${eni.id} has no public IPv4 or Elastic IP address, so an internet host cannot reach ${formatIp(dstIp)}: the internet gateway translates only public addresses paired with a private one`,
+        `associate an Elastic IP address with ${formatIp(dstIp)} of ${eni.id} (or give it a public IPv4), or reach it from inside the VPC or over a VPN`,
+        'no-public-address',
+      );
       return;
     }
     const internal: Packet = { ...packet, dst: via === 'public' ? (eni.publicIps.find((p) => ipEquals(p.publicIp, dstIp))?.privateIp ?? eni.primaryPrivateIp ?? dstIp) : dstIp };
@@ -587,11 +666,12 @@ function inboundFromInternet(b: PathBuilder, eni: Eni, packet: Packet, hasRespon
   const index = b.index;
   const vpc = index.vpcById.get(eni.vpcId);
   const subnet = subnetOf(index, eni);
-  const igw = index.igwsByVpc.get(eni.vpcId)?.[0];
-  if (!igw) {
-    b.unroutable(eni.subnetId, packet, `${eni.vpcId} has no internet gateway attached, so no internet traffic enters it`);
+  const igw = internetGatewayOf(index, eni.vpcId);
+  if (igw.kind === 'not-attached') {
+    b.unroutable(eni.subnetId, packet, igw.why, undefined, igw.reason);
     return;
   }
+  if (igw.inferred !== null) b.note(igw.inferred);
   b.gateway('forward', 'internet-gateway', igw.id, `from the internet through ${igw.id}`, packet);
   b.bpa('forward', vpc, subnet, 'inbound', false, packet);
   b.nacl('forward', eni.subnetId, 'inbound', packet);

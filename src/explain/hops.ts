@@ -1,7 +1,7 @@
 /**
  * From evaluated hops to the contract shapes (`blockedBy`) and to evidence and fix sentences.
  */
-import type { Hop, PathLeg } from '../engine/path.js';
+import type { Hop, PathLeg, RouteReason } from '../engine/path.js';
 import type { NaclDecision } from '../engine/nacl.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import type { Eni, NaclEntry, SgRule } from '../model/snapshot.js';
@@ -19,7 +19,7 @@ import {
 export type BlockedBy =
   | { component: 'network-acl'; id: string; direction: 'inbound' | 'outbound'; rule: number; path?: PathLeg }
   | { component: 'security-group'; ids: string[]; direction: 'inbound' | 'outbound'; path?: PathLeg }
-  | { component: 'route'; id: string; reason: 'no-route' | 'blackhole'; path?: PathLeg }
+  | { component: 'route'; id: string; reason: RouteReason; path?: PathLeg }
   | { component: 'block-public-access'; direction: 'inbound' | 'outbound'; path?: PathLeg };
 
 /** The contract shape of a denying hop; `withPath` adds `path` (trace does, explain does not). */

@@ -40,9 +40,9 @@ describe('vpcwhy trace on the three-tier example', () => {
     expect(json.reachable).toBe(true);
   });
 
-  it('cannot reach a private address from the internet (ref 8.12)', async () => {
+  it('cannot reach a private address without a public address from the internet (ref 8.12, 7.3 IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS)', async () => {
     const { json } = await traceJson(['--from', '198.51.100.7', '--to', '10.0.2.20', '--protocol', 'tcp', '--port', '8080']);
-    expect(json.blockedBy).toMatchObject({ component: 'route', reason: 'no-route', path: 'forward' });
+    expect(json.blockedBy).toMatchObject({ component: 'route', reason: 'no-public-address', path: 'forward' });
   });
 
   it('denies the IPv6 response with the NACL default rule 32768 (ref 8.13, 9.10)', async () => {
@@ -107,7 +107,7 @@ describe('vpcwhy trace between ENIs over public addresses', () => {
     const json = JSON.parse(r.stdout);
     expect(validateTrace(json)).toBe(true);
     // web-2 has no public IP: the internet gateway drops its traffic to the internet.
-    expect(json.blockedBy).toMatchObject({ component: 'route', reason: 'no-route', path: 'forward' });
+    expect(json.blockedBy).toMatchObject({ component: 'route', reason: 'no-public-address', path: 'forward' });
     const ok = JSON.parse((await runCli(['trace', ...SNAP, '--from', 'eni-0web100000000001', '--to', '54.210.1.10', '--protocol', 'tcp', '--port', '443', '--format', 'json'])).stdout);
     expect(ok.reachable).toBe(true);
     const ret = ok.hops.filter((h: { path: string }) => h.path === 'return').map((h: { component: string; eni?: string; id?: string }) => `${h.component}:${h.eni ?? h.id}`);

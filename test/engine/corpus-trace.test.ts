@@ -3,12 +3,12 @@
  * the corpus folder is absent.
  */
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { CORPUS } from '../aws/support.js';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli/run-cli.js';
 import { validateTrace } from '../cli/schemas.js';
 
-const AWS = fileURLToPath(new URL('../../../shared/corpus/batfish/projects/batfish/src/test/resources/org/batfish/representation/aws/', import.meta.url));
+const AWS = `${CORPUS}/batfish/projects/batfish/src/test/resources/org/batfish/representation/aws/`;
 const present = existsSync(AWS);
 
 async function trace(snapshot: string, args: string[]) {
@@ -40,7 +40,7 @@ describe.skipIf(!present)('trace on real snapshots (Batfish corpus)', () => {
 
   it('test-public-private-subnet: the private instance has no public address, so the internet cannot reach it (ref 8.12)', async () => {
     const { json } = await trace('test-public-private-subnet', ['--from', '8.8.8.8', '--to', 'eni-07c1506e49d784fe0', '--protocol', 'tcp', '--port', '22']);
-    expect(json.blockedBy).toMatchObject({ component: 'route', reason: 'no-route' });
+    expect(json.blockedBy).toMatchObject({ component: 'route', reason: 'no-public-address' });
   });
 
   it('test-nat-gateway: a private instance reaches the internet through the NAT gateway and its subnet NACL', async () => {
@@ -127,13 +127,13 @@ describe.skipIf(!present)('trace on real snapshots (Batfish corpus)', () => {
 
   it('an address without an interface and without a public IP cannot reach the internet (Batfish DENIED_IN at the IGW)', async () => {
     const { json } = await trace('test-public-subnet', ['--from', '10.0.0.92', '--to', '8.8.8.8', '--protocol', 'tcp', '--port', '80']);
-    expect(json.blockedBy).toEqual({ component: 'route', id: 'rtb-0489000c9e6c299e8', reason: 'no-route', path: 'forward' });
+    expect(json.blockedBy).toEqual({ component: 'route', id: 'rtb-0489000c9e6c299e8', reason: 'no-public-address', path: 'forward' });
     expect(json.explanation).toContain('IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS');
     expect(json.explanation).toContain('Fix: give 10.0.0.92 a public IPv4 or an Elastic IP address');
   });
 });
 
-const HYBRID = fileURLToPath(new URL('../../../shared/corpus/pybatfish/jupyter_notebooks/networks/hybrid-cloud/aws_configs', import.meta.url));
+const HYBRID = `${CORPUS}/pybatfish/jupyter_notebooks/networks/hybrid-cloud/aws_configs`;
 
 async function traceHybrid(args: string[]) {
   const r = await runCli(['trace', '--snapshot', HYBRID, ...args, '--format', 'json']);

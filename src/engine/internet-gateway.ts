@@ -1,0 +1,104 @@
+/**
+ * Which internet gateway serves a VPC, from what the snapshot says (ref 6.1, 7.3): the gateway listed as
+ * attached (DescribeInternetGateways), or, when the snapshot does not list it, a route to an `igw-` target
+ * whose State is `active`: a route to a detached or deleted gateway shows `blackhole`, so an active one
+ * proves the gateway is attached to the route table's VPC. Only a listing without that attachment, or a
+ * blackhole route, makes a gateway "not attached".
+ */
+import type { InternetGateway, Route, RouteTable } from '../model/snapshot.js';
+import { hasSection } from './sections.js';
+import type { SnapshotIndex } from './snapshot-index.js';
+
+export type InternetGatewayState =
+  | {
+      readonly kind: 'attached';
+      readonly id: string;
+      /** Set when the attachment is inferred from a route: the note that says so. */
+      readonly inferred: string | null;
+    }
+  | {
+      readonly kind: 'not-attached';
+      /** Why: the gateway is listed without the attachment, or its routes are blackholes. */
+      readonly why: string;
+      /** `blackhole` when the only routes to a gateway are blackholes. */
+      readonly reason: 'no-route' | 'blackhole';
+    };
+
+interface RouteRef {
+  readonly table: RouteTable;
+  readonly route: Route;
+}
+
+function routeText(r: RouteRef): string {
+  const d = r.route.destination;
+  const dest = d.kind === 'cidr' ? d.cidr.text : d.kind === 'prefix-list' ? d.prefixListId : d.text;
+  return `${dest} -> ${r.route.target.id} in ${r.table.id}`;
+}
+
+const memo = new WeakMap<SnapshotIndex, Map<string, InternetGatewayState>>();
+
+/** The internet gateway of `vpcId`, listed or inferred from its route tables. */
+export function internetGatewayOf(index: SnapshotIndex, vpcId: string): InternetGatewayState {
+  let byVpc = memo.get(index);
+  if (!byVpc) memo.set(index, (byVpc = new Map()));
+  let state = byVpc.get(vpcId);
+  if (!state) byVpc.set(vpcId, (state = compute(index, vpcId)));
+  return state;
+}
+
+function compute(index: SnapshotIndex, vpcId: string): InternetGatewayState {
+  const listed = index.igwsByVpc.get(vpcId)?.[0];
+  if (listed) return { kind: 'attached', id: listed.id, inferred: null };
+  const known = new Map<string, InternetGateway>(index.snapshot.internetGateways.map((g) => [g.id, g]));
+  const active: RouteRef[] = [];
+  const blackholes: RouteRef[] = [];
+  for (const table of index.snapshot.routeTables) {
+    if (table.vpcId !== vpcId) continue;
+    for (const route of table.routes) {
+      if (route.target.kind !== 'igw') continue;
+      (route.state === 'blackhole' ? blackholes : active).push({ table, route });
+    }
+  }
+  const detachedListed = active.filter((r) => known.has(r.route.target.id));
+  const proof = active.find((r) => !known.has(r.route.target.id));
+  if (proof) {
+    const section = hasSection(index.snapshot, 'InternetGateways');
+    const inferred = section
+      ? `${proof.route.target.id} is not in the snapshot's InternetGateways, but the active route ${routeText(proof)} shows it is attached to ${vpcId} (a route to a detached gateway is a blackhole); vpcwhy takes it as attached.`
+      : `The snapshot has no describe-internet-gateways output: the active route ${routeText(proof)} shows ${proof.route.target.id} is attached to ${vpcId} (a route to a detached gateway is a blackhole), so vpcwhy takes it as attached.`;
+    return { kind: 'attached', id: proof.route.target.id, inferred };
+  }
+  if (detachedListed.length > 0) {
+    const id = detachedListed[0]!.route.target.id;
+    return { kind: 'not-attached', reason: 'no-route', why: `${id} is in the snapshot without an attachment to ${vpcId} (describe-internet-gateways), so it carries no traffic for ${vpcId}` };
+  }
+  if (blackholes.length > 0) {
+    return { kind: 'not-attached', reason: 'blackhole', why: `${vpcId} has no internet gateway attached: its route ${routeText(blackholes[0]!)} is a blackhole (the gateway was detached or deleted)` };
+  }
+  const hasTables = index.snapshot.routeTables.some((t) => t.vpcId === vpcId);
+  if (!hasSection(index.snapshot, 'InternetGateways') && !hasTables) {
+    // Neither the gateways nor the VPC's route tables: nothing says either way, and routing is not evaluated.
+    return {
+      kind: 'attached',
+      id: 'internet gateway',
+      inferred: `The snapshot has neither describe-internet-gateways output nor a route table of ${vpcId}: vpcwhy assumes an internet gateway is attached to ${vpcId} and routes the traffic; neither is evaluated.`,
+    };
+  }
+  if (!hasSection(index.snapshot, 'InternetGateways')) {
+    return {
+      kind: 'not-attached',
+      reason: 'no-route',
+      why: `no route of ${vpcId} targets an internet gateway, and the snapshot has no describe-internet-gateways output, so no internet gateway is known for ${vpcId} (without a route to one, nothing in it can answer the internet)`,
+    };
+  }
+  return { kind: 'not-attached', reason: 'no-route', why: `${vpcId} has no internet gateway attached, so no internet traffic enters it` };
+}
+
+/**
+ * Is this route's internet gateway usable by `vpcId`? A gateway the snapshot lists without an attachment
+ * to the VPC is not (whatever the route's state says); one it does not list is taken as attached.
+ */
+export function listedDetached(index: SnapshotIndex, igwId: string, vpcId: string): boolean {
+  const g = index.snapshot.internetGateways.find((x) => x.id === igwId);
+  return g !== undefined && !g.vpcIds.includes(vpcId);
+}
