@@ -9,25 +9,10 @@ import { E } from '../../src/fp.js';
 import type { Snapshot } from '../../src/model/snapshot.js';
 import { formatSnapshotLoadError, loadSnapshot } from '../../src/aws/load-snapshot.js';
 import { formatIp } from '../../src/net/ip.js';
-import { CORPUS } from './support.js';
+import { CORPUS, findAwsConfigs } from './support.js';
 
 const present = existsSync(CORPUS);
 const AWS_REPR = path.join(CORPUS, 'batfish/projects/batfish/src/test/resources/org/batfish/representation/aws');
-
-function findAwsConfigs(root: string): string[] {
-  if (!existsSync(root)) return [];
-  const out: string[] = [];
-  const walk = (dir: string): void => {
-    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      if (!e.isDirectory()) continue;
-      const full = path.join(dir, e.name);
-      if (e.name === 'aws_configs') out.push(full);
-      else walk(full);
-    }
-  };
-  walk(root);
-  return out;
-}
 
 function jsonFilesIn(dir: string): string[] {
   if (!existsSync(dir)) return [];

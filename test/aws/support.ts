@@ -1,5 +1,5 @@
 /** Shared helpers of the test/aws suites (not a test file). */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
@@ -10,7 +10,23 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 export const FIXTURES = path.resolve(here, '../fixtures/aws');
 /** The shared research corpus, next to the repository (absent on some machines: suites skip). */
-export const CORPUS = path.resolve(here, '../../../shared/corpus');
+export const CORPUS = process.env.VPCWHY_CORPUS ?? path.resolve(here, '../../../shared/corpus');
+
+/** Every `aws_configs` directory under `root` (a Batfish snapshot each), in name order. */
+export function findAwsConfigs(root: string): string[] {
+  if (!existsSync(root)) return [];
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      if (!e.isDirectory()) continue;
+      const full = path.join(dir, e.name);
+      if (e.name === 'aws_configs') out.push(full);
+      else walk(full);
+    }
+  };
+  walk(root);
+  return out;
+}
 
 export function awsCliFixture(name: string): string {
   return path.join(FIXTURES, 'aws-cli', name);
