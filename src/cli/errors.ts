@@ -3,6 +3,7 @@
  * 2 bad input or usage). Nothing here prints a stack trace.
  */
 import { printable } from '../report/printable.js';
+import type { Io } from './io.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -19,14 +20,14 @@ export function fail(message: string): never {
   throw new UsageError(message);
 }
 
-export function reportFatal(err: unknown): number {
+export function reportFatal(err: unknown, io: Pick<Io, 'stderr'>): number {
   if (err instanceof UsageError) {
-    process.stderr.write(printable(`vpcwhy: ${err.message.replace(/\n?$/, '\n')}`));
+    io.stderr.write(printable(`vpcwhy: ${err.message.replace(/\n?$/, '\n')}`));
     return err.exitCode;
   }
   const e = err as { code?: string; message?: string };
   if (e && (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED')) return EXIT_OK;
-  process.stderr.write(`vpcwhy: internal error: ${e?.message ?? String(err)}\n(please report this with the command you ran; set VPCWHY_DEBUG=1 for details)\n`);
-  if (process.env.VPCWHY_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
+  io.stderr.write(`vpcwhy: internal error: ${e?.message ?? String(err)}\n(please report this with the command you ran; set VPCWHY_DEBUG=1 for details)\n`);
+  if (process.env.VPCWHY_DEBUG) io.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
   return EXIT_BAD_INPUT;
 }

@@ -15,6 +15,7 @@ import { printable } from '../report/printable.js';
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError } from './errors.js';
 import { heapTrimmer } from './heap.js';
 import { createProgress } from './progress.js';
+import { type Io, processIo } from './io.js';
 import { collect, loadIndexedSnapshot } from './snapshot-option.js';
 
 export interface ExplainOptions {
@@ -34,7 +35,7 @@ export interface ExplainOptions {
   allowPartial?: boolean;
 }
 
-export function registerExplain(program: Command, setExitCode: (code: number) => void): void {
+export function registerExplain(program: Command, setExitCode: (code: number) => void, io: Io = processIo()): void {
   program
     .command('explain')
     .description('name the security group, network ACL rule or other component behind every REJECT in VPC Flow Logs')
@@ -54,7 +55,7 @@ export function registerExplain(program: Command, setExitCode: (code: number) =>
     .option('--allow-partial', 'live snapshot: go on without describe calls that are denied')
     .option('--verbose', 'list every snapshot warning')
     .action(async (logs: string[], opts: ExplainOptions) => {
-      setExitCode(await runExplainCommand(logs, opts));
+      setExitCode(await runExplainCommand(logs, opts, io));
     });
 }
 
@@ -122,7 +123,7 @@ async function* inputs(index: SnapshotIndex, logs: string[], opts: ExplainOption
   }
 }
 
-export async function runExplainCommand(logs: string[], opts: ExplainOptions): Promise<number> {
+export async function runExplainCommand(logs: string[], opts: ExplainOptions, io: Io): Promise<number> {
   const format = opts.format as ExplainFormat;
   if (!['text', 'json', 'jsonl'].includes(format)) throw new UsageError(`--format: expected text, json or jsonl, got "${opts.format}"`);
   if (logs.length === 0 && opts.logGroup.length === 0) throw new UsageError('nothing to read: give flow-log files, directories, s3:// URLs, - for stdin, or --log-group');
@@ -155,10 +156,10 @@ export async function runExplainCommand(logs: string[], opts: ExplainOptions): P
   const remoteInputs = opts.logGroup.length > 0 || logs.some(isS3Url);
   if (opts.snapshot.length > 0 && !remoteInputs) {
     const unused = [opts.allowPartial ? '--allow-partial' : null, opts.region.length ? '--region' : null, opts.profile !== undefined ? '--profile' : null, opts.endpointUrl !== undefined ? '--endpoint-url' : null].filter((x) => x !== null);
-    if (unused.length) process.stderr.write(`vpcwhy: warning: ${unused.join(', ')} ${unused.length === 1 ? 'is' : 'are'} for live snapshots, S3 and CloudWatch; with --snapshot and local files ${unused.length === 1 ? 'it is' : 'they are'} not used\n`);
+    if (unused.length) io.stderr.write(`vpcwhy: warning: ${unused.join(', ')} ${unused.length === 1 ? 'is' : 'are'} for live snapshots, S3 and CloudWatch; with --snapshot and local files ${unused.length === 1 ? 'it is' : 'they are'} not used\n`);
   }
   if ((since || until) && opts.logGroup.length === 0 && !logs.some(isS3Url)) {
-    process.stderr.write('vpcwhy: warning: --since and --until select S3 objects and CloudWatch events; local files and stdin are read whole\n');
+    io.stderr.write('vpcwhy: warning: --since and --until select S3 objects and CloudWatch events; local files and stdin are read whole\n');
   }
 
   const selection = {
@@ -174,8 +175,8 @@ export async function runExplainCommand(logs: string[], opts: ExplainOptions): P
     : null;
   try {
     const index = opts.snapshot.length > 0
-      ? await loadIndexedSnapshot(opts.snapshot, { verbose: opts.verbose ?? false })
-      : await (await import('./live-snapshot.js')).takeLiveSnapshotIndex({ regions: opts.region, profile: opts.profile, endpointUrl: opts.endpointUrl, allowPartial: opts.allowPartial });
+      ? await loadIndexedSnapshot(opts.snapshot, { verbose: opts.verbose ?? false }, io)
+      : await (await import('./live-snapshot.js')).takeLiveSnapshotIndex({ regions: opts.region, profile: opts.profile, endpointUrl: opts.endpointUrl, allowPartial: opts.allowPartial }, io);
 
     const remote: RemoteOptions = {
       region: opts.region[0],
@@ -185,13 +186,13 @@ export async function runExplainCommand(logs: string[], opts: ExplainOptions): P
       until,
       all: opts.all ?? false,
       interfaceIds: opts.interface.length > 0 ? opts.interface : undefined,
-      progress: createProgress(process.stderr, { stdout: process.stdout }),
-      warn: (m) => process.stderr.write(`vpcwhy: warning: ${m}\n`),
+      progress: createProgress(io.stderr, { stdout: io.stdout }),
+      warn: (m) => io.stderr.write(`vpcwhy: warning: ${m}\n`),
     };
     for (const id of opts.interface) {
-      if (!index.eniById.has(id)) process.stderr.write(`vpcwhy: warning: --interface ${JSON.stringify(id)} is not a network interface in the snapshot; its records are explained as unknown-interface, if there are any\n`);
+      if (!index.eniById.has(id)) io.stderr.write(`vpcwhy: warning: --interface ${JSON.stringify(id)} is not a network interface in the snapshot; its records are explained as unknown-interface, if there are any\n`);
     }
-    const out = streamWriter(process.stdout);
+    const out = streamWriter(io.stdout);
     const snapshotTime = index.snapshot.meta.capturedAt;
     const runOpts = { ...selection, format, ...(snapshotTime ? { snapshotTime } : {}) };
     const result = await runExplain(
@@ -207,25 +208,25 @@ export async function runExplainCommand(logs: string[], opts: ExplainOptions): P
       await out.flush();
     } else if (summary.badLines > 0) {
       // Machine formats keep stdout clean; problems go to stderr.
-      for (const b of summary.badLineSamples.slice(0, 20)) process.stderr.write(printable(`vpcwhy: bad line ${b.file}:${b.line}: ${b.message}\n`));
-      if (summary.badLines > 20) process.stderr.write(`vpcwhy: ... ${summary.badLines - 20} more bad lines\n`);
+      for (const b of summary.badLineSamples.slice(0, 20)) io.stderr.write(printable(`vpcwhy: bad line ${b.file}:${b.line}: ${b.message}\n`));
+      if (summary.badLines > 20) io.stderr.write(`vpcwhy: ... ${summary.badLines - 20} more bad lines\n`);
     }
     if (format !== 'text' && summary.noAction > 0 && !opts.all) {
-      process.stderr.write(`vpcwhy: warning: ${summary.noAction} records have no action field value, so REJECTs cannot be told apart; --all explains them\n`);
+      io.stderr.write(`vpcwhy: warning: ${summary.noAction} records have no action field value, so REJECTs cannot be told apart; --all explains them\n`);
     }
     if (summary.skippedFiles.length > 0) {
       const names = summary.skippedFiles.slice(0, 5).join(', ');
       const more = summary.skippedFiles.length > 5 ? ` and ${summary.skippedFiles.length - 5} more` : '';
-      process.stderr.write(printable(`vpcwhy: warning: not read: ${names}${more} (inside directories, names starting with . or _ are hidden or metadata files, and pipes, sockets and devices are not read; give such a file by name to read it)\n`));
+      io.stderr.write(printable(`vpcwhy: warning: not read: ${names}${more} (inside directories, names starting with . or _ are hidden or metadata files, and pipes, sockets and devices are not read; give such a file by name to read it)\n`));
     }
-    for (const w of summary.formatWarnings) process.stderr.write(printable(`vpcwhy: warning: ${w}\n`));
-    for (const e of summary.fileErrors) process.stderr.write(printable(`vpcwhy: error: ${e.file}: ${e.message}\n`));
+    for (const w of summary.formatWarnings) io.stderr.write(printable(`vpcwhy: warning: ${w}\n`));
+    for (const e of summary.fileErrors) io.stderr.write(printable(`vpcwhy: error: ${e.file}: ${e.message}\n`));
     if (failure) {
       if (isAwsSourceError(failure) || failure instanceof UsageError) throw new UsageError(failure.message);
       throw failure;
     }
     if (strictFailure) {
-      process.stderr.write(printable(`vpcwhy: bad line (--strict): ${strictFailure}\n`));
+      io.stderr.write(printable(`vpcwhy: bad line (--strict): ${strictFailure}\n`));
       return EXIT_BAD_INPUT;
     }
     if (summary.fileErrors.length > 0) return EXIT_BAD_INPUT;

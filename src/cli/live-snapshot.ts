@@ -11,6 +11,7 @@ import { indexSnapshot, type SnapshotIndex } from '../engine/snapshot-index.js';
 import { E } from '../fp.js';
 import { UsageError } from './errors.js';
 import { printWarnings } from './snapshot-option.js';
+import type { Io } from './io.js';
 
 export interface LiveSnapshotOptions {
   /** `--region` values; empty means AWS_REGION / AWS_DEFAULT_REGION / the profile's region. */
@@ -106,12 +107,12 @@ export function liveSnapshotName(regions: readonly string[]): string {
  * Takes a live snapshot and indexes it, for commands that work on an account directly. The summary and
  * the snapshot's warnings go to stderr; failures throw a UsageError (exit 2).
  */
-export async function takeLiveSnapshotIndex(opts: LiveSnapshotOptions): Promise<SnapshotIndex> {
+export async function takeLiveSnapshotIndex(opts: LiveSnapshotOptions, io: Pick<Io, 'stderr'>): Promise<SnapshotIndex> {
   const taken = await takeLiveSnapshot(opts);
-  process.stderr.write(formatSnapshotSummary(taken));
+  io.stderr.write(formatSnapshotSummary(taken));
   const file = liveSnapshotName(taken.document.VpcwhySnapshot.regions);
   const decoded = decodeSnapshotDocuments([{ file, json: taken.document }]);
   if (E.isLeft(decoded)) throw new UsageError(formatSnapshotLoadError(decoded.left));
-  printWarnings(decoded.right.warnings, false);
+  printWarnings(decoded.right.warnings, false, io);
   return indexSnapshot(decoded.right);
 }

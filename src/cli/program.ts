@@ -5,11 +5,12 @@ import { EXIT_BAD_INPUT, reportFatal } from './errors.js';
 import { registerExplain } from './explain.js';
 import { registerSnapshot } from './snapshot.js';
 import { registerTrace } from './trace.js';
+import { type Io, processIo } from './io.js';
 
 /** Each command's action reports its exit code through this callback. */
 export type SetExitCode = (code: number) => void;
 
-export function buildProgram(setExitCode: SetExitCode): Command {
+export function buildProgram(setExitCode: SetExitCode, io: Io = processIo()): Command {
   const program = new Command();
   program
     .name('vpcwhy')
@@ -17,22 +18,22 @@ export function buildProgram(setExitCode: SetExitCode): Command {
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  registerExplain(program, setExitCode);
-  registerTrace(program, setExitCode);
-  registerSnapshot(program, setExitCode);
+  registerExplain(program, setExitCode, io);
+  registerTrace(program, setExitCode, io);
+  registerSnapshot(program, setExitCode, io);
   for (const c of program.commands) c.exitOverride();
   return program;
 }
 
-/** Runs the CLI on arguments (without `node` and the script); resolves to the exit code. */
-export async function main(argv: readonly string[]): Promise<number> {
+/** Runs the CLI on arguments (without `node` and the script), writing through `io`; resolves to the exit code. */
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
   let code = 0;
-  const program = buildProgram((c) => (code = c));
+  const program = buildProgram((c) => (code = c), io);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return code;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
-    return reportFatal(err);
+    return reportFatal(err, io);
   }
 }

@@ -11,6 +11,7 @@ import type { Command } from 'commander';
 import { UsageError } from './errors.js';
 import { collect, loadIndexedSnapshot } from './snapshot-option.js';
 import { SNAPSHOT_SECTIONS, missingSections } from '../engine/sections.js';
+import { type Io, processIo } from './io.js';
 
 export interface SnapshotCommandOptions {
   region: string[];
@@ -22,7 +23,7 @@ export interface SnapshotCommandOptions {
   snapshot?: string[] | undefined;
 }
 
-export function registerSnapshot(program: Command, setExitCode: (code: number) => void): void {
+export function registerSnapshot(program: Command, setExitCode: (code: number) => void, io: Io = processIo()): void {
   program
     .command('snapshot')
     .description('take a snapshot of live AWS accounts (read-only EC2 describe calls) and write it as JSON for --snapshot')
@@ -34,12 +35,12 @@ export function registerSnapshot(program: Command, setExitCode: (code: number) =
     .option('--check', 'take nothing: list the describe-* sections the --snapshot files lack and what is assumed for each')
     .option('--snapshot <path>', 'with --check: describe-* JSON file or directory (repeatable)', collect, [])
     .action(async (opts: SnapshotCommandOptions) => {
-      setExitCode(opts.check ? await runSnapshotCheck(opts) : await runSnapshot(opts));
+      setExitCode(opts.check ? await runSnapshotCheck(opts, io) : await runSnapshot(opts, io));
     });
 }
 
 /** Runs the command; resolves to the exit code (0), throws UsageError (exit 2) on failure. */
-export async function runSnapshot(opts: SnapshotCommandOptions): Promise<number> {
+export async function runSnapshot(opts: SnapshotCommandOptions, io: Io): Promise<number> {
   if (opts.snapshot !== undefined && opts.snapshot.length > 0) throw new UsageError('--snapshot is read only with --check (vpcwhy snapshot --check --snapshot S)');
   if (opts.output === undefined) throw new UsageError("required option '-o, --output <file>' not specified (or use --check --snapshot S to check a snapshot)");
   if (opts.output === '') throw new UsageError('--output: expected a file name, or - for stdout');
@@ -55,12 +56,12 @@ export async function runSnapshot(opts: SnapshotCommandOptions): Promise<number>
   });
   const text = `${JSON.stringify(taken.document, null, 2)}\n`;
   if (toStdout) {
-    process.stdout.write(text);
+    io.stdout.write(text);
   } else {
     await writeAtomically(opts.output, text);
   }
-  process.stderr.write(formatSnapshotSummary(taken));
-  if (!toStdout) process.stderr.write(`wrote ${opts.output}\n`);
+  io.stderr.write(formatSnapshotSummary(taken));
+  if (!toStdout) io.stderr.write(`wrote ${opts.output}\n`);
   return 0;
 }
 
@@ -68,12 +69,12 @@ export async function runSnapshot(opts: SnapshotCommandOptions): Promise<number>
  * `--check`: loads the snapshot (its warnings go to stderr as for any command) and prints, on stdout, each
  * describe-* section it lacks with what vpcwhy assumes in its place. Exit 0: the check itself never fails.
  */
-export async function runSnapshotCheck(opts: SnapshotCommandOptions): Promise<number> {
+export async function runSnapshotCheck(opts: SnapshotCommandOptions, io: Io): Promise<number> {
   if (opts.output !== undefined) throw new UsageError('--check writes nothing: leave out --output');
   if (opts.region.length > 0 || opts.profile !== undefined || opts.endpointUrl !== undefined || opts.allowPartial) {
     throw new UsageError('--check reads --snapshot files only: --region, --profile, --endpoint-url and --allow-partial do not apply');
   }
-  const index = await loadIndexedSnapshot(opts.snapshot ?? []);
+  const index = await loadIndexedSnapshot(opts.snapshot ?? [], {}, io);
   const missing = missingSections(index.snapshot);
   const lines: string[] = [];
   const files = index.snapshot.meta.files.length;
@@ -83,7 +84,7 @@ export async function runSnapshotCheck(opts: SnapshotCommandOptions): Promise<nu
     lines.push(`the snapshot (${files} file${files === 1 ? '' : 's'}) lacks ${missing.length} of the ${SNAPSHOT_SECTIONS.length} describe-* sections vpcwhy reads:`);
     for (const m of missing) lines.push(`  ${m.key} (aws ec2 ${m.command}): ${m.assumed}`);
   }
-  process.stdout.write(`${lines.join('\n')}\n`);
+  io.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }
 

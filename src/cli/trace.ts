@@ -11,6 +11,7 @@ import { ICMP, ICMPV6, hasPorts, isIcmp, parseProtocol } from '../net/protocol.j
 import { renderTraceText } from '../report/trace-text.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './errors.js';
 import { collect, loadIndexedSnapshot } from './snapshot-option.js';
+import { type Io, processIo } from './io.js';
 
 /** The assumed source port: inside Linux's 32768-61000 and Windows' 49152-65535 ephemeral ranges (ref 5.3). */
 export const DEFAULT_SRC_PORT = 50000;
@@ -90,7 +91,7 @@ function label(e: Endpoint, index: SnapshotIndex): string {
   return `${e.eni.id}${name ? ` (${name})` : ''}${e.via === 'public' ? ` at its public address ${formatIp(e.ip)}` : ''}`;
 }
 
-export function registerTrace(program: Command, setExitCode: (code: number) => void): void {
+export function registerTrace(program: Command, setExitCode: (code: number) => void, io: Io = processIo()): void {
   program
     .command('trace')
     .description('trace a hypothetical flow hop by hop: security groups, network ACLs, routes, and the return path')
@@ -106,11 +107,11 @@ export function registerTrace(program: Command, setExitCode: (code: number) => v
     .option('--format <format>', 'text | json', 'text')
     .option('--verbose', 'list every snapshot warning')
     .action(async (opts: TraceOptions) => {
-      setExitCode(await runTrace(opts));
+      setExitCode(await runTrace(opts, io));
     });
 }
 
-export async function runTrace(opts: TraceOptions): Promise<number> {
+export async function runTrace(opts: TraceOptions, io: Io): Promise<number> {
   if (opts.format !== 'text' && opts.format !== 'json') throw new UsageError(`--format: expected text or json, got "${opts.format}"`);
   const protocol = parseProtocol(opts.protocol);
   if (protocol === null || protocol === -1) throw new UsageError(`--protocol: expected tcp, udp, icmp, icmpv6 or a protocol number 0-255, got "${opts.protocol}"`);
@@ -122,7 +123,7 @@ export async function runTrace(opts: TraceOptions): Promise<number> {
   if (opts.ipv6 && !(opts.from.startsWith('eni-') && opts.to.startsWith('eni-'))) {
     throw new UsageError('--ipv6 picks the IPv6 addresses of two ENI ids; with an IP address, its family decides');
   }
-  const index = await loadIndexedSnapshot(opts.snapshot, { verbose: opts.verbose ?? false });
+  const index = await loadIndexedSnapshot(opts.snapshot, { verbose: opts.verbose ?? false }, io);
   const [src, dst] = alignEndpoints(index, resolve(index, opts.from, '--from'), resolve(index, opts.to, '--to'), opts.ipv6 ?? false, opts.from, opts.to);
   if (src.kind === 'external' && dst.kind === 'external') throw new UsageError('at least one of --from and --to must be a network interface in the snapshot');
   if (ipEquals(src.ip, dst.ip)) throw new UsageError(`--from and --to are the same address (${formatIp(src.ip)}): traffic to its own address never leaves the host`);
@@ -155,9 +156,9 @@ export async function runTrace(opts: TraceOptions): Promise<number> {
   const report = buildTraceReport(index, result, { srcLabel: label(result.src, index), dstLabel: label(result.dst, index), assumedSrcPort: assumed });
   if (opts.format === 'json') {
     const { reachable, blockedBy, hops, explanation, alsoBlockedBy, fix, packet: p, notes } = report;
-    process.stdout.write(`${JSON.stringify({ reachable, blockedBy, hops, explanation, alsoBlockedBy, fix, packet: p, notes }, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify({ reachable, blockedBy, hops, explanation, alsoBlockedBy, fix, packet: p, notes }, null, 2)}\n`);
   } else {
-    process.stdout.write(renderTraceText(report));
+    io.stdout.write(renderTraceText(report));
   }
   return report.reachable ? EXIT_OK : EXIT_FINDINGS;
 }

@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadSnapshot } from '../../src/aws/load-snapshot.js';
 import { contentFingerprint } from '../../src/aws/decode/merge.js';
 import { takeLiveSnapshotIndex } from '../../src/cli/live-snapshot.js';
+import { memoryIo } from '../../src/cli/io.js';
 import { E } from '../../src/fp.js';
 import type { Snapshot } from '../../src/model/snapshot.js';
 import { type FakeAccount, type FakeEc2, type FakeEc2Options, startFakeEc2 } from './fake-ec2.js';
@@ -252,16 +253,13 @@ describe('vpcwhy snapshot against a fake EC2 endpoint', () => {
 
   it('takeLiveSnapshotIndex indexes a live snapshot without writing a file', async () => {
     const ec2 = await fake({ regions: { 'us-east-1': threeTierAccount() } });
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    try {
-      const index = await takeLiveSnapshotIndex({ regions: ['us-east-1'], endpointUrl: ec2.url });
-      expect(index.eniById.size).toBe(5);
-      expect(index.naclBySubnet.get('subnet-0db0000000000003')?.id).toBe('acl-0db0000000000003');
-      expect(index.instanceNameById.get('i-0web100000000001')).toBe('web-1');
-      expect(index.snapshot.meta.regions).toEqual(['us-east-1']);
-      expect(String(err.mock.calls[0]?.[0])).toContain('snapshot of us-east-1 taken in');
-    } finally {
-      err.mockRestore();
-    }
+    const io = memoryIo();
+    const index = await takeLiveSnapshotIndex({ regions: ['us-east-1'], endpointUrl: ec2.url }, io);
+    expect(index.eniById.size).toBe(5);
+    expect(index.naclBySubnet.get('subnet-0db0000000000003')?.id).toBe('acl-0db0000000000003');
+    expect(index.instanceNameById.get('i-0web100000000001')).toBe('web-1');
+    expect(index.snapshot.meta.regions).toEqual(['us-east-1']);
+    expect(io.stderrText()).toContain('snapshot of us-east-1 taken in');
+    expect(io.stdoutText()).toBe('');
   });
 });

@@ -1,5 +1,5 @@
-/** Runs the CLI in-process and captures stdout, stderr and the exit code. */
-import { vi } from 'vitest';
+/** Runs the CLI in-process through a memory Io (src/cli/io.ts) and returns stdout, stderr and the exit code. */
+import { memoryIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/program.js';
 
 export interface CliResult {
@@ -9,21 +9,7 @@ export interface CliResult {
 }
 
 export async function runCli(args: string[]): Promise<CliResult> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
-    return true;
-  });
-  try {
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
+  const io = memoryIo();
+  const code = await main(args, io);
+  return { code, stdout: io.stdoutText(), stderr: io.stderrText() };
 }
