@@ -84,6 +84,7 @@ function alignEndpoints(index: SnapshotIndex, src: Endpoint, dst: Endpoint, pref
 const UNSPECIFIED6: Ip = parseIp('::')!;
 
 function label(e: Endpoint, index: SnapshotIndex): string {
+  if (e.kind === 'aws-service') return formatIp(e.ip);
   if (e.kind === 'external') return `${e.where === 'internet' ? 'internet host' : 'on-premises host'} ${formatIp(e.ip)}${e.routedTo ? ` (routed to ${e.routedTo})` : ''}`;
   if (e.unassigned) return `${formatIp(e.ip)} (an address of ${e.eni.subnetId || e.eni.vpcId} that no network interface in the snapshot has)`;
   const name = e.eni.instanceId ? index.instanceNameById.get(e.eni.instanceId) : e.eni.name;
@@ -125,8 +126,12 @@ export async function runTrace(opts: TraceOptions, io: Io): Promise<number> {
   }
   const index = await loadIndexedSnapshot(opts.snapshot, { verbose: opts.verbose ?? false }, io);
   const [src, dst] = alignEndpoints(index, resolve(index, opts.from, '--from'), resolve(index, opts.to, '--to'), opts.ipv6 ?? false, opts.from, opts.to);
-  if (src.kind === 'external' && dst.kind === 'external') throw new UsageError('at least one of --from and --to must be a network interface in the snapshot');
+  if (src.kind !== 'eni' && dst.kind !== 'eni') throw new UsageError('at least one of --from and --to must be a network interface in the snapshot');
   if (ipEquals(src.ip, dst.ip)) throw new UsageError(`--from and --to are the same address (${formatIp(src.ip)}): traffic to its own address never leaves the host`);
+  if (src.kind === 'eni' && dst.kind === 'eni' && !src.unassigned && !dst.unassigned && src.eni === dst.eni && dst.via === 'private') {
+    // A secondary address or one of a delegated prefix is the same host: nothing crosses a security group, NACL or route.
+    throw new UsageError(`--from ${formatIp(src.ip)} and --to ${formatIp(dst.ip)} are addresses of the same network interface ${src.eni.id}: traffic between them never leaves the host`);
+  }
   if (src.kind === 'eni' && src.unassigned && src.eni.subnetId === '') {
     throw new UsageError(`--from: ${formatIp(src.ip)} is inside ${src.eni.vpcId} but in none of its subnets, so no host can send from it`);
   }

@@ -17,6 +17,7 @@ import { type SgDecision, evaluateSecurityGroups } from './security-group.js';
 import { type SnapshotIndex, vpcContaining } from './snapshot-index.js';
 import { internetGatewayOf, listedDetached } from './internet-gateway.js';
 import { hasSection } from './sections.js';
+import { awsServiceAt, isLinkLocalService } from './aws-services.js';
 
 export type PathLeg = 'forward' | 'return';
 
@@ -75,7 +76,7 @@ export type Hop =
       readonly skipped?: 'same-subnet' | 'no-table-in-snapshot';
     })
   | (HopBase & {
-      readonly component: 'internet-gateway' | 'nat-gateway' | 'vpc-peering' | 'gateway';
+      readonly component: GatewayComponent;
       readonly id: string;
       readonly note: string;
     })
@@ -85,6 +86,12 @@ export type Hop =
       readonly vpcId: string;
       readonly mode: string;
     });
+
+/**
+ * Hops that name a component by id with a sentence: gateways on the way, an AWS service that security
+ * groups and NACLs do not filter (ref 3), an appliance a route sends the packet to (beyond it, assumed).
+ */
+export type GatewayComponent = 'internet-gateway' | 'nat-gateway' | 'vpc-peering' | 'gateway' | 'aws-service' | 'appliance';
 
 export type Endpoint =
   | {
@@ -111,6 +118,11 @@ export type Endpoint =
       readonly where: 'internet' | 'on-premises';
       /** Set when a public address is on-premises because the VPC routes it to this gateway (placeExternal). */
       readonly routedTo?: string;
+    }
+  | {
+      /** A link-local service address (169.254.0.0/16, fd00:ec2::/32) or a reserved address of a VPC (its DNS server, its router). */
+      readonly kind: 'aws-service';
+      readonly ip: Ip;
     };
 
 export interface PathResult {
@@ -231,7 +243,7 @@ class PathBuilder {
     if (!this.notes.includes(text)) this.notes.push(text);
   }
 
-  gateway(leg: PathLeg, component: 'internet-gateway' | 'nat-gateway' | 'vpc-peering' | 'gateway', id: string, note: string, packet: Packet, decision: HopDecision = 'allow'): void {
+  gateway(leg: PathLeg, component: GatewayComponent, id: string, note: string, packet: Packet, decision: HopDecision = 'allow'): void {
     this.hops.push({ component, id, note, path: leg, decision, packet });
   }
 
@@ -337,7 +349,11 @@ export function tracePath(index: SnapshotIndex, input: TraceInput): PathResult {
   const unassignedDst = dst.kind === 'eni' && dst.unassigned === true;
   const responds = hasResponse && natDst === null && !unassignedDst;
 
-  if (dst.kind === 'eni' && dst.noAddress) {
+  const service = src.kind === 'aws-service' ? src : dst.kind === 'aws-service' ? dst : null;
+  const other = service === src ? dst : src;
+  if (service && other.kind === 'eni') {
+    toAwsService(b, other.eni, service.ip, service === dst ? 'to' : 'from', packet);
+  } else if (dst.kind === 'eni' && dst.noAddress) {
     b.unroutable(
       dst.eni.subnetId,
       packet,
@@ -351,7 +367,7 @@ export function tracePath(index: SnapshotIndex, input: TraceInput): PathResult {
     eniToEni(b, src.eni, dst.eni, packet, reply, responds);
   } else if (src.kind === 'eni') {
     eniToOutside(b, src.eni, dst, packet, reply, responds);
-  } else if (dst.kind === 'eni') {
+  } else if (dst.kind === 'eni' && src.kind === 'external') {
     outsideToEni(b, src, dst.eni, dst.ip, dst.via, packet, reply, responds);
   }
   if (natDst !== null && dst.kind === 'eni') {
@@ -382,6 +398,25 @@ export function tracePath(index: SnapshotIndex, input: TraceInput): PathResult {
     src,
     dst,
   };
+}
+
+/**
+ * Traffic between an interface and an AWS service address (ref 3): never filtered by security groups or
+ * network ACLs, and never logged. Another link-local address is not routed at all, and a VPC's reserved
+ * addresses serve that VPC's own interfaces only.
+ */
+function toAwsService(b: PathBuilder, eni: Eni, ip: Ip, way: 'to' | 'from', packet: Packet): void {
+  const svc = awsServiceAt(b.index, eni.vpcId, ip);
+  if (svc !== null) {
+    const text = `${formatIp(ip)} is ${svc}: security groups and network ACLs do not filter traffic ${way} it, and flow logs do not record it`;
+    b.gateway('forward', 'aws-service', formatIp(ip), `not filtered by security groups or network ACLs: ${text}`, packet);
+    b.note(`Not filtered by security groups or network ACLs: ${text} (AWS "Infrastructure security in Amazon VPC").`);
+    return;
+  }
+  const problem = isLinkLocalService(ip)
+    ? `${formatIp(ip)} is a link-local address (${ip.family === 4 ? '169.254.0.0/16' : 'fd00:ec2::/32'}) that no AWS service answers at: link-local traffic never leaves the host's subnet, and it is never an internet host`
+    : `${formatIp(ip)} is a reserved address of another VPC (its DNS server or router), which serves that VPC's own interfaces only`;
+  b.unroutable(eni.subnetId, packet, problem);
 }
 
 /** The private side of an interface named by one of its public addresses. */
@@ -702,6 +737,8 @@ export function resolveEndpoint(
   }
   const ip = parse(text);
   if (!ip) return { ok: false, message: `"${text}" is neither an ENI id (eni-...) nor an IPv4/IPv6 address` };
+  // Link-local service ranges are never internet hosts (ref 3).
+  if (isLinkLocalService(ip) || (ip.family === 4 && ip.value === 0xffffffff)) return { ok: true, endpoint: { kind: 'aws-service', ip } };
   const priv = index.eniByPrivateIp.get(ip.value);
   if (priv) return { ok: true, endpoint: { kind: 'eni', eni: priv, ip, via: 'private' } };
   const pub = index.eniByPublicIp.get(ip.value);
@@ -711,6 +748,7 @@ export function resolveEndpoint(
     if (prefixes.some((p) => cidrContains(p, ip))) return { ok: true, endpoint: { kind: 'eni', eni, ip, via: 'private' } };
   }
   const vpc = vpcContaining(index, ip);
+  if (vpc && awsServiceAt(index, vpc.id, ip) !== null) return { ok: true, endpoint: { kind: 'aws-service', ip } };
   if (vpc) {
     // No interface has it: a stand-in without security groups, in the subnet that contains the address.
     const subnet = index.snapshot.subnets.find((s) => s.vpcId === vpc.id && (ip.family === 4 ? s.cidr4 !== null && cidrContains(s.cidr4, ip) : s.cidrs6.some((c) => cidrContains(c, ip))));

@@ -7,6 +7,7 @@
 import type { Ip } from '../model/address.js';
 import type { Packet, Traffic } from '../model/flow.js';
 import type { Direction, Eni } from '../model/snapshot.js';
+import { awsServiceAt } from '../engine/aws-services.js';
 import { type Hop, naclHop, naclSkippedHop, natGatewayOfEni, natTranslates, sgHop } from '../engine/path.js';
 import { type SnapshotIndex, eniOwnsIp, vpcContaining } from '../engine/snapshot-index.js';
 import { type SgDecision, evaluateGroupIds, sgAllows } from '../engine/security-group.js';
@@ -475,6 +476,27 @@ function attributeFacts(ctx: AttributionContext, r: RecordFacts): Attribution {
       `add a Block Public Access exclusion for ${eni.subnetId} or ${eni.vpcId}, or switch Block Public Access off`,
       eni.id,
     );
+  }
+
+  // Traffic to or from an AWS service address is never filtered by security groups or network ACLs, and
+  // flow logs do not record it (ref 3): no rule can have decided such a record.
+  const peer = direction === 'inbound' ? src : dst;
+  const service = awsServiceAt(index, eni.vpcId, peer);
+  if (service !== null) {
+    return {
+      direction,
+      traffic: 'unknown',
+      trafficEvidence: 'none',
+      verdict: 'config-allows',
+      blockedBy: null,
+      alsoBlockedBy: [],
+      candidates: null,
+      explanation: `${head} is traffic ${direction === 'inbound' ? 'from' : 'to'} ${say.addr(peer)}, ${service}: not filtered by security groups or network ACLs (AWS "Infrastructure security in Amazon VPC"), and flow logs do not record it, so no rule in the snapshot decided this record.${r.action === 'REJECT' ? ' A REJECT of it is not explained by the configuration.' : ''}`,
+      fix: null,
+      eniId: eni.id,
+      ruleKey: null,
+      ruleLabel: null,
+    };
   }
 
   const inbound = new InboundSg(index, eni);

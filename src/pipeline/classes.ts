@@ -12,7 +12,7 @@
  *   entries of the direction (ref 5), the CIDR, prefix-list and delegated-prefix peers of the security
  *   group rules of the direction (ref 4.2) and, for an outbound record, of the inbound rules (the
  *   served check: do the groups admit a connection from the peer to the record's source port?), and the
- *   interface's own prefixes (direction, ref 8.3). A peer that is the private address of an interface
+ *   interface's own prefixes (direction, ref 8.3), and the AWS service addresses of its VPC (ref 3). A peer that is the private address of an interface
  *   is read further: which of the groups those rules reference it is a member of (ref 4.2: a group
  *   reference admits its members' private addresses), and the interface itself, which a security-group
  *   fix names as `<its first group> (a group on <its id>)` when it has groups and is in the VPC of the
@@ -31,6 +31,7 @@ import type { Cidr, Ip } from '../model/address.js';
 import type { Direction, Eni, SgRule } from '../model/snapshot.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import { natGatewayOfEni } from '../engine/path.js';
+import { awsServiceBlocks } from '../engine/aws-services.js';
 import { sgRulesFor } from '../engine/security-group.js';
 import { isServicePort } from '../explain/ports.js';
 import { pushAll } from '../arrays.js';
@@ -309,6 +310,8 @@ export class Policy {
     pushAll(out, subnet?.cidrs6 ?? []);
     pushAll(out, eni.ipv4Prefixes);
     pushAll(out, eni.ipv6Prefixes);
+    // AWS service addresses: attribution says their traffic is not filtered (ref 3).
+    pushAll(out, awsServiceBlocks(index, eni.vpcId));
     for (const e of index.naclBySubnet.get(eni.subnetId)?.entries ?? []) if (e.direction === direction && e.cidr) out.push(e.cidr);
     for (const r of this.rules(direction)) {
       const p = r.peer;
