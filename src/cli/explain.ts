@@ -11,7 +11,7 @@ import type { AcceptFilter } from '../pipeline/accept-index.js';
 import { type ReadWorker, startReadWorker, useReadWorker } from '../pipeline/read-thread.js';
 import { E } from '../fp.js';
 import { renderRecordText, renderSummaryText } from '../report/explain-text.js';
-import { printable } from '../report/printable.js';
+import { renderExplainWarnings } from '../report/explain.js';
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError } from './errors.js';
 import { heapTrimmer } from './heap.js';
 import { createProgress } from './progress.js';
@@ -206,29 +206,13 @@ export async function runExplainCommand(logs: string[], opts: ExplainOptions, io
     if (format === 'text') {
       out.write(renderSummaryText(summary));
       await out.flush();
-    } else if (summary.badLines > 0) {
-      // Machine formats keep stdout clean; problems go to stderr.
-      for (const b of summary.badLineSamples.slice(0, 20)) io.stderr.write(printable(`vpcwhy: bad line ${b.file}:${b.line}: ${b.message}\n`));
-      if (summary.badLines > 20) io.stderr.write(`vpcwhy: ... ${summary.badLines - 20} more bad lines\n`);
     }
-    if (format !== 'text' && summary.noAction > 0 && !opts.all) {
-      io.stderr.write(`vpcwhy: warning: ${summary.noAction} records have no action field value, so REJECTs cannot be told apart; --all explains them\n`);
-    }
-    if (summary.skippedFiles.length > 0) {
-      const names = summary.skippedFiles.slice(0, 5).join(', ');
-      const more = summary.skippedFiles.length > 5 ? ` and ${summary.skippedFiles.length - 5} more` : '';
-      io.stderr.write(printable(`vpcwhy: warning: not read: ${names}${more} (inside directories, names starting with . or _ are hidden or metadata files, and pipes, sockets and devices are not read; give such a file by name to read it)\n`));
-    }
-    for (const w of summary.formatWarnings) io.stderr.write(printable(`vpcwhy: warning: ${w}\n`));
-    for (const e of summary.fileErrors) io.stderr.write(printable(`vpcwhy: error: ${e.file}: ${e.message}\n`));
+    io.stderr.write(renderExplainWarnings(summary, { format, all: opts.all ?? false, strictFailure: failure ? null : strictFailure }));
     if (failure) {
       if (isAwsSourceError(failure) || failure instanceof UsageError) throw new UsageError(failure.message);
       throw failure;
     }
-    if (strictFailure) {
-      io.stderr.write(printable(`vpcwhy: bad line (--strict): ${strictFailure}\n`));
-      return EXIT_BAD_INPUT;
-    }
+    if (strictFailure) return EXIT_BAD_INPUT;
     if (summary.fileErrors.length > 0) return EXIT_BAD_INPUT;
     return EXIT_OK;
   } finally {

@@ -2,6 +2,12 @@
 import type { BlockedBy } from './hops.js';
 import type { Attribution, Verdict } from './attribute.js';
 import { formatIpv4, parseIpv4Fast } from '../net/ip.js';
+import { type FlowLogFormat, formatWarnings } from '../flowlog/format.js';
+import type { FlowLogEvent } from '../flowlog/reader.js';
+import type { FlowRecord, LineError } from '../flowlog/record.js';
+
+/** The events of a run that are about files, not records. */
+export type FileEvent = Extract<FlowLogEvent, { kind: 'file-start' | 'file-error' | 'file-skipped' }>;
 
 /** Sources / ports tracked per rule (bounded memory, whatever the number of distinct values). */
 const TRACKED_KEYS = 1_000;
@@ -155,6 +161,70 @@ export class ExplainSummary {
   readonly fileErrors: Array<{ file: string; message: string }> = [];
   readonly verdicts: Record<Verdict, number> = { blocked: 0, 'config-allows': 0, 'unknown-interface': 0, ambiguous: 0 };
   private readonly groups = new Map<string, RuleGroup>();
+  private readonly seenFormats = new Set<FlowLogFormat>();
+  private readonly seenWarnings = new Set<string>();
+
+  /**
+   * Counts a record of the selected interfaces; true when explain explains it: a REJECT, and with `all`
+   * an ACCEPT or a record without an action (never a NODATA or SKIPDATA one).
+   */
+  countRecord(r: Pick<FlowRecord, 'action' | 'logStatus'>, all: boolean): boolean {
+    this.records++;
+    const action = r.action;
+    if (action === null) {
+      const status = r.logStatus;
+      if (status === 'NODATA') this.nodata++;
+      else if (status === 'SKIPDATA') this.skipdata++;
+      else this.noAction++;
+      // A record whose format has no action (or `-`) cannot be told REJECT from ACCEPT: only --all explains it.
+      return all && status !== 'NODATA' && status !== 'SKIPDATA';
+    }
+    if (action === 'ACCEPT') {
+      this.accepted++;
+      return all;
+    }
+    this.rejected++;
+    return true;
+  }
+
+  /** ACCEPT records a reader filter consumed without passing them on: counted as records and as accepted. */
+  addConsumedAccepts(n: number): void {
+    this.records += n;
+    this.accepted += n;
+  }
+
+  /** Adds bad lines; with `strict` only the first, and returns it as `file:line: message` (the run stops there). */
+  addBadLines(errors: readonly LineError[], strict: boolean): string | null {
+    for (const e of errors) {
+      this.addBadLine({ file: e.file, line: e.line, message: e.message });
+      if (strict) return `${e.file}:${e.line}: ${e.message}`;
+    }
+    return null;
+  }
+
+  addFileEvent(ev: FileEvent): void {
+    switch (ev.kind) {
+      case 'file-start':
+        this.files++;
+        if (ev.format.action < 0) this.formatsWithoutAction.push(ev.file);
+        if (!this.seenFormats.has(ev.format)) {
+          this.seenFormats.add(ev.format);
+          // Each warning once, with the first file it came from (a header repeats in every S3 file).
+          for (const w of formatWarnings(ev.format)) {
+            if (this.seenWarnings.has(w)) continue;
+            this.seenWarnings.add(w);
+            this.formatWarnings.push(`${ev.file}: ${w}`);
+          }
+        }
+        break;
+      case 'file-error':
+        this.fileErrors.push({ file: ev.file, message: ev.message });
+        break;
+      case 'file-skipped':
+        this.skippedFiles.push(ev.file);
+        break;
+    }
+  }
 
   /**
    * `srcaddr` as written, or an IPv4 address as its number (counted as its text: an IPv4 address of a

@@ -16,7 +16,8 @@ import { fixPeerGroup } from '../explain/hops.js';
 import { MemoryWriter, type Writer } from './writer.js';
 import { fnv1a } from './hash.js';
 
-export type ExplainFormat = 'text' | 'json' | 'jsonl';
+export type { ExplainFormat } from '../report/explain.js';
+import type { ExplainFormat } from '../report/explain.js';
 
 /**
  * Classes (cache keys) kept at once. An entry holds the summary facts and, for json and jsonl, the

@@ -4,7 +4,6 @@
  * reverse-flow index. Output goes through a `Writer` that respects back-pressure.
  */
 import type { FlowLogEvent } from '../flowlog/reader.js';
-import { type FlowLogFormat, formatWarnings } from '../flowlog/format.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import { AcceptFilter, AcceptIndex, MARK_REVERSE, MARK_SEEN } from './accept-index.js';
 import { type ExplainFormat, type RenderText, RecordExplainer } from './record-explainer.js';
@@ -66,8 +65,7 @@ export async function runExplain(
   let strictFailure: string | null = null;
   let failure: Error | null = null;
   const only = opts.interfaceIds;
-  const seenFormats = new Set<FlowLogFormat>();
-  const seenWarnings = new Set<string>();
+  const all = opts.all;
 
   try {
     outer: for await (const ev of events) {
@@ -75,22 +73,9 @@ export async function runExplain(
         case 'records':
           for (const r of ev.records) {
             if (only && !only.has(r.interfaceId ?? '')) continue;
-            summary.records++;
-            const action = r.action;
-            if (action === null) {
-              const status = r.logStatus;
-              if (status === 'NODATA') summary.nodata++;
-              else if (status === 'SKIPDATA') summary.skipdata++;
-              else summary.noAction++;
-              // A record whose format has no action (or `-`) cannot be told REJECT from ACCEPT: only --all explains it.
-              if (!opts.all || status === 'NODATA' || status === 'SKIPDATA') continue;
-            } else if (action === 'ACCEPT') {
-              summary.accepted++;
-              if ((r.mark & MARK_SEEN) === 0) accepts.add(r);
-              if (!opts.all) continue;
-            } else {
-              summary.rejected++;
-            }
+            const explained = summary.countRecord(r, all);
+            if (r.action === 'ACCEPT' && (r.mark & MARK_SEEN) === 0) accepts.add(r);
+            if (!explained) continue;
             const reverse = (r.mark & MARK_SEEN) !== 0 ? (r.mark & MARK_REVERSE) !== 0 : accepts.hasReverse(r);
             explainer.explain(r, reverse, out);
           }
@@ -98,41 +83,17 @@ export async function runExplain(
           trimHeap();
           break;
         case 'bad-lines':
-          for (const e of ev.errors) {
-            summary.addBadLine({ file: e.file, line: e.line, message: e.message });
-            if (opts.strict) {
-              strictFailure = `${e.file}:${e.line}: ${e.message}`;
-              break outer;
-            }
-          }
+          strictFailure = summary.addBadLines(ev.errors, opts.strict);
+          if (strictFailure !== null) break outer;
           break;
-        case 'file-start':
-          summary.files++;
-          if (ev.format.action < 0) summary.formatsWithoutAction.push(ev.file);
-          if (!seenFormats.has(ev.format)) {
-            seenFormats.add(ev.format);
-            // Each warning once, with the first file it came from (a header repeats in every S3 file).
-            for (const w of formatWarnings(ev.format)) {
-              if (seenWarnings.has(w)) continue;
-              seenWarnings.add(w);
-              summary.formatWarnings.push(`${ev.file}: ${w}`);
-            }
-          }
-          break;
-        case 'file-error':
-          summary.fileErrors.push({ file: ev.file, message: ev.message });
-          break;
-        case 'file-skipped':
-          summary.skippedFiles.push(ev.file);
-          break;
+        default:
+          summary.addFileEvent(ev);
       }
     }
   } catch (e) {
     failure = e instanceof Error ? e : new Error(String(e));
   }
-  const consumed = opts.filter?.consumed ?? 0;
-  summary.records += consumed;
-  summary.accepted += consumed;
+  summary.addConsumedAccepts(opts.filter?.consumed ?? 0);
   if (opts.format === 'json') out.write(`],"summary":${JSON.stringify(summary.toJson())}}\n`);
   await out.flush();
   return { summary, strictFailure, failure };
