@@ -13,7 +13,8 @@ import type { FlowLogFormat } from '../flowlog/format.js';
 import type { FlowRecord, RecordFilter } from '../flowlog/record.js';
 import { fmix32 } from './hash.js';
 
-const SLOTS = 1 << 21; // 2M slots, 16 MB
+/** The index's default size: 2M slots, 16 MB (a smaller one forgets flows sooner and changes answers). */
+export const ACCEPT_INDEX_SLOTS = 1 << 21;
 
 /** Mark bits an AcceptFilter gives the records it keeps. */
 export const MARK_SEEN = 2;
@@ -31,8 +32,9 @@ function columns(f: FlowLogFormat, reversed: boolean): Columns | null {
 
 export class AcceptIndex {
   /** Slot i holds the two hashes at 2i and 2i + 1: one cache line per probe, not two. */
-  private readonly table = new Uint32Array(2 * SLOTS);
+  private readonly table: Uint32Array;
   private used = 0;
+  private readonly mask: number;
 
   private h1 = 0;
   private h2 = 0;
@@ -40,6 +42,16 @@ export class AcceptIndex {
   private lastFormat: FlowLogFormat | null = null;
   private forward: Columns | null = null;
   private backward: Columns | null = null;
+
+  /**
+   * `slots`: a power of two, at least 2; the table starts over when half of them are used, forgetting the
+   * flows before (explain/reference.ts states the same bound).
+   */
+  constructor(readonly slots: number = ACCEPT_INDEX_SLOTS) {
+    if (!Number.isInteger(slots) || slots < 2 || (slots & (slots - 1)) !== 0) throw new Error(`AcceptIndex: slots must be a power of two, got ${slots}`);
+    this.table = new Uint32Array(2 * slots);
+    this.mask = slots - 1;
+  }
 
   private cols(f: FlowLogFormat, reversed: boolean): Columns | null {
     if (f !== this.lastFormat) {
@@ -103,11 +115,11 @@ export class AcceptIndex {
     const h0 = this.h1;
     const h1 = this.h2;
     const t = this.table;
-    if (this.used * 2 >= SLOTS) {
+    if (this.used * 2 >= this.slots) {
       t.fill(0);
       this.used = 0;
     }
-    let i = h0 & (SLOTS - 1);
+    let i = h0 & this.mask;
     for (;;) {
       const cur = t[2 * i]!;
       if (cur === 0) {
@@ -117,7 +129,7 @@ export class AcceptIndex {
         return;
       }
       if (cur === h0 && t[2 * i + 1] === h1) return;
-      i = (i + 1) & (SLOTS - 1);
+      i = (i + 1) & this.mask;
     }
   }
 
@@ -125,12 +137,12 @@ export class AcceptIndex {
     const h0 = this.h1;
     const h1 = this.h2;
     const t = this.table;
-    let i = h0 & (SLOTS - 1);
+    let i = h0 & this.mask;
     for (;;) {
       const cur = t[2 * i]!;
       if (cur === 0) return false;
       if (cur === h0 && t[2 * i + 1] === h1) return true;
-      i = (i + 1) & (SLOTS - 1);
+      i = (i + 1) & this.mask;
     }
   }
 
@@ -183,8 +195,9 @@ export class AcceptFilter implements RecordFilter {
     private readonly opts: { readonly consumeAccepts: boolean; readonly only?: ReadonlySet<string> | undefined },
   ) {}
 
-  get options(): { readonly consumeAccepts: boolean; readonly only?: ReadonlySet<string> | undefined } {
-    return this.opts;
+  /** What a read worker needs to run the same filter: its options and the size of its index. */
+  get options(): { readonly consumeAccepts: boolean; readonly only?: ReadonlySet<string> | undefined; readonly slots: number } {
+    return { ...this.opts, slots: this.index.slots };
   }
 
   bytes(f: FlowLogFormat, buf: Uint8Array, base: number, o: ArrayLike<number>): number {

@@ -23,6 +23,8 @@ export interface ReadWorkerData {
   readonly strict: boolean;
   readonly consumeAccepts: boolean;
   readonly only: readonly string[] | null;
+  /** Slots of the worker's reverse-flow index (AcceptIndex). */
+  readonly slots: number;
   /** One Int32 of credits: the worker takes one per batch posted and waits at 0; the main thread adds them back. */
   readonly credits: SharedArrayBuffer;
 }

@@ -12,7 +12,7 @@ import { type FlowLogFormat, makeFormat } from '../flowlog/format.js';
 import type { FlowLogEvent } from '../flowlog/reader.js';
 import { E } from '../fp.js';
 import { Wakeup } from '../flowlog/wakeup.js';
-import type { AcceptFilter } from './accept-index.js';
+import { ACCEPT_INDEX_SLOTS, type AcceptFilter } from './accept-index.js';
 import { type FormatDef, CREDITS, type ReadWorkerData, type ToMain, decodeBatch, formatDef, unpackBadLines } from './read-protocol.js';
 
 const WORKER_URL = new URL('./read-worker.js', import.meta.url);
@@ -87,7 +87,7 @@ export interface ReadWorker {
  */
 export function startReadWorker(
   inputs: readonly string[],
-  opts: { logFormat?: FlowLogFormat | undefined; strict: boolean; consumeAccepts: boolean; only?: ReadonlySet<string> | undefined },
+  opts: { logFormat?: FlowLogFormat | undefined; strict: boolean; consumeAccepts: boolean; only?: ReadonlySet<string> | undefined; slots?: number | undefined },
   /** The worker's script (tests give one that fails). */
   workerUrl: URL = WORKER_URL,
 ): ReadWorker {
@@ -100,6 +100,7 @@ export function startReadWorker(
     strict: opts.strict,
     consumeAccepts: opts.consumeAccepts,
     only: opts.only ? [...opts.only] : null,
+    slots: opts.slots ?? ACCEPT_INDEX_SLOTS,
   };
   // The worker's heap holds a batch or two (the reverse-flow index is outside it): a small young
   // generation keeps the process's peak RSS down, at no measurable cost.

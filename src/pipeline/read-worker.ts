@@ -41,7 +41,7 @@ async function flushEvents(): Promise<void> {
 }
 
 async function run(): Promise<void> {
-  const filter = new AcceptFilter(new AcceptIndex(), { consumeAccepts: data.consumeAccepts, only: data.only ? new Set(data.only) : undefined });
+  const filter = new AcceptFilter(new AcceptIndex(data.slots), { consumeAccepts: data.consumeAccepts, only: data.only ? new Set(data.only) : undefined });
   let logFormat: FlowLogFormat | undefined;
   if (data.logFormat) {
     const f = makeFormat(data.logFormat.fields, data.logFormat.label);

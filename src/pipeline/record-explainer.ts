@@ -28,6 +28,13 @@ import type { ExplainFormat } from '../report/explain.js';
  */
 const CACHE_LIMIT = 12_000;
 const SLAB_BYTES = 16 << 20;
+/** The bounds of the class cache (RecordExplainer): entries, bytes of the slab, views of cached ranges. */
+export interface ExplainerLimits {
+  readonly cacheEntries: number;
+  readonly slabBytes: number;
+  readonly views: number;
+}
+
 /** Ranges of cached output from this long on are copied through a view of their own (shorter ones by hand). */
 const VIEW_MIN = 64;
 /**
@@ -312,6 +319,8 @@ export class RecordExplainer {
   /** Attributions computed (cache misses): at most one per class still cached. */
   attributions = 0;
   private readonly cache = new Map<string, Cached>();
+  private readonly cacheEntries: number;
+  private readonly viewsLimit: number;
   private readonly slab: Buffer;
   private slabUsed = 0;
   /** Views the cached entries hold (VIEWS_LIMIT). */
@@ -348,11 +357,12 @@ export class RecordExplainer {
     private readonly format: ExplainFormat,
     private readonly renderText: RenderText,
     snapshotTime?: string,
-    /** Size of the byte slab that holds cached json/jsonl output (tests make it small). */
-    slabBytes = SLAB_BYTES,
-    /** Views of cached ranges held at most (tests make it small). */
-    private readonly viewsLimit = VIEWS_LIMIT,
+    /** The cache's bounds (tests make them small). */
+    limits: Partial<ExplainerLimits> = {},
   ) {
+    this.cacheEntries = limits.cacheEntries ?? CACHE_LIMIT;
+    this.viewsLimit = limits.views ?? VIEWS_LIMIT;
+    const slabBytes = limits.slabBytes ?? SLAB_BYTES;
     this.ctx = { index, reverseAccepted: () => this.reverse, ...(snapshotTime ? { snapshotTime } : {}) };
     this.slab = Buffer.allocUnsafe(format === 'text' ? 0 : slabBytes);
     this.policies = new Policies(index);
@@ -510,7 +520,7 @@ export class RecordExplainer {
     const slimmed = slim(attribution, text && !templ);
     // UTF-8 takes at most 3 bytes per UTF-16 code unit.
     const bound = tail.length * 3;
-    if (this.cache.size >= CACHE_LIMIT || this.slabUsed + bound > this.slab.length) {
+    if (this.cache.size >= this.cacheEntries || this.slabUsed + bound > this.slab.length) {
       this.cache.clear();
       this.slabUsed = 0;
       this.views = 0;

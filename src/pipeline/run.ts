@@ -5,8 +5,8 @@
  */
 import type { FlowLogEvent } from '../flowlog/reader.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
-import { AcceptFilter, AcceptIndex, MARK_REVERSE, MARK_SEEN } from './accept-index.js';
-import { type ExplainFormat, type RenderText, RecordExplainer } from './record-explainer.js';
+import { ACCEPT_INDEX_SLOTS, AcceptFilter, AcceptIndex, MARK_REVERSE, MARK_SEEN } from './accept-index.js';
+import { type ExplainFormat, type ExplainerLimits, type RenderText, RecordExplainer } from './record-explainer.js';
 import type { Writer } from './writer.js';
 import type { ExplainSummary } from '../explain/summary.js';
 
@@ -30,6 +30,10 @@ export interface ExplainRunOptions {
    * (cli/heap.ts); the library itself sets no V8 flag and forces no collection.
    */
   readonly trimHeap?: (force?: boolean) => void;
+  /** The class cache's bounds (defaults: record-explainer.ts). */
+  readonly limits?: Partial<ExplainerLimits>;
+  /** Slots of the reverse-flow index of records no filter marked (AcceptIndex; default ACCEPT_INDEX_SLOTS). */
+  readonly reverseSlots?: number;
 }
 
 /**
@@ -37,8 +41,8 @@ export interface ExplainRunOptions {
  * (ReadOptions.filter) and to runExplain. ACCEPTs are consumed in the reader unless they are explained
  * (`all`) or a strict run must count records only up to its first bad line.
  */
-export function explainFilter(opts: Pick<ExplainRunOptions, 'all' | 'strict' | 'interfaceIds'>): AcceptFilter {
-  return new AcceptFilter(new AcceptIndex(), { consumeAccepts: !opts.all && !opts.strict, only: opts.interfaceIds });
+export function explainFilter(opts: Pick<ExplainRunOptions, 'all' | 'strict' | 'interfaceIds'>, slots = ACCEPT_INDEX_SLOTS): AcceptFilter {
+  return new AcceptFilter(new AcceptIndex(slots), { consumeAccepts: !opts.all && !opts.strict, only: opts.interfaceIds });
 }
 
 export interface ExplainRunResult {
@@ -56,11 +60,11 @@ export async function runExplain(
   out: Writer,
   renderText: RenderText,
 ): Promise<ExplainRunResult> {
-  const explainer = new RecordExplainer(index, opts.format, renderText, opts.snapshotTime);
+  const explainer = new RecordExplainer(index, opts.format, renderText, opts.snapshotTime, opts.limits);
   const summary = explainer.summary;
   const trimHeap = opts.trimHeap ?? (() => {});
   trimHeap(true);
-  const accepts = opts.filter?.index ?? new AcceptIndex();
+  const accepts = opts.filter?.index ?? new AcceptIndex(opts.reverseSlots);
   if (opts.format === 'json') out.write('{"records":[');
   let strictFailure: string | null = null;
   let failure: Error | null = null;

@@ -54,7 +54,7 @@ describe('RecordExplainer (jsonl and json output, ref 8.9)', () => {
     fc.assert(
       fc.property(fc.array(recordArb, { minLength: 1, maxLength: 40 }), fc.constantFrom(16, 2048, 8 << 20), fc.constantFrom(0, 3, 48_000), (specs, slabBytes, viewsLimit) => {
         const recs = records(specs);
-        const explainer = new RecordExplainer(index, 'jsonl', () => '', undefined, slabBytes, viewsLimit);
+        const explainer = new RecordExplainer(index, 'jsonl', () => '', undefined, { slabBytes, views: viewsLimit });
         const out = memoryWriter();
         for (const r of recs) explainer.explain(r, false, out);
         const expected = recs.map((r) => {

@@ -78,7 +78,7 @@ describe('RecordExplainer output through streamWriter', () => {
     // buffer later, and writes queued behind it are held by reference).
     const sink = new Writable({ highWaterMark: 8, write: (c: Buffer, _e, cb) => void setImmediate(() => (got.push(Buffer.from(c)), cb())) });
     const out = streamWriter(sink, 64);
-    const explainer = new RecordExplainer(index, 'jsonl', () => '', undefined, 4096);
+    const explainer = new RecordExplainer(index, 'jsonl', () => '', undefined, { slabBytes: 4096 });
     for (const r of recs) explainer.explain(r, false, out);
     await out.flush();
     await new Promise<void>((resolve) => sink.end(resolve));

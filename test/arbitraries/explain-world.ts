@@ -1,30 +1,18 @@
+/**
+ * Random explain worlds (from a review of the class cache, pipeline/classes.ts): snapshots whose SG rules
+ * have CIDR, prefix-list, known, unknown and missing group peers, NACL entries with unreadable CIDRs,
+ * interfaces sharing a policy, NAT gateway interfaces, delegated prefixes, public IPs, names with quotes,
+ * addresses and ids; and records over pools of peers and ports, with every custom field. Used by
+ * test/equivalence/, which holds the pipeline equal to the reference over them.
+ */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { attributeRecord } from '../../src/explain/attribute.js';
-import { RecordExplainer } from '../../src/pipeline/run.js';
-import { ExplainSummary } from '../../src/explain/summary.js';
-import { indexSnapshot } from '../../src/engine/snapshot-index.js';
 import { makeFormat } from '../../src/flowlog/format.js';
-import { FlowRecord } from '../../src/flowlog/record.js';
 import { E } from '../../src/fp.js';
 import type { Eni } from '../../src/model/snapshot.js';
 import { formatIp } from '../../src/net/ip.js';
 import { cidr, eni, instance, nacl, naclEntry, prefixList, sg, sgRule, snapshotOf, subnet, vpc } from '../builders.js';
-import { jsonlLine, memoryWriter } from './memory-writer.js';
 
-const SEED = Number(process.env.FC_SEED ?? 424242);
-const RUNS = Number(process.env.FC_RUNS ?? 300);
-
-/**
- * Random snapshots (SG rules with CIDR, prefix-list, known, unknown and missing group peers; NACL entries
- * with unreadable CIDRs; interfaces sharing a policy, NAT gateway interfaces, delegated prefixes, public
- * IPs, names with quotes, addresses and ids) and records over pools of peers and ports, with every
- * custom field: the class cache must never be told apart from attributing each record alone. A broad
- * net for shapes the targeted tests (classes.test.ts, which catch each planted mutant of classes.ts) do
- * not build; FC_RUNS=2000 searches harder.
- */
-
-const fullFormat = (() => {
+export const fullFormat = (() => {
   const f = makeFormat(['interface-id', 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol', 'action', 'tcp-flags', 'flow-direction', 'pkt-srcaddr', 'pkt-dstaddr', 'reject-reason'], 'full');
   if (E.isLeft(f)) throw new Error(f.left.message);
   return f.right;
@@ -54,7 +42,7 @@ const eniSpecArb = fc.record({
   pub: fc.boolean(),
 });
 
-const snapArb = fc.record({
+export const snapArb = fc.record({
   rules: fc.array(sgRuleArb, { maxLength: 10 }),
   entries: fc.array(naclArb, { maxLength: 8 }),
   enis: fc.array(eniSpecArb, { minLength: 1, maxLength: 4 }).chain((es) => fc.constantFrom(es, [...es, es[0]!], [...es, ...es])),
@@ -66,10 +54,10 @@ const ADDRS = ['2600:1f18:0:101:8000::5', '2600:1f18:0:101:0:0:0:1', '::FFFF:10.
 /** Peers that are addresses of the snapshot's interfaces (peerAddr): private IPv4 and IPv6, public. */
 const ENI_PEERS = ['eni0', 'eni1', 'eni2', 'eni3', 'eni1:v6', 'eni1:pub', 'eni2:pub'];
 
-type SnapSpec = typeof snapArb extends fc.Arbitrary<infer T> ? T : never;
+export type SnapSpec = typeof snapArb extends fc.Arbitrary<infer T> ? T : never;
 
 /** A snapshot from its spec: up to 8 interfaces over 3 subnets, 3 groups, one NACL, two prefix lists. */
-function build(s: SnapSpec) {
+export function buildSnapshot(s: SnapSpec) {
   const enis: Eni[] = s.enis.slice(0, 8).map((e, i) => {
     const id = `eni-${i}`;
     // subnet-4 is in vpc-2, over subnet-2's block (VPCs may overlap).
@@ -97,7 +85,7 @@ function build(s: SnapSpec) {
   });
 }
 
-const recArb = fc.record({
+export const recArb = fc.record({
   eni: fc.nat({ max: 8 }),
   inbound: fc.boolean(),
   own: fc.constantFrom('v4', 'v4b', 'v6', 'pfx', 'other', 'pub'),
@@ -114,7 +102,7 @@ const recArb = fc.record({
   reverse: fc.boolean(),
 });
 
-function ownAddr(e: Eni, i: number, kind: string): string {
+export function ownAddr(e: Eni, i: number, kind: string): string {
   switch (kind) {
     case 'v4':
       return formatIp(e.privateIps[0]!);
@@ -132,7 +120,7 @@ function ownAddr(e: Eni, i: number, kind: string): string {
 }
 
 /** A pool peer: an address as is, or `eni<k>[:kind]`, the address of that kind of interface k (modulo their number). */
-function peerAddr(enis: readonly Eni[], p: string): string {
+export function peerAddr(enis: readonly Eni[], p: string): string {
   if (p === 'eni0') return '10.0.1.200';
   const m = /^eni(\d)(?::(\w+))?$/.exec(p);
   if (!m) return p;
@@ -140,7 +128,7 @@ function peerAddr(enis: readonly Eni[], p: string): string {
   return ownAddr(enis[k]!, k, m[2] ?? 'v4');
 }
 
-const pooledArb = fc
+export const pooledArb = fc
   .record({
     peers: fc.array(fc.oneof(fc.constantFrom(...ADDRS), fc.ipV4(), fc.ipV6(), fc.integer({ min: 0, max: 255 }).map((n) => `198.51.100.${n}`), fc.integer({ min: 0, max: 255 }).map((n) => `10.0.1.${n}`), fc.constantFrom(...ENI_PEERS)), { minLength: 1, maxLength: 4 }),
     ports: fc.array(fc.oneof(fc.constantFrom(0, 22, 80, 443, 1023, 1024, 5000, 8999, 40000, 65535), fc.integer({ min: 0, max: 65535 })), { minLength: 2, maxLength: 4 }),
@@ -154,39 +142,3 @@ const pooledArb = fc
   )
   .map((vs) => vs.map(({ flow, ...v }) => ({ ...flow, ...v })));
 
-describe('RecordExplainer classes on random snapshots (from a review of classes.ts)', () => {
-  it('writes, for every record, what attributing it alone writes, and the same summary, whatever the rules, interfaces and fields (ref 4, 5, 8.3-8.5, 8.8, 8.12)', () => {
-    fc.assert(
-      fc.property(snapArb, pooledArb, fc.constantFrom<'jsonl' | 'text'>('jsonl', 'text'), fc.constantFrom(64, 4096, 1 << 20), (s, specs, format, slab) => {
-        const snap = build(s);
-        const idx1 = indexSnapshot(snap);
-        const idx2 = indexSnapshot(snap);
-        const recs = specs.map((x, line) => {
-          const k = x.eni % snap.enis.length;
-          const e = snap.enis[k]!;
-          const mine = ownAddr(e, k, x.own);
-          const peer = peerAddr(snap.enis, x.peer);
-
-          const src = x.inbound ? peer : mine;
-          const dst = x.inbound ? mine : peer;
-          const ps = x.pkt === 'none' ? '-' : x.pkt === 'other' && x.inbound ? x.pktPeer : src;
-          const pd = x.pkt === 'none' ? '-' : x.pkt === 'other' && !x.inbound ? x.pktPeer : dst;
-          return FlowRecord.fromTokens('f.log', line + 1, fullFormat, [e.id, src, dst, String(x.sport), String(x.dport), x.proto, x.action, x.flags, x.flowDir, ps, pd, x.reason]);
-        });
-        const render = (file: string, line: number, a: { verdict: string; explanation: string }) => `${file}:${line} ${a.verdict} ${a.explanation}\n`;
-        const explainer = new RecordExplainer(idx1, format, render, undefined, slab);
-        const out = memoryWriter();
-        recs.forEach((r, i) => explainer.explain(r, specs[i]!.reverse, out));
-        const summary = new ExplainSummary();
-        const expected = recs.map((r, i) => {
-          const a = attributeRecord({ index: idx2, reverseAccepted: () => specs[i]!.reverse }, r);
-          summary.addExplained(a, r.srcaddr, r.dstport, r.action === 'ACCEPT');
-          return format === 'text' ? render(r.file, r.line, a) : jsonlLine(r, a);
-        });
-        expect(out.text()).toBe(expected.join(''));
-        expect(explainer.summary.toJson()).toEqual(summary.toJson());
-      }),
-      { seed: SEED, numRuns: RUNS },
-    );
-  });
-});
