@@ -9,7 +9,7 @@
 import type { Ip } from '../model/address.js';
 import type { Packet } from '../model/flow.js';
 import type { Direction, Eni, NatGateway, Subnet, Vpc } from '../model/snapshot.js';
-import { ICMP, ICMPV6, TCP, UDP, protocolName } from '../net/protocol.js';
+import { ICMP, ICMPV6, TCP, UDP, hasPorts, protocolName } from '../net/protocol.js';
 import { cidrContains, formatIp, ipEquals, isPrivateIpv4 } from '../net/ip.js';
 import { type NaclDecision, evaluateNacl } from './nacl.js';
 import { type RouteDecision, evaluateRoute } from './route.js';
@@ -34,9 +34,13 @@ export type HopDecision = 'allow' | 'deny' | 'skip';
  * Why a route hop denies (the stable `blockedBy.reason` codes, README "vpcwhy trace"):
  * - `no-route`: no route matches, or the route's target cannot carry the packet there;
  * - `blackhole`: the matching route's target is gone (State blackhole);
- * - `no-public-address`: the internet gateway has no public address to translate for this interface address.
+ * - `no-public-address`: the internet gateway has no public address to translate for this interface address;
+ * - `gateway-drops`: the gateway the route leads to refuses the packet (a private NAT gateway's traffic at an
+ *   internet gateway);
+ * - `source-dest-check`: the route leads to a network interface that forwards nothing, its source/destination
+ *   check being on (ref 7.3 ENI_SOURCE_DEST_CHECK_RESTRICTION).
  */
-export type RouteReason = 'no-route' | 'blackhole' | 'no-public-address';
+export type RouteReason = 'no-route' | 'blackhole' | 'no-public-address' | 'gateway-drops' | 'source-dest-check';
 
 interface HopBase {
   readonly path: PathLeg;
@@ -205,6 +209,32 @@ class PathBuilder {
     this.hops.push(naclHop(this.index, leg, subnetId, direction, packet));
   }
 
+  /**
+   * A NACL hop for a packet whose destination port is one a NAT gateway picked in 1024-65535 (its remapped
+   * source port): the NACL must let every port of the range through, so each stretch of ports its rules
+   * tell apart is evaluated, and the first port denied, if any, is the hop's packet.
+   */
+  naclRemapped(leg: PathLeg, subnetId: string, direction: Direction, packet: Packet): void {
+    const acl = this.index.naclBySubnet.get(subnetId);
+    if (!acl || !hasPorts(packet.protocol) || packet.dstPort === null) {
+      this.nacl(leg, subnetId, direction, packet);
+      return;
+    }
+    const ports = new Set<number>([NAT_PORTS.from]);
+    for (const e of acl.entries) {
+      if (e.direction !== direction || !e.ports) continue;
+      for (const p of [e.ports.from, e.ports.to + 1]) if (p > NAT_PORTS.from && p <= NAT_PORTS.to) ports.add(p);
+    }
+    for (const port of [...ports].sort((x, y) => x - y)) {
+      const probe: Packet = { ...packet, dstPort: port };
+      if (evaluateNacl(acl, direction, probe).action === 'deny') {
+        this.nacl(leg, subnetId, direction, probe);
+        return;
+      }
+    }
+    this.nacl(leg, subnetId, direction, packet);
+  }
+
   naclSkip(leg: PathLeg, subnetId: string, direction: Direction, packet: Packet): void {
     this.hops.push(naclSkippedHop(leg, subnetId, direction, packet));
   }
@@ -300,6 +330,9 @@ function vgwRouting(index: SnapshotIndex, vgwId: string, dst: Ip): { kind: 'unkn
  * A NAT gateway translates TCP, UDP and ICMP (ICMPv6 for NAT64) and drops every other protocol (AWS
  * "NAT gateway basics"); it takes no unsolicited inbound connections (AWS "NAT gateways").
  */
+/** The source ports a NAT gateway translates to (AWS "NAT gateway basics": 1024-65535). */
+export const NAT_PORTS = { from: 1024, to: 65535 } as const;
+
 export function natTranslates(protocol: number): boolean {
   return protocol === TCP || protocol === UDP || protocol === ICMP || protocol === ICMPV6;
 }
@@ -450,8 +483,8 @@ function eniToEni(b: PathBuilder, a: Eni, bEni: Eni, packet: Packet, reply: Pack
   }
   const sameVpc = a.vpcId === bEni.vpcId;
   const viaKinds = sameVpc ? ['local'] : ['pcx', 'tgw', 'vgw', 'eni', 'instance', 'core-network'];
-  /** A peering route must lead to the other end's VPC (ref 6.1). */
-  const expect = (from: Eni, to: Eni) => (d: RouteDecision): string | RouteProblem | null => {
+  /** A peering route must lead to the other end's VPC, at an address in its CIDRs (ref 6.1). */
+  const expect = (from: Eni, to: Eni, toIp: Ip) => (d: RouteDecision): string | RouteProblem | null => {
     const basic = targetIs(...viaKinds)(d);
     if (basic !== null && !sameVpc && d.target && (d.target.kind === 'igw' || d.target.kind === 'eigw' || d.target.kind === 'nat')) {
       return {
@@ -464,18 +497,18 @@ function eniToEni(b: PathBuilder, a: Eni, bEni: Eni, packet: Packet, reply: Pack
     if (!pcx) return null;
     const ends = [pcx.requesterVpcId, pcx.accepterVpcId];
     return ends.includes(from.vpcId) && ends.includes(to.vpcId)
-      ? null
+      ? peeringCarries(b.index, pcx.id, from.vpcId, toIp)
       : `${pcx.id} connects ${pcx.requesterVpcId} and ${pcx.accepterVpcId}, not ${to.vpcId}, where ${to.id} is`;
   };
   b.nacl('forward', a.subnetId, 'outbound', packet);
-  const fwd = b.route('forward', a.subnetId, packet, expect(a, bEni));
+  const fwd = b.route('forward', a.subnetId, packet, expect(a, bEni, packet.dst));
   noteGateway(b, 'forward', fwd, packet);
   b.nacl('forward', bEni.subnetId, 'inbound', packet);
   b.sg('forward', bEni, 'inbound', packet, false);
   if (!hasResponse) return;
   b.sg('return', bEni, 'outbound', reply, true);
   b.nacl('return', bEni.subnetId, 'outbound', reply);
-  const back = b.route('return', bEni.subnetId, reply, expect(bEni, a));
+  const back = b.route('return', bEni.subnetId, reply, expect(bEni, a, reply.dst));
   if (!sameVpc && fwd.target?.kind === 'pcx' && back.target?.kind === 'pcx' && fwd.target.id !== back.target.id) {
     b.notes.push(`The response returns over ${back.target.id}, not ${fwd.target.id}: asymmetric peering routes.`);
   }
@@ -500,6 +533,25 @@ function toAddressOutsideSubnets(b: PathBuilder, a: Eni, vpcId: string, packet: 
   if (d.outcome !== 'forward') return;
   noteGateway(b, 'forward', d, packet);
   b.unroutable(a.subnetId, packet, `${formatIp(packet.dst)} is inside ${vpcId}'s CIDR, but no subnet of it contains the address, so the VPC router drops the packet`, `send the traffic to an address in one of ${vpcId}'s subnets`);
+}
+
+/**
+ * VPC peering carries only traffic addressed to the peer VPC's CIDRs (the ones the connection lists): no
+ * transitive routing through the peer, and no edge-to-edge routing to its gateways, VPN or on-premises
+ * networks (AWS "VPC peering limitations"). Null when it carries it, or when the snapshot cannot tell.
+ */
+function peeringCarries(index: SnapshotIndex, pcxId: string, fromVpc: string, dst: Ip): RouteProblem | null {
+  const pcx = index.peeringById.get(pcxId);
+  if (!pcx) return null;
+  const peerVpc = pcx.requesterVpcId === fromVpc ? pcx.accepterVpcId : pcx.requesterVpcId;
+  const listed = pcx.requesterVpcId === fromVpc ? pcx.accepterCidrs : pcx.requesterCidrs;
+  const vpc = index.vpcById.get(peerVpc);
+  const cidrs = listed.length > 0 ? listed : vpc ? [...vpc.cidrs4, ...vpc.cidrs6] : [];
+  if (cidrs.length === 0 || cidrs.some((c) => cidrContains(c, dst))) return null;
+  return {
+    problem: `${pcx.id} carries only traffic addressed to ${peerVpc}'s CIDRs (${cidrs.map((c) => c.text).join(', ')}), and ${formatIp(dst)} is in none of them: VPC peering has no transitive or edge-to-edge routing`,
+    fix: `reach ${formatIp(dst)} over a transit gateway, a VPN or the network it is in, not through ${peerVpc}`,
+  };
 }
 
 function noteGateway(b: PathBuilder, leg: PathLeg, d: RouteDecision, packet: Packet): void {
@@ -558,6 +610,7 @@ function eniToOutside(b: PathBuilder, a: Eni, dst: Endpoint, packet: Packet, rep
     if (r.target.kind === 'pcx' && toInternet) {
       return `${r.target.id} is a VPC peering connection, which carries only traffic to the peer VPC's own addresses, not to the internet`;
     }
+    if (r.target.kind === 'pcx') return peeringCarries(index, r.target.id, a.vpcId, packet.dst);
     return null;
   });
   if (d.outcome === 'forward' && d.target) {
@@ -566,7 +619,7 @@ function eniToOutside(b: PathBuilder, a: Eni, dst: Endpoint, packet: Packet, rep
       b.bpa('forward', vpc, subnet, 'outbound', true, packet);
       b.gateway('forward', 'internet-gateway', t.id, t.kind === 'igw' ? `to the internet through ${t.id}` : `to the internet through egress-only gateway ${t.id}`, packet);
     } else if (t.kind === 'nat') {
-      throughNat(b, a, t.id, packet, reply, hasResponse);
+      throughNat(b, a, t.id, dst, packet, reply, hasResponse);
       return;
     } else {
       noteGateway(b, 'forward', d, packet);
@@ -603,12 +656,20 @@ function eniToOutside(b: PathBuilder, a: Eni, dst: Endpoint, packet: Packet, rep
   b.sg('return', a, 'inbound', reply, true);
 }
 
-function throughNat(b: PathBuilder, a: Eni, natId: string, packet: Packet, reply: Packet, hasResponse: boolean): void {
+/**
+ * Through a NAT gateway (ref 8.11): its subnet's NACL inbound, the translation to its private address (and,
+ * at the internet gateway, to its public one), its subnet's route and NACL outbound. It remaps the source
+ * port into 1024-65535, so the NACLs the response meets before it is translated back are judged over that
+ * range. A public address of an interface in the snapshot is traced in to it (the hairpin): its subnet's
+ * NACL and its groups see the NAT gateway's public address as the source. A private NAT gateway's traffic
+ * is dropped by an internet gateway (AWS "NAT gateways", connectivity types).
+ */
+function throughNat(b: PathBuilder, a: Eni, natId: string, dst: Endpoint, packet: Packet, reply: Packet, hasResponse: boolean): void {
   const index = b.index;
   const nat: NatGateway | undefined = index.natById.get(natId);
   if (!nat) {
     b.gateway('forward', 'nat-gateway', natId, `through NAT gateway ${natId}, which the snapshot does not describe; beyond it is not evaluated`, packet);
-    b.notes.push(`NAT gateway ${natId} is not in the snapshot: the path after it is not evaluated.`);
+    b.note(`NAT gateway ${natId} is not in the snapshot${hasSection(index.snapshot, 'NatGateways') ? '' : ' (it has no describe-nat-gateways output)'}: the path after it is not evaluated.`);
     if (hasResponse) {
       b.nacl('return', a.subnetId, 'inbound', reply);
       b.sg('return', a, 'inbound', reply, true);
@@ -616,27 +677,75 @@ function throughNat(b: PathBuilder, a: Eni, natId: string, packet: Packet, reply
     return;
   }
   const natIp = nat.privateIps.find((ip) => ip.family === packet.src.family) ?? packet.src;
+  const natPublic = nat.connectivityType === 'public' ? nat.publicIps.find((ip) => ip.family === packet.src.family) : undefined;
   const sameSubnet = nat.subnetId === a.subnetId;
+  const remaps = hasPorts(packet.protocol) && packet.srcPort !== null;
+  // The port the NAT gateway picks is its own: the one shown is the sender's, moved into the range.
+  const natPort = remaps ? Math.min(Math.max(packet.srcPort ?? NAT_PORTS.from, NAT_PORTS.from), NAT_PORTS.to) : packet.srcPort;
   if (sameSubnet) b.naclSkip('forward', nat.subnetId, 'inbound', packet);
   else b.nacl('forward', nat.subnetId, 'inbound', packet);
-  b.gateway('forward', 'nat-gateway', nat.id, `translated by ${nat.id} to ${nat.connectivityType === 'private' ? 'its private address' : 'its public address'}; the source port is assumed kept (a NAT gateway may remap it into 1024-65535)`, packet);
-  const outPacket: Packet = { ...packet, src: natIp };
+  b.gateway(
+    'forward',
+    'nat-gateway',
+    nat.id,
+    `translated by ${nat.id} to its private address ${formatIp(natIp)}${natPublic ? ` (and to its public address ${formatIp(natPublic)} at the internet gateway)` : nat.connectivityType === 'private' ? ' (a private NAT gateway)' : ''}${remaps ? `, source port remapped into ${NAT_PORTS.from}-${NAT_PORTS.to}` : ''}`,
+    packet,
+  );
+  if (remaps) {
+    b.note(`${nat.id} remaps the source port into ${NAT_PORTS.from}-${NAT_PORTS.to} (AWS "NAT gateway basics"): the network ACLs the response meets before ${nat.id} translates it back are judged for every port of that range; the packets show port ${natPort}.`);
+  }
+  const outPacket: Packet = { ...packet, src: natIp, srcPort: natPort };
   const vpc = index.vpcById.get(nat.vpcId);
   const natSubnet = index.subnetById.get(nat.subnetId);
-  const d = b.route('forward', nat.subnetId, outPacket, (r) =>
-    r.target && nat.connectivityType === 'public' && r.target.kind !== 'igw'
-      ? `the NAT gateway's subnet routes the destination to ${r.target.id}, not to an internet gateway`
-      : null,
-  );
+  const toInternet = dst.kind === 'eni' ? dst.via === 'public' : dst.kind === 'external' && dst.where === 'internet';
+  const d = b.route('forward', nat.subnetId, outPacket, (r): string | RouteProblem | null => {
+    if (!r.target) return null;
+    if (r.target.kind === 'igw') {
+      if (nat.connectivityType === 'private') {
+        return {
+          problem: `${nat.id} is a private NAT gateway: ${r.target.id} drops the traffic it sends, which has no public address (AWS "NAT gateways": connectivity types)`,
+          fix: `route ${formatIp(packet.dst)} from ${a.subnetId} to a public NAT gateway, or route ${nat.subnetId}'s traffic for it to a transit or virtual private gateway`,
+          reason: 'gateway-drops',
+        };
+      }
+      if (!toInternet) return `${r.target.id} is an internet gateway, and ${formatIp(packet.dst)} is not on the internet`;
+      return natPublic ? null : `${nat.id} has no public address in the snapshot, so ${r.target.id} cannot translate its traffic`;
+    }
+    if (r.target.kind === 'local' || r.target.kind === 'nat') return `the NAT gateway's subnet routes the destination to ${r.target.id}, which does not lead there`;
+    if (r.target.kind === 'eigw') return `${r.target.id} is an egress-only internet gateway, which carries IPv6 only`;
+    if (r.target.kind === 'pcx' && toInternet) return `${r.target.id} is a VPC peering connection, which carries only traffic to the peer VPC's own addresses, not to the internet`;
+    if (r.target.kind === 'vgw') {
+      const vgw = vgwRouting(index, r.target.id, outPacket.dst);
+      if (vgw.kind === 'drops') return vgw;
+    }
+    // A transit gateway, a VPN or Cloud WAN may lead on to the internet elsewhere (assumed, noted).
+    if (toInternet && !(r.target.kind === 'tgw' || r.target.kind === 'vgw' || r.target.kind === 'core-network')) {
+      return `the NAT gateway's subnet routes the destination to ${r.target.id}, not to an internet gateway`;
+    }
+    return null;
+  });
   b.nacl('forward', nat.subnetId, 'outbound', outPacket);
-  if (d.target?.kind === 'igw') {
+  const viaIgw = d.outcome === 'forward' && d.target?.kind === 'igw';
+  if (viaIgw) {
     b.bpa('forward', vpc, natSubnet, 'outbound', true, outPacket);
-    b.gateway('forward', 'internet-gateway', d.target.id, `to the internet through ${d.target.id}`, outPacket);
+    b.gateway('forward', 'internet-gateway', d.target!.id, `to the internet through ${d.target!.id}, from ${formatIp(natPublic ?? natIp)}`, outPacket);
+  } else if (d.outcome === 'forward') {
+    noteGateway(b, 'forward', d, outPacket);
+  }
+  // The far side sees the NAT gateway's public address (through the internet) or its private one.
+  const seenSrc = viaIgw ? natPublic ?? natIp : natIp;
+  if (viaIgw && dst.kind === 'eni' && dst.via === 'public') {
+    // Hairpin: in again through the destination's internet gateway to its private address; a group
+    // reference never matches the NAT gateway's public address (ref 4.2, 8.12).
+    const dstPrivate = dst.eni.publicIps.find((p) => ipEquals(p.publicIp, packet.dst))?.privateIp ?? dst.eni.primaryPrivateIp ?? packet.dst;
+    inboundFromInternet(b, dst.eni, { ...outPacket, src: seenSrc, dst: dstPrivate }, hasResponse, remaps);
   }
   if (!hasResponse) return;
-  const backToNat = reversePacket(outPacket);
-  if (d.target?.kind === 'igw') b.bpa('return', vpc, natSubnet, 'inbound', true, backToNat);
-  b.nacl('return', nat.subnetId, 'inbound', backToNat);
+  const backToNat = reversePacket({ ...outPacket, src: seenSrc });
+  const atNat: Packet = { ...backToNat, dst: natIp };
+  if (viaIgw) b.bpa('return', vpc, natSubnet, 'inbound', true, atNat);
+  if (remaps) b.naclRemapped('return', nat.subnetId, 'inbound', atNat);
+  else b.nacl('return', nat.subnetId, 'inbound', atNat);
   if (sameSubnet) b.naclSkip('return', nat.subnetId, 'outbound', reply);
   else b.nacl('return', nat.subnetId, 'outbound', reply);
   b.nacl('return', a.subnetId, 'inbound', reply);
@@ -697,7 +806,8 @@ function outsideToEni(
 }
 
 /** `packet.dst` is the ENI's private address (after the IGW's translation). */
-function inboundFromInternet(b: PathBuilder, eni: Eni, packet: Packet, hasResponse: boolean): void {
+/** `remapped`: the source port is a NAT gateway's, so the response's NACL is judged over 1024-65535. */
+function inboundFromInternet(b: PathBuilder, eni: Eni, packet: Packet, hasResponse: boolean, remapped = false): void {
   const index = b.index;
   const vpc = index.vpcById.get(eni.vpcId);
   const subnet = subnetOf(index, eni);
@@ -714,12 +824,19 @@ function inboundFromInternet(b: PathBuilder, eni: Eni, packet: Packet, hasRespon
   if (!hasResponse) return;
   const reply = reversePacket(packet);
   b.sg('return', eni, 'outbound', reply, true);
-  b.nacl('return', eni.subnetId, 'outbound', reply);
-  b.route('return', eni.subnetId, reply, (r) =>
-    r.target && r.target.kind !== 'igw'
-      ? `the response to the internet host is routed to ${r.target.id}, not back through ${igw.id}, so it never reaches the client (asymmetric path)`
+  if (remapped) b.naclRemapped('return', eni.subnetId, 'outbound', reply);
+  else b.nacl('return', eni.subnetId, 'outbound', reply);
+  const back = b.route('return', eni.subnetId, reply, (r) =>
+    r.target && r.target.kind !== 'igw' && r.target.kind !== 'eigw'
+      ? `the response to the internet host is routed to ${r.target.id}, not back through ${igw.id}, so it does not return the way the connection came (asymmetric path)`
       : null,
   );
+  if (back.outcome === 'forward' && back.target?.kind === 'eigw') {
+    // An egress-only gateway passes outbound IPv6; whether it forwards the reply of a connection it did not
+    // see open is not documented.
+    b.gateway('return', 'internet-gateway', back.target.id, `the response leaves through egress-only gateway ${back.target.id}, not ${igw.id}`, reply);
+    b.note(`The response is routed to egress-only internet gateway ${back.target.id}, while the connection came in through ${igw.id}: AWS documents an egress-only gateway as passing outbound IPv6 and blocking connections from the internet, not what it does with the reply of a connection it did not see open; vpcwhy assumes the reply gets out, and the client may still drop or not receive it.`);
+  }
 }
 
 /** Resolves an `eni-...` id or an address to an endpoint. */

@@ -2,7 +2,7 @@
  * Path semantics (issue 19), per class, through trace and explain, on the snapshot of path-snapshot.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { ALLOW_ALL, OPEN, acl, explain, group, legOf, snapshot, trace } from './path-snapshot.js';
+import { ALLOW_ALL, DEFAULT_ROUTES, OPEN, acl, explain, group, legOf, snapshot, trace } from './path-snapshot.js';
 
 const DENY_ALL = [
   { RuleNumber: 100, Protocol: '-1', RuleAction: 'deny', Egress: false, CidrBlock: '0.0.0.0/0' },
@@ -117,4 +117,111 @@ describe('addresses of one interface (issue 19 item 8)', () => {
   });
 });
 
-export { ALLOW_ALL, OPEN, legOf };
+
+/** The public subnet's NACL with these inbound entries (outbound open); the other subnets open. */
+function pubInbound(entries: unknown[], outbound: unknown[] = [{ RuleNumber: 100, Protocol: '-1', RuleAction: 'allow', Egress: true, CidrBlock: '0.0.0.0/0' }]) {
+  return [acl('acl-pub', ['subnet-pub'], [...entries, ...outbound]), acl('acl-1', ['subnet-priv', 'subnet-fw'])];
+}
+const fromVpc = { RuleNumber: 90, Protocol: '-1', RuleAction: 'allow', Egress: false, CidrBlock: '10.0.0.0/16' };
+
+describe('NAT gateways remap the source port into 1024-65535 (ref 8.11; AWS "NAT gateway basics")', () => {
+  it('the response to the NAT gateway is judged over the whole range: a NACL open from 32768 only blocks it, at port 1024', async () => {
+    const file = snapshot({ acls: pubInbound([fromVpc, { RuleNumber: 100, Protocol: '6', RuleAction: 'allow', Egress: false, CidrBlock: '0.0.0.0/0', PortRange: { From: 32768, To: 65535 } }]) });
+    const t = await trace(file, 'eni-db', '8.8.8.8');
+    expect(t.json.blockedBy).toEqual({ component: 'network-acl', id: 'acl-pub', direction: 'inbound', rule: 32767, path: 'return' });
+    const deny = t.json.hops.find((h) => h.decision === 'deny');
+    expect(deny?.evidence).toContain('acl-pub');
+    expect(t.json.notes.join(' ')).toContain('nat-1 remaps the source port into 1024-65535');
+    expect(t.json.explanation).toContain('tcp/1024-65535');
+  });
+
+  it('with 1024-65535 open the response gets back, and the answer says which ports it assumed', async () => {
+    const file = snapshot({ acls: pubInbound([fromVpc, { RuleNumber: 100, Protocol: '6', RuleAction: 'allow', Egress: false, CidrBlock: '0.0.0.0/0', PortRange: { From: 1024, To: 65535 } }]) });
+    const t = await trace(file, 'eni-db', '8.8.8.8');
+    expect(t.code).toBe(0);
+    expect(t.json.hops.find((h) => h.component === 'nat-gateway')?.evidence).toContain('source port remapped into 1024-65535');
+  });
+
+  it('a deny of part of the range before the allow blocks it, at the first port denied', async () => {
+    const file = snapshot({ acls: pubInbound([fromVpc, { RuleNumber: 95, Protocol: '6', RuleAction: 'deny', Egress: false, CidrBlock: '0.0.0.0/0', PortRange: { From: 2000, To: 2100 } }, { RuleNumber: 100, Protocol: '6', RuleAction: 'allow', Egress: false, CidrBlock: '0.0.0.0/0', PortRange: { From: 1024, To: 65535 } }]) });
+    const t = await trace(file, 'eni-db', '8.8.8.8');
+    expect(t.json.blockedBy).toEqual({ component: 'network-acl', id: 'acl-pub', direction: 'inbound', rule: 95, path: 'return' });
+  });
+});
+
+describe('NAT gateway hairpin to a public address in the snapshot (ref 8.12, 4.2)', () => {
+  it("is traced in to the interface, whose group sees the NAT gateway's public address", async () => {
+    const t = await trace(snapshot(), 'eni-db', '54.1.2.20');
+    expect(t.code).toBe(0);
+    expect(legOf(t, 'forward')).toEqual([
+      'security-group:eni-db', 'network-acl:acl-1', 'route:rtb-priv', 'network-acl:acl-1', 'nat-gateway:nat-1', 'route:rtb-pub', 'network-acl:acl-1',
+      'internet-gateway:igw-1', 'internet-gateway:igw-1', 'network-acl:acl-1', 'security-group:eni-app',
+    ]);
+    expect(t.json.hops.find((h) => h['eni'] === 'eni-app' && h.path === 'forward')?.evidence).toContain('3.3.3.3/32');
+  });
+
+  it('a group reference does not match the NAT gateway\'s public address: blocked at the destination group', async () => {
+    const groups = [group('sg-open'), group('sg-app', [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, UserIdGroupPairs: [{ GroupId: 'sg-open' }] }]), group('sg-peer', OPEN, OPEN, 'vpc-2')];
+    const t = await trace(snapshot({ groups }), 'eni-db', '54.1.2.20');
+    expect(t.json.blockedBy).toEqual({ component: 'security-group', ids: ['sg-app'], direction: 'inbound', path: 'forward' });
+    // explain, on both interfaces: the NAT gateway's address arriving at eni-app is rejected by its group;
+    // the request leaving eni-db is allowed by its own rules.
+    const [atApp, atDb] = await explain(snapshot({ groups }), [
+      '2 123456789012 eni-app 3.3.3.3 10.0.2.20 2000 443 6 1 40 1732700000 1732700060 REJECT OK',
+      '2 123456789012 eni-db 10.0.1.10 54.1.2.20 50000 443 6 1 40 1732700000 1732700060 ACCEPT OK',
+    ]);
+    expect(atApp).toMatchObject({ verdict: 'blocked', blockedBy: { component: 'security-group', ids: ['sg-app'], direction: 'inbound' } });
+    expect(atDb).toMatchObject({ verdict: 'config-allows' });
+  });
+
+  it('the destination subnet\'s response NACL is judged over the remapped ports', async () => {
+    const acls = [acl('acl-pub', ['subnet-pub'], [
+      { RuleNumber: 100, Protocol: '-1', RuleAction: 'allow', Egress: false, CidrBlock: '0.0.0.0/0' },
+      { RuleNumber: 90, Protocol: '-1', RuleAction: 'allow', Egress: true, CidrBlock: '10.0.0.0/16' },
+      { RuleNumber: 100, Protocol: '6', RuleAction: 'allow', Egress: true, CidrBlock: '0.0.0.0/0', PortRange: { From: 443, To: 443 } },
+      { RuleNumber: 110, Protocol: '6', RuleAction: 'allow', Egress: true, CidrBlock: '0.0.0.0/0', PortRange: { From: 49152, To: 65535 } },
+    ]), acl('acl-1', ['subnet-priv', 'subnet-fw'])];
+    const t = await trace(snapshot({ acls }), 'eni-db', '54.1.2.20');
+    expect(t.json.blockedBy).toEqual({ component: 'network-acl', id: 'acl-pub', direction: 'outbound', rule: 32767, path: 'return' });
+  });
+});
+
+describe('private NAT gateways (AWS "NAT gateways": connectivity types)', () => {
+  const privateNat = { ConnectivityType: 'private', NatGatewayAddresses: [{ NetworkInterfaceId: 'eni-nat', PrivateIp: '10.0.2.5' }] };
+  it("an internet gateway drops a private NAT gateway's traffic: gateway-drops", async () => {
+    const t = await trace(snapshot({ nat: privateNat }), 'eni-db', '8.8.8.8');
+    expect(t.json.blockedBy).toEqual({ component: 'route', id: 'rtb-pub', reason: 'gateway-drops', path: 'forward' });
+    expect(t.json.explanation).toContain('nat-1 is a private NAT gateway');
+  });
+
+  it('to a private network over a transit gateway it translates to its private address (assumed beyond)', async () => {
+    const routes = {
+      'rtb-priv': [...DEFAULT_ROUTES['rtb-priv'], { DestinationCidrBlock: '192.168.0.0/16', NatGatewayId: 'nat-1', State: 'active' }],
+      'rtb-pub': [...DEFAULT_ROUTES['rtb-pub'], { DestinationCidrBlock: '192.168.0.0/16', TransitGatewayId: 'tgw-1', State: 'active' }],
+    };
+    const t = await trace(snapshot({ nat: privateNat, routes }), 'eni-db', '192.168.1.1');
+    expect(t.code).toBe(0);
+    expect(t.json.hops.find((h) => h.component === 'nat-gateway')?.evidence).toContain('its private address 10.0.2.5');
+    expect(t.json.notes.join(' ')).toContain('Routing inside tgw-1 is not evaluated');
+  });
+});
+
+describe('VPC peering carries only traffic to the peer VPC\'s CIDRs (AWS "VPC peering limitations")', () => {
+  it('a wider route to the peering does not reach 192.168.1.1: no transitive or edge-to-edge routing', async () => {
+    const routes = { 'rtb-pub': [...DEFAULT_ROUTES['rtb-pub'].filter((r) => !('VpcPeeringConnectionId' in r)), { DestinationCidrBlock: '192.168.0.0/16', VpcPeeringConnectionId: 'pcx-1', State: 'active' }, { DestinationCidrBlock: '10.1.0.0/16', VpcPeeringConnectionId: 'pcx-1', State: 'active' }] };
+    const t = await trace(snapshot({ routes }), 'eni-web', '192.168.1.1');
+    expect(t.json.blockedBy).toEqual({ component: 'route', id: 'rtb-pub', reason: 'no-route', path: 'forward' });
+    expect(t.json.explanation).toContain("pcx-1 carries only traffic addressed to vpc-2's CIDRs (10.1.0.0/16)");
+    expect((await trace(snapshot({ routes }), 'eni-web', 'eni-peer')).code).toBe(0);
+  });
+});
+
+describe('IPv6 replies through an egress-only gateway to a connection that came in through the internet gateway (ref 8.13)', () => {
+  it('is not documented: answered reachable, with a note, never a certain "never reaches the client"', async () => {
+    const routes = { 'rtb-pub': [{ DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'igw-1', State: 'active' }, { DestinationIpv6CidrBlock: '::/0', EgressOnlyInternetGatewayId: 'eigw-1', State: 'active' }] };
+    const t = await trace(snapshot({ routes }), '2001:db8::5', 'eni-web');
+    expect(t.code).toBe(0);
+    expect(t.json.notes.join(' ')).toContain('egress-only internet gateway eigw-1');
+    expect(t.json.explanation).not.toContain('never reaches the client');
+  });
+});
