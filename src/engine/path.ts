@@ -14,7 +14,7 @@ import { cidrContains, formatIp, ipEquals, isPrivateIpv4 } from '../net/ip.js';
 import { type NaclDecision, evaluateNacl } from './nacl.js';
 import { type RouteDecision, evaluateRoute } from './route.js';
 import { type SgDecision, evaluateSecurityGroups } from './security-group.js';
-import { type SnapshotIndex, vpcContaining } from './snapshot-index.js';
+import { type SnapshotIndex, eniOwnsIp, vpcContaining } from './snapshot-index.js';
 import { internetGatewayOf, listedDetached } from './internet-gateway.js';
 import { hasSection } from './sections.js';
 import { awsServiceAt, isLinkLocalService } from './aws-services.js';
@@ -138,6 +138,12 @@ export interface PathResult {
   readonly alsoBlocking: readonly Hop[];
   readonly forward: Packet;
   readonly notes: readonly string[];
+  /**
+   * Set when the path reaches an appliance (a route to a network interface or instance, ref 6.1): the
+   * answer holds as far as that interface, and beyond it is assumed (its own routes and NAT are not in
+   * the snapshot).
+   */
+  readonly assumedBeyond: string | null;
   /** The endpoints as traced (an outside address placed on-premises by placeExternal). */
   readonly src: Endpoint;
   readonly dst: Endpoint;
@@ -194,6 +200,8 @@ class PathBuilder {
   readonly notes: string[] = [];
   /** Stand-ins for addresses no network interface has: their security groups are unknown. */
   readonly unknownHosts = new Map<Eni, Ip>();
+  /** The appliance past which the path is assumed (see PathResult.assumedBeyond). */
+  beyond: string | null = null;
   constructor(readonly index: SnapshotIndex) {}
 
   sg(leg: PathLeg, eni: Eni, direction: Direction, packet: Packet, tracked: boolean): void {
@@ -428,6 +436,7 @@ export function tracePath(index: SnapshotIndex, input: TraceInput): PathResult {
     alsoBlocking: denies.slice(1),
     forward: packet,
     notes: [...new Set(b.notes)],
+    assumedBeyond: b.beyond,
     src,
     dst,
   };
@@ -450,6 +459,47 @@ function toAwsService(b: PathBuilder, eni: Eni, ip: Ip, way: 'to' | 'from', pack
     ? `${formatIp(ip)} is a link-local address (${ip.family === 4 ? '169.254.0.0/16' : 'fd00:ec2::/32'}) that no AWS service answers at: link-local traffic never leaves the host's subnet, and it is never an internet host`
     : `${formatIp(ip)} is a reserved address of another VPC (its DNS server or router), which serves that VPC's own interfaces only`;
   b.unroutable(eni.subnetId, packet, problem);
+}
+
+/**
+ * A route whose target is a network interface or an instance (a NAT instance, a firewall): AWS delivers
+ * the packet to that interface, whose subnet's NACL and security groups judge it inbound, and which
+ * forwards it only with source/destination checking off (ref 7.3 ENI_SOURCE_DEST_CHECK_RESTRICTION; AWS
+ * "NAT instances"), its groups judging it outbound again. What the appliance does next (its own routes, NAT)
+ * and the way back are not in the snapshot: the answer holds as far as the appliance, and says so.
+ */
+function throughAppliance(b: PathBuilder, a: Eni, d: RouteDecision, packet: Packet): void {
+  const index = b.index;
+  const t = d.target!;
+  const appliance = t.kind === 'eni'
+    ? index.eniById.get(t.id)
+    : index.snapshot.enis.find((e) => e.instanceId === t.id && e.vpcId === a.vpcId) ?? index.snapshot.enis.find((e) => e.instanceId === t.id);
+  b.beyond = appliance?.id ?? t.id;
+  if (!appliance) {
+    b.gateway('forward', 'appliance', t.id, `to ${t.id}, which the snapshot does not describe: its network ACL, security groups and source/destination check are not evaluated, and beyond it the path is assumed`, packet);
+    b.note(`The route sends the packet to ${t.id}, which is not in the snapshot: the answer holds as far as ${t.id}, and beyond it (the appliance's own routes and any NAT it does, and the way back) is assumed, not evaluated.`);
+    return;
+  }
+  if (appliance.subnetId === a.subnetId) b.naclSkip('forward', appliance.subnetId, 'inbound', packet);
+  else b.nacl('forward', appliance.subnetId, 'inbound', packet);
+  b.sg('forward', appliance, 'inbound', packet, false);
+  if (appliance.sourceDestCheck && !eniOwnsIp(appliance, packet.dst)) {
+    b.hops.push({
+      component: 'route',
+      subnetId: a.subnetId,
+      route: d,
+      reason: 'source-dest-check',
+      problem: `${d.route ? `the route sends ${formatIp(packet.dst)} to ${t.id}, but ` : ''}${appliance.id} has source/destination checking on: it drops traffic that is not addressed to one of its own addresses, so it cannot forward this packet (ENI_SOURCE_DEST_CHECK_RESTRICTION)`,
+      fix: `turn source/destination checking off on ${appliance.id} (aws ec2 modify-network-interface-attribute --network-interface-id ${appliance.id} --no-source-dest-check) if it is meant to forward traffic, or route ${formatIp(packet.dst)} elsewhere`,
+      path: 'forward',
+      decision: 'deny',
+      packet,
+    });
+    return;
+  }
+  b.sg('forward', appliance, 'outbound', packet, false);
+  b.gateway('forward', 'appliance', appliance.id, `forwarded by appliance ${appliance.id} (source/destination check off); what it does next (its own routes, any NAT) is not in the snapshot, so beyond it the path is assumed`, packet);
+  b.note(`Reachable as far as the appliance ${appliance.id}: the route sends the packet to it, and what it does next (its own routes, any NAT it applies) and the way back are not in the snapshot, so beyond it the path is assumed, not evaluated; its groups were judged on the packet as it arrived.`);
 }
 
 /** The private side of an interface named by one of its public addresses. */
@@ -482,7 +532,8 @@ function eniToEni(b: PathBuilder, a: Eni, bEni: Eni, packet: Packet, reply: Pack
     return;
   }
   const sameVpc = a.vpcId === bEni.vpcId;
-  const viaKinds = sameVpc ? ['local'] : ['pcx', 'tgw', 'vgw', 'eni', 'instance', 'core-network'];
+  // A route more specific than the local one may send a subnet's traffic to an appliance (ref 6.1).
+  const viaKinds = sameVpc ? ['local', 'eni', 'instance'] : ['pcx', 'tgw', 'vgw', 'eni', 'instance', 'core-network'];
   /** A peering route must lead to the other end's VPC, at an address in its CIDRs (ref 6.1). */
   const expect = (from: Eni, to: Eni, toIp: Ip) => (d: RouteDecision): string | RouteProblem | null => {
     const basic = targetIs(...viaKinds)(d);
@@ -502,6 +553,10 @@ function eniToEni(b: PathBuilder, a: Eni, bEni: Eni, packet: Packet, reply: Pack
   };
   b.nacl('forward', a.subnetId, 'outbound', packet);
   const fwd = b.route('forward', a.subnetId, packet, expect(a, bEni, packet.dst));
+  if (fwd.outcome === 'forward' && (fwd.target?.kind === 'eni' || fwd.target?.kind === 'instance') && fwd.target.id !== bEni.id && fwd.target.id !== bEni.instanceId) {
+    throughAppliance(b, a, fwd, packet);
+    return;
+  }
   noteGateway(b, 'forward', fwd, packet);
   b.nacl('forward', bEni.subnetId, 'inbound', packet);
   b.sg('forward', bEni, 'inbound', packet, false);
@@ -620,6 +675,9 @@ function eniToOutside(b: PathBuilder, a: Eni, dst: Endpoint, packet: Packet, rep
       b.gateway('forward', 'internet-gateway', t.id, t.kind === 'igw' ? `to the internet through ${t.id}` : `to the internet through egress-only gateway ${t.id}`, packet);
     } else if (t.kind === 'nat') {
       throughNat(b, a, t.id, dst, packet, reply, hasResponse);
+      return;
+    } else if (t.kind === 'eni' || t.kind === 'instance') {
+      throughAppliance(b, a, d, packet);
       return;
     } else {
       noteGateway(b, 'forward', d, packet);

@@ -51,7 +51,11 @@ export function buildTraceReport(index: SnapshotIndex, result: PathResult, ctx: 
   const blocking = result.blockingHop;
   if (!blocking) {
     const counted = result.hops.filter((h) => h.decision === 'allow').length;
-    sentences.push(`${head} is reachable: all ${counted} checks on the path allow it${result.hops.some((h) => h.path === 'return') ? ', and the response gets back' : ''}.`);
+    if (result.assumedBeyond !== null) {
+      sentences.push(`${head} is reachable as far as the appliance ${result.assumedBeyond}: the ${counted} checks up to it allow it, and beyond it the path is assumed, not evaluated.`);
+    } else {
+      sentences.push(`${head} is reachable: all ${counted} checks on the path allow it${result.hops.some((h) => h.path === 'return') ? ', and the response gets back' : ''}.`);
+    }
     const skipped = result.hops.filter((h) => h.component === 'network-acl' && h.skipped === 'same-subnet');
     if (skipped.length) sentences.push('Both ends are in the same subnet, so network ACLs and routing do not apply; only the security groups filter.');
   } else {

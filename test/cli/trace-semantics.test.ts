@@ -225,3 +225,59 @@ describe('IPv6 replies through an egress-only gateway to a connection that came 
     expect(t.json.explanation).not.toContain('never reaches the client');
   });
 });
+
+describe('a route to a network interface or instance: the appliance (ref 6.1, 7.3 ENI_SOURCE_DEST_CHECK_RESTRICTION; AWS "NAT instances")', () => {
+  const viaFw = (target: Record<string, string>) => ({ 'rtb-priv': [{ DestinationCidrBlock: '0.0.0.0/0', ...target, State: 'active' }] });
+
+  it('is delivered to the appliance, judged by its NACL and groups both ways, and reachable as far as it, beyond it assumed', async () => {
+    for (const target of [{ NetworkInterfaceId: 'eni-fw' }, { InstanceId: 'i-fw' }]) {
+      const t = await trace(snapshot({ routes: viaFw(target) }), 'eni-db', '8.8.8.8');
+      expect(t.code).toBe(0);
+      expect(legOf(t, 'forward')).toEqual(['security-group:eni-db', 'network-acl:acl-1', 'route:rtb-priv', 'network-acl:acl-1', 'security-group:eni-fw', 'security-group:eni-fw', 'appliance:eni-fw']);
+      expect(legOf(t, 'return')).toEqual([]);
+      expect(t.json.explanation).toContain('is reachable as far as the appliance eni-fw');
+      expect(t.json.notes.join(' ')).toContain('beyond it the path is assumed');
+      expect(t.json.hops.some((h) => h.component === 'internet-gateway')).toBe(false);
+    }
+  });
+
+  it('with source/destination checking on, the appliance forwards nothing: reason source-dest-check', async () => {
+    const t = await trace(snapshot({ routes: viaFw({ NetworkInterfaceId: 'eni-fw' }), eni: { 'eni-fw': { SourceDestCheck: true } } }), 'eni-db', '8.8.8.8');
+    expect(t.json.blockedBy).toEqual({ component: 'route', id: 'rtb-priv', reason: 'source-dest-check', path: 'forward' });
+    expect(t.json.explanation).toContain('--no-source-dest-check');
+  });
+
+  it("the appliance's groups and its subnet's NACL can block it", async () => {
+    const groups = [group('sg-open'), group('sg-fw', [], OPEN), group('sg-app'), group('sg-peer', OPEN, OPEN, 'vpc-2')];
+    const sg = await trace(snapshot({ groups, routes: viaFw({ NetworkInterfaceId: 'eni-fw' }), eni: { 'eni-fw': { Groups: [{ GroupId: 'sg-fw' }] } } }), 'eni-db', '8.8.8.8');
+    expect(sg.json.blockedBy).toEqual({ component: 'security-group', ids: ['sg-fw'], direction: 'inbound', path: 'forward' });
+    const acls = [acl('acl-fw', ['subnet-fw'], [{ RuleNumber: 100, Protocol: '-1', RuleAction: 'allow', Egress: true, CidrBlock: '0.0.0.0/0' }]), acl('acl-1', ['subnet-pub', 'subnet-priv'])];
+    const nacl = await trace(snapshot({ acls, routes: viaFw({ NetworkInterfaceId: 'eni-fw' }) }), 'eni-db', '8.8.8.8');
+    expect(nacl.json.blockedBy).toEqual({ component: 'network-acl', id: 'acl-fw', direction: 'inbound', rule: 32767, path: 'forward' });
+  });
+
+  it('a subnet route more specific than the local route sends traffic inside the VPC to the appliance', async () => {
+    const routes = { 'rtb-priv': [...DEFAULT_ROUTES['rtb-priv'], { DestinationCidrBlock: '10.0.2.0/24', NetworkInterfaceId: 'eni-fw', State: 'active' }] };
+    const t = await trace(snapshot({ routes }), 'eni-db', 'eni-app');
+    expect(t.json.hops.map((h) => h.component)).toContain('appliance');
+    expect(t.json.hops.some((h) => h['eni'] === 'eni-app')).toBe(false);
+    expect(t.json.explanation).toContain('as far as the appliance eni-fw');
+  });
+
+  it('an appliance the snapshot does not describe: as far as it, never a silent reachable', async () => {
+    const t = await trace(snapshot({ routes: viaFw({ NetworkInterfaceId: 'eni-gone' }) }), 'eni-db', '8.8.8.8');
+    expect(t.code).toBe(0);
+    expect(t.json.notes.join(' ')).toContain('eni-gone, which is not in the snapshot');
+    expect(t.json.explanation).toContain('as far as the appliance eni-gone');
+  });
+
+  it('explain, on both interfaces: the sender\'s egress record is allowed by its rules; the appliance\'s record of the forwarded packet names neither address as its own', async () => {
+    const file = snapshot({ routes: viaFw({ NetworkInterfaceId: 'eni-fw' }) });
+    const [atDb, atFw] = await explain(file, [
+      '2 123456789012 eni-db 10.0.1.10 8.8.8.8 50000 443 6 1 40 1732700000 1732700060 ACCEPT OK',
+      '2 123456789012 eni-fw 10.0.1.10 8.8.8.8 50000 443 6 1 40 1732700000 1732700060 ACCEPT OK',
+    ]);
+    expect(atDb).toMatchObject({ verdict: 'config-allows', direction: 'outbound' });
+    expect(String(atFw!['explanation'])).toContain('Neither 10.0.1.10 nor 8.8.8.8 is an address of eni-fw');
+  });
+});
