@@ -11,9 +11,9 @@ import { locateJsonError, parseJsonText } from '../../src/aws/decode/json-text.j
 import { decodeSnapshotDocuments } from '../../src/aws/load-snapshot.js';
 import { E } from '../../src/fp.js';
 import { FIXTURES, readJson } from './support.js';
+import { fcParams } from '../arbitraries/fc-params.js';
 
-const SEED = Number(process.env['FC_SEED'] ?? 20260102);
-const params = { seed: SEED, numRuns: 300 };
+const params = fcParams(300);
 
 const anything = fc.anything({
   withBigInt: true,

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeJsonBytes } from '../../src/aws/decode/json-text.js';
+import { fcParams } from '../arbitraries/fc-params.js';
 
-const SEED = Number(process.env.FC_SEED ?? 424242);
 
 describe('decodeJsonBytes: the text of a describe-* file', () => {
   it('reads any text as UTF-8 does (ASCII by a quicker path), without a byte-order mark', () => {
@@ -11,7 +11,7 @@ describe('decodeJsonBytes: the text of a describe-* file', () => {
         const bytes = Buffer.from(`${bom ? '\uFEFF' : ''}${text}`, 'utf8');
         expect(decodeJsonBytes(bytes)).toBe(new TextDecoder('utf-8').decode(bytes).replace(/^\uFEFF/, ''));
       }),
-      { seed: SEED, numRuns: 500 },
+      fcParams(500),
     );
   });
 

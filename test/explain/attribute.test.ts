@@ -240,6 +240,7 @@ describe('attributeRecord: fields the record does not carry', () => {
 
 import fc from 'fast-check';
 import { recordJson } from '../../src/pipeline/run.js';
+import { fcParams } from '../arbitraries/fc-params.js';
 
 describe('recordJson', () => {
   it('equals JSON.stringify(record.fields()) for any tokens, escapes included', () => {
@@ -251,7 +252,7 @@ describe('recordJson', () => {
         const r = FlowRecord.fromTokens('t', 1, f.right, tokens);
         expect(recordJson(r)).toBe(JSON.stringify(r.fields()));
       }),
-      { seed: Number(process.env.FC_SEED ?? 424242), numRuns: 300 },
+      fcParams(300),
     );
   });
 });

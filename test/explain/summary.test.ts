@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ExplainSummary, TopCounter } from '../../src/explain/summary.js';
+import { fcParams } from '../arbitraries/fc-params.js';
 
-const SEED = Number(process.env.FC_SEED ?? 424242);
 
 const blocked = (rule: number) => ({
   verdict: 'blocked' as const,
@@ -71,7 +71,7 @@ describe('TopCounter (Space-Saving): top sources and ports of a rule in bounded 
         const want = [...exact(xs).entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 5);
         expect(t.top(5)).toEqual(want);
       }),
-      { seed: SEED, numRuns: 200 },
+      fcParams(200),
     );
   });
 
@@ -92,7 +92,7 @@ describe('TopCounter (Space-Saving): top sources and ports of a rule in bounded 
           if (c > xs.length / capacity) expect(reported.has(k)).toBe(true);
         }
       }),
-      { seed: SEED, numRuns: 400 },
+      fcParams(400),
     );
   });
 

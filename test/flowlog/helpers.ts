@@ -17,9 +17,6 @@ export function hasCorpus(...parts: string[]): boolean {
   return existsSync(corpus(...parts));
 }
 
-/** fast-check settings: a fixed seed (FC_SEED overrides) so CI is reproducible; fast-check prints the seed on failure. */
-export const FC_SEED = Number(process.env['FC_SEED'] ?? 20260601);
-export const FC_RUNS = Number(process.env['FC_RUNS'] ?? 200);
 
 export interface Collected {
   readonly events: FlowLogEvent[];

@@ -19,9 +19,10 @@ import {
   readFlowLogStream,
   type FlowLogFormat,
 } from '../../src/flowlog/index.js';
-import { FC_RUNS, FC_SEED, chunked, collect } from './helpers.js';
+import { chunked, collect } from './helpers.js';
+import { fcParams } from '../arbitraries/fc-params.js';
 
-const params = { seed: FC_SEED, numRuns: FC_RUNS };
+const params = fcParams(200);
 
 // ---------------------------------------------------------------------------------------------------
 // Arbitraries

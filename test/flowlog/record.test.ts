@@ -317,6 +317,7 @@ describe('values out of their domain are bad lines, on the string and the byte p
 });
 
 import fc from 'fast-check';
+import { fcParams } from '../arbitraries/fc-params.js';
 
 describe('the byte path validates addresses, ports and protocols exactly as the string path (parseIp) does (ref 1.5)', () => {
   const addressLike = fc.oneof(
@@ -335,7 +336,7 @@ describe('the byte path validates addresses, ports and protocols exactly as the 
         const byString = parseRecordLine(DEFAULT_FORMAT, text, 'f', 1);
         expect(isLineError(byBytes) ? byBytes.message : 'ok').toBe(isLineError(byString) ? byString.message : 'ok');
       }),
-      { seed: Number(process.env.FC_SEED ?? 424242), numRuns: 3000 },
+      fcParams(3000),
     );
   });
 });

@@ -12,8 +12,8 @@ import { type ExplainRunOptions, explainFilter, runExplain } from '../../src/pip
 import { readFlowLogs } from '../../src/flowlog/reader.js';
 import { eni, nacl, naclEntry, sg, sgRule, snapshotOf, subnet, vpc } from '../builders.js';
 import { memoryWriter } from './memory-writer.js';
+import { fcParams } from '../arbitraries/fc-params.js';
 
-const SEED = Number(process.env.FC_SEED ?? 424242);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'vpcwhy-filter-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -82,7 +82,7 @@ describe('AcceptFilter: the reverse-flow index fed inside the reader (ref 8.5, 8
           expect(filtered).toEqual(plain);
         },
       ),
-      { seed: SEED, numRuns: 150 },
+      fcParams(150),
     );
   });
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AcceptIndex } from '../../src/pipeline/accept-index.js';
 import { DEFAULT_FORMAT } from '../../src/flowlog/format.js';
 import { FlowRecord } from '../../src/flowlog/record.js';
+import { fcParams } from '../arbitraries/fc-params.js';
 
 type Tuple = [eni: string, src: string, sport: number, dst: string, dport: number, proto: number];
 
@@ -51,7 +52,7 @@ describe('AcceptIndex (ref 8.5, 8.6: the reverse ACCEPT of the same ENI)', () =>
         const expected = added.some((t) => t[0] === eni && t[1] === dst && t[2] === dport && t[3] === src && t[4] === sport && t[5] === proto);
         expect(index.hasReverse(rec(probe, 'REJECT'))).toBe(expected);
       }),
-      { seed: Number(process.env.FC_SEED ?? 424242), numRuns: 1000 },
+      fcParams(1000),
     );
   });
 });
@@ -72,7 +73,7 @@ describe('AcceptIndex over line bytes', () => {
         const got = probeBytes ? index.hasReverseBytes(p.format, Buffer.from(p.text, 'latin1'), 0, p.offsets) : index.hasReverse(p);
         expect(got).toBe(expected);
       }),
-      { seed: Number(process.env.FC_SEED ?? 424242), numRuns: 1000 },
+      fcParams(1000),
     );
   });
 });

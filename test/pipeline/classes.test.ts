@@ -10,8 +10,8 @@ import { FlowRecord } from '../../src/flowlog/record.js';
 import { E } from '../../src/fp.js';
 import { cidr, eni, instance, nacl, naclEntry, prefixList, sg, sgRule, snapshotOf, subnet, vpc } from '../builders.js';
 import { jsonlLine, memoryWriter } from './memory-writer.js';
+import { fcParams } from '../arbitraries/fc-params.js';
 
-const SEED = Number(process.env.FC_SEED ?? 424242);
 
 /**
  * Interfaces that share a policy (eni-a and eni-b: same subnet and groups, both instances) and ones that
@@ -175,7 +175,7 @@ describe('RecordExplainer classes (classes.ts): records attribution cannot tell 
         expect(out.text()).toBe(expected.join(''));
         expect(explainer.summary.toJson()).toEqual(summary.toJson());
       }),
-      { seed: SEED, numRuns: 1000 },
+      fcParams(1000),
     );
   });
 
@@ -275,7 +275,7 @@ describe('Classifier', () => {
         const holds = (v: number) => ranges.map(([lo, hi]) => lo <= v && v < hi).join();
         expect(c.classOf(a) === c.classOf(b)).toBe(holds(a) === holds(b));
       }),
-      { seed: SEED, numRuns: 2000 },
+      fcParams(2000),
     );
   });
 
@@ -294,7 +294,7 @@ describe('Classifier', () => {
         });
         expect(classes).toEqual(expected);
       }),
-      { seed: SEED, numRuns: 1000 },
+      fcParams(1000),
     );
   });
 });

@@ -11,8 +11,8 @@ import { E } from '../../src/fp.js';
 import { FlowRecord } from '../../src/flowlog/record.js';
 import { eni, nacl, naclEntry, sg, sgRule, snapshotOf, subnet, vpc } from '../builders.js';
 import { jsonlLine, memoryWriter } from './memory-writer.js';
+import { fcParams } from '../arbitraries/fc-params.js';
 
-const SEED = Number(process.env.FC_SEED ?? 424242);
 
 const index = indexSnapshot(
   snapshotOf({
@@ -64,7 +64,7 @@ describe('RecordExplainer (jsonl and json output, ref 8.9)', () => {
         expect(out.text()).toBe(expected.join(''));
         expect(explainer.summary.explained).toBe(recs.length);
       }),
-      { seed: SEED, numRuns: 60 },
+      fcParams(60),
     );
   });
 
@@ -81,7 +81,7 @@ describe('RecordExplainer (jsonl and json output, ref 8.9)', () => {
         for (const r of recs) explainer.explain(r, false, out);
         expect(out.text()).toBe(recs.map((r) => jsonlLine(r, attributeRecord({ index, reverseAccepted: () => false }, r))).join(''));
       }),
-      { seed: SEED, numRuns: 200 },
+      fcParams(200),
     );
   });
 
@@ -169,7 +169,7 @@ describe('RecordExplainer port classes (classes.ts): records that differ only in
         });
         expect(out.text()).toBe(expected.join(''));
       }),
-      { seed: SEED, numRuns: 300 },
+      fcParams(300),
     );
   });
 
@@ -274,7 +274,7 @@ describe('streamWriter', () => {
           expect(Buffer.concat(got).equals(Buffer.concat(want))).toBe(true);
         },
       ),
-      { seed: SEED, numRuns: 200 },
+      fcParams(200),
     );
   });
 });

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fillSlots, slotSay, splitSlotBytes, splitSlots } from '../../src/pipeline/slots.js';
+import { fcParams } from '../arbitraries/fc-params.js';
 
-const SEED = Number(process.env.FC_SEED ?? 424242);
 
 describe('slots: a template rendered once, filled per record', () => {
   it('splits a rendered template at exactly its slots, whatever the text around them (private-use characters like the marker\'s first one included)', () => {
@@ -16,7 +16,7 @@ describe('slots: a template rendered once, filled per record', () => {
         expect(t.slots).toEqual(parts.filter((p) => typeof p === 'number').map((p) => (p === 40000 ? 0 : 1)));
         expect(fillSlots(t, (slot) => (slot === 0 ? '<src>' : '<dst>'))).toBe(parts.map((p) => (typeof p === 'string' ? p : p === 40000 ? '<src>' : '<dst>')).join(''));
       }),
-      { seed: SEED, numRuns: 1000 },
+      fcParams(1000),
     );
   });
 
@@ -40,7 +40,7 @@ describe('slots: a template rendered once, filled per record', () => {
         for (let i = 0; i < b.segs.length; i += 2) texts.push(buf.toString('utf8', b.segs[i], b.segs[i + 1]));
         expect(texts).toEqual(t.texts);
       }),
-      { seed: SEED, numRuns: 1000 },
+      fcParams(1000),
     );
   });
 });
