@@ -6,6 +6,7 @@ import { FlowRecord } from '../../src/flowlog/record.js';
 import { E } from '../../src/fp.js';
 import type { Snapshot } from '../../src/model/snapshot.js';
 import { eni, nacl, naclEntry, sg, sgRule, snapshotOf, subnet, vpc } from '../builders.js';
+import { attributionScenarios } from './scenarios.js';
 
 const V8 = (() => {
   const f = parseLogFormat('${version} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${tcp-flags} ${action} ${log-status} ${reject-reason}');
@@ -43,181 +44,211 @@ function pingSnapshot(opts: { sgInboundIcmp: boolean; naclOutbound: boolean }): 
 const PING_REPLY = '2 123456789010 eni-1235b8ca123456789 172.31.16.139 203.0.113.12 0 0 1 4 336 1432917094 1432917142 REJECT OK';
 const PING_REQUEST = '2 123456789010 eni-1235b8ca123456789 203.0.113.12 172.31.16.139 0 0 1 4 336 1432917027 1432917142 REJECT OK';
 
-describe('attributeRecord: the AWS documented examples', () => {
-  it('attributes the REJECTed ping reply to the NACL outbound default rule, not the stateful SG (ref 2.4, 9.1)', () => {
-    const a = attributeRecord(ctx(pingSnapshot({ sgInboundIcmp: true, naclOutbound: false }), true), rec(PING_REPLY));
-    expect(a).toMatchObject({
-      direction: 'outbound',
-      traffic: 'response',
-      trafficEvidence: 'reverse-accept',
-      verdict: 'blocked',
-      blockedBy: { component: 'network-acl', id: 'acl-1', direction: 'outbound', rule: 32767 },
-      alsoBlockedBy: [],
-    });
-    expect(a.explanation).toMatch(/stateless/);
-  });
+const rdpBase = {
+  vpcs: [vpc('vpc-1', ['172.31.0.0/16'])],
+  subnets: [subnet('subnet-1', '172.31.0.0/20')],
+  enis: [eni('eni-1235b8ca123456789', 'subnet-1', ['172.31.9.12'], ['sg-1'])],
+  securityGroups: [sg('sg-1', [sgRule('sg-1', 'inbound', 'tcp', '0.0.0.0/0', { ports: [22, 22] })])],
+};
+const allowAll = nacl('acl-1', [naclEntry(100, 'allow', 'inbound', '-1', '0.0.0.0/0'), naclEntry(100, 'allow', 'outbound', '-1', '0.0.0.0/0')], ['subnet-1']);
+const deny90 = nacl('acl-1', [...allowAll.entries, naclEntry(90, 'deny', 'inbound', '6', '0.0.0.0/0', { ports: [3389, 3389] })], ['subnet-1']);
+/** RDP from the same /20 subnet (the AWS example) and from outside it, where the NACL applies. */
+const RDP_SAME_SUBNET = '2 123456789010 eni-1235b8ca123456789 172.31.9.69 172.31.9.12 49761 3389 6 20 4249 1418530010 1418530070 REJECT OK';
+const RDP_OUTSIDE = '2 123456789010 eni-1235b8ca123456789 172.31.99.69 172.31.9.12 49761 3389 6 20 4249 1418530010 1418530070 REJECT OK';
 
-  it('attributes a single inbound ping REJECT to the SG when the NACL allows it (ref 2.4 variant, 8.7, 9.2)', () => {
-    const a = attributeRecord(ctx(pingSnapshot({ sgInboundIcmp: false, naclOutbound: true })), rec(PING_REQUEST));
+const peers = snapshotOf({
+  vpcs: [vpc('vpc-1', ['10.0.0.0/16']), vpc('vpc-2', ['10.1.0.0/16'])],
+  subnets: [subnet('subnet-a', '10.0.1.0/24'), subnet('subnet-b', '10.0.2.0/24'), subnet('subnet-c', '10.1.0.0/24', { vpcId: 'vpc-2' })],
+  enis: [
+    eni('eni-db', 'subnet-a', ['10.0.1.5'], ['sg-db']),
+    eni('eni-app', 'subnet-b', ['10.0.2.9'], ['sg-app', 'sg-ops']),
+    eni('eni-far', 'subnet-c', ['10.1.0.7'], ['sg-far'], { vpcId: 'vpc-2' }),
+  ],
+  securityGroups: [sg('sg-db', []), sg('sg-app', []), sg('sg-ops', []), sg('sg-far', [], 'vpc-2')],
+  networkAcls: [nacl('acl-1', [naclEntry(100, 'allow', 'inbound', '-1', '0.0.0.0/0'), naclEntry(100, 'allow', 'outbound', '-1', '0.0.0.0/0')], ['subnet-a', 'subnet-b'])],
+});
+
+const publicPeers = snapshotOf({
+  vpcs: [vpc('vpc-1', ['10.0.0.0/16'])],
+  subnets: [subnet('subnet-a', '10.0.1.0/24'), subnet('subnet-b', '10.0.2.0/24')],
+  enis: [eni('eni-a', 'subnet-a', ['10.0.1.5'], ['sg-a'], { publicIp: '54.1.1.5' }), eni('eni-b', 'subnet-b', ['10.0.2.9'], ['sg-b'], { publicIp: '54.1.1.9' })],
+  securityGroups: [sg('sg-a', []), sg('sg-b', [sgRule('sg-b', 'inbound', 'tcp', 'sg-a', { ports: [443, 443] })])],
+  networkAcls: [nacl('acl-1', [naclEntry(100, 'allow', 'inbound', '-1', '0.0.0.0/0'), naclEntry(100, 'allow', 'outbound', '-1', '0.0.0.0/0')], ['subnet-a', 'subnet-b'])],
+});
+
+const withSsh = (() => {
+  const snap = pingSnapshot({ sgInboundIcmp: true, naclOutbound: true });
+  return { ...snap, securityGroups: [sg('sg-1', [sgRule('sg-1', 'inbound', 'tcp', '0.0.0.0/0', { ports: [22, 22] })])] };
+})();
+
+const FLOW_DIRECTION = (() => {
+  const f = parseLogFormat('${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${action} ${flow-direction}');
+  if (E.isLeft(f)) throw new Error('format');
+  return f.right;
+})();
+
+attributionScenarios('attributeRecord: the AWS documented examples', [
+  {
+    name: 'attributes the REJECTed ping reply to the NACL outbound default rule, not the stateful SG (ref 2.4, 9.1)',
+    snapshot: pingSnapshot({ sgInboundIcmp: true, naclOutbound: false }),
+    record: PING_REPLY,
+    reverse: true,
+    expect: {
+      direction: 'outbound', traffic: 'response', trafficEvidence: 'reverse-accept', verdict: 'blocked',
+      blockedBy: { component: 'network-acl', id: 'acl-1', direction: 'outbound', rule: 32767 }, alsoBlockedBy: [],
+      explanation: [/stateless/],
+    },
+  },
+  {
     // ICMP carries no type; read as a reply it would pass (tracked), so only the request reading fits the REJECT.
-    expect(a).toMatchObject({
-      direction: 'inbound',
-      traffic: 'request',
-      trafficEvidence: 'consistency',
-      verdict: 'blocked',
-      blockedBy: { component: 'security-group', ids: ['sg-1'], direction: 'inbound' },
-    });
-  });
-
-  it('is ambiguous when the request and response readings name different blockers (ref 8.5)', () => {
+    name: 'attributes a single inbound ping REJECT to the SG when the NACL allows it (ref 2.4 variant, 8.7, 9.2)',
+    snapshot: pingSnapshot({ sgInboundIcmp: false, naclOutbound: true }),
+    record: PING_REQUEST,
+    expect: { direction: 'inbound', traffic: 'request', trafficEvidence: 'consistency', verdict: 'blocked', blockedBy: { component: 'security-group', ids: ['sg-1'], direction: 'inbound' } },
+  },
+  {
     // An outbound ICMP REJECT with no reverse ACCEPT: as a request the SG (no ICMP out) denies it, as a reply the NACL does.
-    const a = attributeRecord(ctx(pingSnapshot({ sgInboundIcmp: true, naclOutbound: false })), rec(PING_REPLY));
-    expect(a.verdict).toBe('ambiguous');
-    expect(a.candidates?.map((c) => c.blockedBy?.component)).toEqual(['security-group', 'network-acl']);
-    expect(a.blockedBy).toBeNull();
-  });
-
-  it('names the SG for RDP when the NACL allows all, and NACL rule 90 when it denies 3389 (ref 2.2, 9.3)', () => {
-    const base = {
-      vpcs: [vpc('vpc-1', ['172.31.0.0/16'])],
-      subnets: [subnet('subnet-1', '172.31.0.0/20')],
-      enis: [eni('eni-1235b8ca123456789', 'subnet-1', ['172.31.9.12'], ['sg-1'])],
-      securityGroups: [sg('sg-1', [sgRule('sg-1', 'inbound', 'tcp', '0.0.0.0/0', { ports: [22, 22] })])],
-    };
-    const rdp = rec('2 123456789010 eni-1235b8ca123456789 172.31.9.69 172.31.9.12 49761 3389 6 20 4249 1418530010 1418530070 REJECT OK');
-    // 172.31.9.69 is in the same /20 subnet: make the peer outside it so the NACL applies.
-    const outside = rec('2 123456789010 eni-1235b8ca123456789 172.31.99.69 172.31.9.12 49761 3389 6 20 4249 1418530010 1418530070 REJECT OK');
-    const allowAll = nacl('acl-1', [naclEntry(100, 'allow', 'inbound', '-1', '0.0.0.0/0'), naclEntry(100, 'allow', 'outbound', '-1', '0.0.0.0/0')], ['subnet-1']);
-    const a = attributeRecord(ctx(snapshotOf({ ...base, networkAcls: [allowAll] })), outside);
-    expect(a).toMatchObject({ verdict: 'blocked', traffic: 'request', blockedBy: { component: 'security-group', ids: ['sg-1'], direction: 'inbound' } });
-    const deny90 = nacl('acl-1', [...allowAll.entries, naclEntry(90, 'deny', 'inbound', '6', '0.0.0.0/0', { ports: [3389, 3389] })], ['subnet-1']);
-    const b = attributeRecord(ctx(snapshotOf({ ...base, networkAcls: [deny90] })), outside);
-    expect(b.blockedBy).toEqual({ component: 'network-acl', id: 'acl-1', direction: 'inbound', rule: 90 });
-    expect(b.alsoBlockedBy).toEqual([{ component: 'security-group', ids: ['sg-1'], direction: 'inbound' }]);
-    expect(b.explanation).toContain('evaluated before the allow in rule 100');
-    // Same subnet: the NACL is skipped, so even with rule 90 the SG is the blocker (ref 8.8, 9.4).
-    const c = attributeRecord(ctx(snapshotOf({ ...base, networkAcls: [deny90] })), rdp);
-    expect(c.blockedBy).toEqual({ component: 'security-group', ids: ['sg-1'], direction: 'inbound' });
-    expect(c.alsoBlockedBy).toEqual([]);
-  });
-
-  it('attributes an inbound SYN-ACK REJECT to the NACL inbound missing the ephemeral range (ref 8.6, 9.5)', () => {
-    const snap = snapshotOf({
+    name: 'is ambiguous when the request and response readings name different blockers (ref 8.5)',
+    snapshot: pingSnapshot({ sgInboundIcmp: true, naclOutbound: false }),
+    record: PING_REPLY,
+    expect: {
+      verdict: 'ambiguous', blockedBy: null,
+      candidateBlockers: [{ component: 'security-group', ids: ['sg-1'], direction: 'outbound' }, { component: 'network-acl', id: 'acl-1', direction: 'outbound', rule: 32767 }],
+    },
+  },
+  {
+    name: 'names the SG for RDP when the NACL allows all (ref 2.2, 9.3)',
+    snapshot: snapshotOf({ ...rdpBase, networkAcls: [allowAll] }),
+    record: RDP_OUTSIDE,
+    expect: { verdict: 'blocked', traffic: 'request', blockedBy: { component: 'security-group', ids: ['sg-1'], direction: 'inbound' } },
+  },
+  {
+    name: 'names NACL rule 90 for RDP when it denies 3389 before the allow, the SG as also blocking (ref 2.2, 5.1, 9.3)',
+    snapshot: snapshotOf({ ...rdpBase, networkAcls: [deny90] }),
+    record: RDP_OUTSIDE,
+    expect: {
+      blockedBy: { component: 'network-acl', id: 'acl-1', direction: 'inbound', rule: 90 },
+      alsoBlockedBy: [{ component: 'security-group', ids: ['sg-1'], direction: 'inbound' }],
+      explanation: ['evaluated before the allow in rule 100'],
+    },
+  },
+  {
+    name: 'skips the NACL for RDP from the same subnet, so the SG blocks even with rule 90 (ref 8.8, 9.4)',
+    snapshot: snapshotOf({ ...rdpBase, networkAcls: [deny90] }),
+    record: RDP_SAME_SUBNET,
+    expect: { blockedBy: { component: 'security-group', ids: ['sg-1'], direction: 'inbound' }, alsoBlockedBy: [] },
+  },
+  {
+    name: 'attributes an inbound SYN-ACK REJECT to the NACL inbound missing the ephemeral range (ref 8.6, 9.5)',
+    snapshot: snapshotOf({
       vpcs: [vpc('vpc-1', ['10.0.0.0/16'])],
       subnets: [subnet('subnet-1', '10.0.1.0/24')],
       enis: [eni('eni-1', 'subnet-1', ['10.0.1.5'], ['sg-1'])],
       securityGroups: [sg('sg-1', [sgRule('sg-1', 'outbound', '-1', '0.0.0.0/0')])],
       networkAcls: [nacl('acl-1', [naclEntry(100, 'allow', 'inbound', '6', '0.0.0.0/0', { ports: [22, 22] }), naclEntry(100, 'allow', 'outbound', '-1', '0.0.0.0/0')], ['subnet-1'])],
-    });
-    const a = attributeRecord(ctx(snap), rec('8 eni-1 203.0.113.5 10.0.1.5 443 40000 6 18 REJECT OK -'));
-    expect(a).toMatchObject({ traffic: 'response', trafficEvidence: 'tcp-flags', verdict: 'blocked', blockedBy: { component: 'network-acl', rule: 32767, direction: 'inbound' } });
-    expect(a.fix).toContain('1024-65535');
-  });
-
-  it('attributes reject-reason BPA to VPC Block Public Access (ref 1.5, 9.8)', () => {
-    const snap = pingSnapshot({ sgInboundIcmp: true, naclOutbound: true });
-    const a = attributeRecord(ctx(snap), rec('8 eni-1235b8ca123456789 203.0.113.12 172.31.16.139 40000 443 6 2 REJECT OK BPA'));
-    expect(a).toMatchObject({ verdict: 'blocked', blockedBy: { component: 'block-public-access', direction: 'inbound' } });
-  });
-
-  it('has a security-group fix name a peer interface of the same VPC by its first group, and one of another VPC by its address (ref 4.2: a group reference admits its members\' private addresses; across VPCs only with same-Region peering)', () => {
-    const snap = snapshotOf({
-      vpcs: [vpc('vpc-1', ['10.0.0.0/16']), vpc('vpc-2', ['10.1.0.0/16'])],
-      subnets: [subnet('subnet-a', '10.0.1.0/24'), subnet('subnet-b', '10.0.2.0/24'), subnet('subnet-c', '10.1.0.0/24', { vpcId: 'vpc-2' })],
-      enis: [
-        eni('eni-db', 'subnet-a', ['10.0.1.5'], ['sg-db']),
-        eni('eni-app', 'subnet-b', ['10.0.2.9'], ['sg-app', 'sg-ops']),
-        eni('eni-far', 'subnet-c', ['10.1.0.7'], ['sg-far'], { vpcId: 'vpc-2' }),
-      ],
-      securityGroups: [sg('sg-db', []), sg('sg-app', []), sg('sg-ops', []), sg('sg-far', [], 'vpc-2')],
-      networkAcls: [nacl('acl-1', [naclEntry(100, 'allow', 'inbound', '-1', '0.0.0.0/0'), naclEntry(100, 'allow', 'outbound', '-1', '0.0.0.0/0')], ['subnet-a', 'subnet-b'])],
-    });
-    const same = attributeRecord(ctx(snap), rec('8 eni-db 10.0.2.9 10.0.1.5 40000 5432 6 2 REJECT OK -'));
-    expect(same.blockedBy).toEqual({ component: 'security-group', ids: ['sg-db'], direction: 'inbound' });
-    expect(same.fix).toBe('add an inbound rule to sg-db allowing tcp/5432 from sg-app (a group on eni-app)');
-    const far = attributeRecord(ctx(snap), rec('8 eni-db 10.1.0.7 10.0.1.5 40000 5432 6 2 REJECT OK -'));
-    expect(far.blockedBy).toEqual({ component: 'security-group', ids: ['sg-db'], direction: 'inbound' });
-    expect(far.fix).toBe('add an inbound rule to sg-db allowing tcp/5432 from 10.1.0.7/32');
-  });
-
-  it('does not match an SG reference when the peer arrives at a public IP (ref 4.2, 9.9)', () => {
-    const snap = snapshotOf({
-      vpcs: [vpc('vpc-1', ['10.0.0.0/16'])],
-      subnets: [subnet('subnet-a', '10.0.1.0/24'), subnet('subnet-b', '10.0.2.0/24')],
-      enis: [eni('eni-a', 'subnet-a', ['10.0.1.5'], ['sg-a'], { publicIp: '54.1.1.5' }), eni('eni-b', 'subnet-b', ['10.0.2.9'], ['sg-b'], { publicIp: '54.1.1.9' })],
-      securityGroups: [sg('sg-a', []), sg('sg-b', [sgRule('sg-b', 'inbound', 'tcp', 'sg-a', { ports: [443, 443] })])],
-      networkAcls: [nacl('acl-1', [naclEntry(100, 'allow', 'inbound', '-1', '0.0.0.0/0'), naclEntry(100, 'allow', 'outbound', '-1', '0.0.0.0/0')], ['subnet-a', 'subnet-b'])],
-    });
-    const viaPublic = attributeRecord(ctx(snap), rec('8 eni-b 54.1.1.5 10.0.2.9 40000 443 6 2 REJECT OK -'));
-    expect(viaPublic.blockedBy).toEqual({ component: 'security-group', ids: ['sg-b'], direction: 'inbound' });
-    const viaPrivate = attributeRecord(ctx(snap), rec('8 eni-b 10.0.1.5 10.0.2.9 40000 443 6 2 REJECT OK -'));
-    expect(viaPrivate.verdict).toBe('config-allows');
-  });
-
-  it('denies IPv6 with the NACL default rule 32768 when only IPv4 rules allow (ref 8.13, 9.10)', () => {
-    const snap = snapshotOf({
+    }),
+    record: '8 eni-1 203.0.113.5 10.0.1.5 443 40000 6 18 REJECT OK -',
+    expect: { traffic: 'response', trafficEvidence: 'tcp-flags', verdict: 'blocked', blockedBy: { component: 'network-acl', id: 'acl-1', rule: 32767, direction: 'inbound' }, fix: ['1024-65535'] },
+  },
+  {
+    name: 'attributes reject-reason BPA to VPC Block Public Access (ref 1.5, 9.8)',
+    snapshot: pingSnapshot({ sgInboundIcmp: true, naclOutbound: true }),
+    record: '8 eni-1235b8ca123456789 203.0.113.12 172.31.16.139 40000 443 6 2 REJECT OK BPA',
+    expect: { verdict: 'blocked', blockedBy: { component: 'block-public-access', direction: 'inbound' } },
+  },
+  {
+    name: 'has a security-group fix name a peer interface of the same VPC by its first group (ref 4.2: a group reference admits its members\' private addresses)',
+    snapshot: peers,
+    record: '8 eni-db 10.0.2.9 10.0.1.5 40000 5432 6 2 REJECT OK -',
+    expect: { blockedBy: { component: 'security-group', ids: ['sg-db'], direction: 'inbound' }, fix: 'add an inbound rule to sg-db allowing tcp/5432 from sg-app (a group on eni-app)' },
+  },
+  {
+    name: 'has a security-group fix name a peer interface of another VPC by its address (ref 4.2: across VPCs only with same-Region peering)',
+    snapshot: peers,
+    record: '8 eni-db 10.1.0.7 10.0.1.5 40000 5432 6 2 REJECT OK -',
+    expect: { blockedBy: { component: 'security-group', ids: ['sg-db'], direction: 'inbound' }, fix: 'add an inbound rule to sg-db allowing tcp/5432 from 10.1.0.7/32' },
+  },
+  {
+    name: 'does not match an SG reference when the peer arrives at a public IP (ref 4.2, 9.9)',
+    snapshot: publicPeers,
+    record: '8 eni-b 54.1.1.5 10.0.2.9 40000 443 6 2 REJECT OK -',
+    expect: { blockedBy: { component: 'security-group', ids: ['sg-b'], direction: 'inbound' } },
+  },
+  {
+    name: 'matches the SG reference when the peer uses its private IP (ref 4.2, 9.9)',
+    snapshot: publicPeers,
+    record: '8 eni-b 10.0.1.5 10.0.2.9 40000 443 6 2 REJECT OK -',
+    expect: { verdict: 'config-allows' },
+  },
+  {
+    name: 'denies IPv6 with the NACL default rule 32768 when only IPv4 rules allow (ref 8.13, 9.10)',
+    snapshot: snapshotOf({
       vpcs: [vpc('vpc-1', ['10.0.0.0/16'], ['2001:db8:1234:a100::/56'])],
       subnets: [subnet('subnet-1', '10.0.1.0/24', { ipv6: ['2001:db8:1234:a102::/64'] })],
       enis: [eni('eni-1235b8ca123456789', 'subnet-1', ['10.0.1.5'], ['sg-1'], { ipv6: ['2001:db8:1234:a102:3304:8879:34cf:4071'] })],
       securityGroups: [sg('sg-1', [sgRule('sg-1', 'inbound', 'tcp', '::/0', { ports: [22, 22] })])],
       networkAcls: [nacl('acl-1', [naclEntry(100, 'allow', 'inbound', '-1', '0.0.0.0/0'), naclEntry(100, 'allow', 'outbound', '-1', '0.0.0.0/0')], ['subnet-1'])],
-    });
-    const a = attributeRecord(ctx(snap), rec('2 123456789010 eni-1235b8ca123456789 2001:db8:1234:a100:8d6e:3477:df66:f105 2001:db8:1234:a102:3304:8879:34cf:4071 34892 22 6 54 8855 1477913708 1477913820 REJECT OK'));
-    expect(a).toMatchObject({ verdict: 'blocked', blockedBy: { component: 'network-acl', rule: 32768, direction: 'inbound' } });
-  });
-});
+    }),
+    record: '2 123456789010 eni-1235b8ca123456789 2001:db8:1234:a100:8d6e:3477:df66:f105 2001:db8:1234:a102:3304:8879:34cf:4071 34892 22 6 54 8855 1477913708 1477913820 REJECT OK',
+    expect: { verdict: 'blocked', blockedBy: { component: 'network-acl', id: 'acl-1', rule: 32768, direction: 'inbound' } },
+  },
+], rec);
 
-describe('attributeRecord: verdicts', () => {
-  it('reports unknown-interface for an ENI the snapshot lacks', () => {
-    const a = attributeRecord(ctx(pingSnapshot({ sgInboundIcmp: true, naclOutbound: true })), rec('2 1 eni-0nothere 1.2.3.4 172.31.16.139 1 2 6 1 1 1 1 REJECT OK'));
-    expect(a.verdict).toBe('unknown-interface');
-    expect(a.explanation).toContain('eni-0nothere is not in the snapshot');
-  });
-
-  it('reports config-allows with post-close causes for a FIN-only REJECT the rules allow (ref 8.9)', () => {
-    const snap = pingSnapshot({ sgInboundIcmp: true, naclOutbound: true });
-    const withSsh = { ...snap, securityGroups: [sg('sg-1', [sgRule('sg-1', 'inbound', 'tcp', '0.0.0.0/0', { ports: [22, 22] })])] };
-    const a = attributeRecord(ctx(withSsh), rec('8 eni-1235b8ca123456789 203.0.113.12 172.31.16.139 40000 22 6 1 REJECT OK -'));
-    expect(a.verdict).toBe('config-allows');
-    expect(a.explanation).toMatch(/after the connection was closed/);
-  });
-
-  it('uses flow-direction when present instead of the addresses (ref 8.3)', () => {
-    const f = parseLogFormat('${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${action} ${flow-direction}');
-    if (E.isLeft(f)) throw new Error('format');
-    const r = FlowRecord.fromTokens('t', 1, f.right, 'eni-1235b8ca123456789 203.0.113.12 172.31.16.139 0 0 1 REJECT egress'.split(' '));
-    expect(attributeRecord(ctx(pingSnapshot({ sgInboundIcmp: true, naclOutbound: false })), r).direction).toBe('outbound');
-  });
-
-  it('reads the primary IP in dstaddr of an ingress record as the ENI even for traffic to a secondary IP (ref 1.8, 9.7)', () => {
-    const snap = snapshotOf({
+attributionScenarios('attributeRecord: verdicts', [
+  {
+    name: 'reports unknown-interface for an ENI the snapshot lacks',
+    snapshot: pingSnapshot({ sgInboundIcmp: true, naclOutbound: true }),
+    record: '2 1 eni-0nothere 1.2.3.4 172.31.16.139 1 2 6 1 1 1 1 REJECT OK',
+    expect: { verdict: 'unknown-interface', explanation: ['eni-0nothere is not in the snapshot'] },
+  },
+  {
+    name: 'reports config-allows with post-close causes for a FIN-only REJECT the rules allow (ref 8.9)',
+    snapshot: withSsh,
+    record: '8 eni-1235b8ca123456789 203.0.113.12 172.31.16.139 40000 22 6 1 REJECT OK -',
+    expect: { verdict: 'config-allows', explanation: [/after the connection was closed/] },
+  },
+  {
+    name: 'uses flow-direction when present instead of the addresses (ref 8.3)',
+    snapshot: pingSnapshot({ sgInboundIcmp: true, naclOutbound: false }),
+    record: FlowRecord.fromTokens('t', 1, FLOW_DIRECTION, 'eni-1235b8ca123456789 203.0.113.12 172.31.16.139 0 0 1 REJECT egress'.split(' ')),
+    expect: { direction: 'outbound' },
+  },
+  {
+    name: 'reads the primary IP in dstaddr of an ingress record as the ENI even for traffic to a secondary IP (ref 1.8, 9.7)',
+    snapshot: snapshotOf({
       subnets: [subnet('subnet-1', '10.0.1.0/24')],
       enis: [eni('eni-1', 'subnet-1', ['10.0.1.5', '10.0.1.6'], ['sg-1'])],
       securityGroups: [sg('sg-1', [])],
       networkAcls: [nacl('acl-1', [naclEntry(100, 'allow', 'inbound', '-1', '0.0.0.0/0')], ['subnet-1'])],
-    });
-    const a = attributeRecord(ctx(snap), rec('8 eni-1 198.51.100.1 10.0.1.5 40000 443 6 2 REJECT OK -'));
-    expect(a).toMatchObject({ direction: 'inbound', blockedBy: { component: 'security-group', ids: ['sg-1'] } });
-  });
+    }),
+    record: '8 eni-1 198.51.100.1 10.0.1.5 40000 443 6 2 REJECT OK -',
+    expect: { direction: 'inbound', blockedBy: { component: 'security-group', ids: ['sg-1'], direction: 'inbound' } },
+  },
+  {
+    name: 'is ambiguous when neither address belongs to the ENI and there is no flow-direction (ref 8.4)',
+    snapshot: pingSnapshot({ sgInboundIcmp: true, naclOutbound: true }),
+    record: '2 1 eni-1235b8ca123456789 1.2.3.4 5.6.7.8 40000 22 6 1 1 1 1 REJECT OK',
+    expect: {
+      verdict: 'ambiguous',
+      candidateReadings: [['as inbound traffic', 'blocked'], ['as outbound traffic', 'blocked']],
+      candidateBlockers: [{ component: 'security-group', ids: ['sg-1'], direction: 'inbound' }, { component: 'security-group', ids: ['sg-1'], direction: 'outbound' }],
+    },
+  },
+  {
+    name: 'lists the inbound and outbound readings of an unplaceable record with their own blockers (ref 8.4)',
+    snapshot: { ...pingSnapshot({ sgInboundIcmp: true, naclOutbound: false }), networkAcls: [nacl('acl-1', [naclEntry(90, 'deny', 'inbound', '-1', '0.0.0.0/0'), naclEntry(90, 'deny', 'outbound', '-1', '0.0.0.0/0')], ['subnet-1'])] },
+    record: '2 1 eni-1235b8ca123456789 1.2.3.4 5.6.7.8 40000 22 6 1 1 1 1 REJECT OK',
+    expect: {
+      verdict: 'ambiguous',
+      candidateBlockers: [{ component: 'network-acl', id: 'acl-1', direction: 'inbound', rule: 90 }, { component: 'security-group', ids: ['sg-1'], direction: 'outbound' }],
+    },
+  },
+], rec);
 
-  it('is ambiguous when neither address belongs to the ENI and there is no flow-direction (ref 8.4)', () => {
-    const a = attributeRecord(ctx(pingSnapshot({ sgInboundIcmp: true, naclOutbound: true })), rec('2 1 eni-1235b8ca123456789 1.2.3.4 5.6.7.8 40000 22 6 1 1 1 1 REJECT OK'));
-    expect(a.verdict).toBe('ambiguous');
-    expect(a.candidates?.map((c) => [c.reading, c.blockedBy?.component ?? null])).toEqual([
-      ['as inbound traffic', 'security-group'],
-      ['as outbound traffic', 'security-group'],
-    ]);
-  });
-
-  it('lists the inbound and outbound readings of an unplaceable record with their own blockers (ref 8.4)', () => {
-    const snap = pingSnapshot({ sgInboundIcmp: true, naclOutbound: false });
-    const withOut = { ...snap, networkAcls: [nacl('acl-1', [naclEntry(90, 'deny', 'inbound', '-1', '0.0.0.0/0'), naclEntry(90, 'deny', 'outbound', '-1', '0.0.0.0/0')], ['subnet-1'])] };
-    const a = attributeRecord(ctx(withOut), rec('2 1 eni-1235b8ca123456789 1.2.3.4 5.6.7.8 40000 22 6 1 1 1 1 REJECT OK'));
-    expect(a.verdict).toBe('ambiguous');
-    expect(a.candidates?.map((c) => c.blockedBy)).toEqual([
-      { component: 'network-acl', id: 'acl-1', direction: 'inbound', rule: 90 },
-      { component: 'security-group', ids: ['sg-1'], direction: 'outbound' },
-    ]);
+describe('attributionScenarios', () => {
+  it('rejects two scenarios of one name', () => {
+    const s = { name: 'twice', snapshot: withSsh, record: PING_REQUEST, expect: {} };
+    expect(() => attributionScenarios('dup', [s, s], rec)).toThrow('two scenarios are named "twice"');
   });
 });
 
