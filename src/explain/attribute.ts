@@ -20,7 +20,12 @@ import { type BlockedBy, blockedByOf, fixFor, hopEvidence, naclRuleLabel } from 
 
 export type Verdict = 'blocked' | 'config-allows' | 'unknown-interface' | 'ambiguous';
 
-/** The fields of a record that attribution reads (a FlowRecord provides them). */
+/**
+ * The fields of a record that attribution reads (a FlowRecord provides them): the one statement of its
+ * inputs. attributeRecord reads a record only through readInputs; the fast path's cache key
+ * (pipeline/record-explainer.ts, KEYED_INPUTS) must say how it keys each of them, so a field added here
+ * does not compile there until the key reads it.
+ */
 export interface RecordFacts {
   readonly interfaceId: string | null;
   readonly srcaddr: string | null;
@@ -120,8 +125,26 @@ function bpaAttribution(direction: Direction, explanation: string, fix: string, 
   };
 }
 
-/** A plain copy of the fields attribution reads (a FlowRecord's are getters). */
-function factsOf(r: RecordFacts): RecordFacts {
+/** The fields of RecordFacts, in one list (the type checks that it names every one). */
+export const RECORD_INPUTS = [
+  'interfaceId',
+  'srcaddr',
+  'dstaddr',
+  'srcport',
+  'dstport',
+  'protocol',
+  'tcpFlags',
+  'flowDirection',
+  'pktSrcaddr',
+  'pktDstaddr',
+  'rejectReason',
+  'action',
+] as const satisfies ReadonlyArray<keyof RecordFacts>;
+const everyInputListed: [Exclude<keyof RecordFacts, (typeof RECORD_INPUTS)[number]>] extends [never] ? true : false = true;
+void everyInputListed;
+
+/** What attribution reads of a record: a plain copy of its inputs (a FlowRecord's are getters). */
+export function readInputs(r: RecordFacts): RecordFacts {
   return {
     interfaceId: r.interfaceId,
     srcaddr: r.srcaddr,
@@ -360,7 +383,8 @@ function configAllowsCauses(r: RecordFacts, packet: Packet, eni: Eni, snapshotTi
 }
 
 /** Attributes one REJECT (or, with --all, ACCEPT) record. */
-export function attributeRecord(ctx: AttributionContext, r: RecordFacts): Attribution {
+export function attributeRecord(ctx: AttributionContext, record: RecordFacts): Attribution {
+  const r = readInputs(record);
   const a = attributeFacts(ctx, r);
   const reason = r.rejectReason;
   if (reason === null || reason === 'BPA') return a;
@@ -417,7 +441,7 @@ function attributeFacts(ctx: AttributionContext, r: RecordFacts): Attribution {
   if (direction === null && src && dst && r.protocol !== null && src.family === dst.family) {
     // Neither address is the ENI's (an intermediate ENI, or a rewritten address, ref 1.8 and 8.4): read
     // the record both ways and list both; blockers of different directions never coincide.
-    const both = (['ingress', 'egress'] as const).map((d) => attributeFacts(ctx, { ...factsOf(r), flowDirection: d }));
+    const both = (['ingress', 'egress'] as const).map((d) => attributeFacts(ctx, { ...r, flowDirection: d }));
     const candidates: Candidate[] = both.map((a) => ({
       reading: `as ${a.direction} traffic`,
       traffic: a.traffic,

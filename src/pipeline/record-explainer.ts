@@ -1,13 +1,14 @@
 /**
  * The per-record work of explain: attribution once per class of records (classes.ts, a bounded cache),
- * the record's output, and the explained side of the summary.
+ * the record's output, and the explained side of the summary. What it writes for a record must equal
+ * report/'s renderer of explainRecordOf(record, attributeRecord(record)) (test/equivalence/).
  */
 import type { FlowRecord } from '../flowlog/record.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import type { Ip } from '../model/address.js';
 import type { Eni } from '../model/snapshot.js';
 import { formatIpv6, parseIpRange } from '../net/ip.js';
-import { type Attribution, type AttributionContext, attributeRecord, directionOf } from '../explain/attribute.js';
+import { type Attribution, type AttributionContext, type RecordFacts, attributeRecord, directionOf } from '../explain/attribute.js';
 import { Policies, type Policy, portClass } from './classes.js';
 import { type Slot, type SlotTemplate, fillSlots, hasSlots, slotSay, splitSlotBytes, splitSlots } from './slots.js';
 import { eniName } from '../explain/say.js';
@@ -256,6 +257,25 @@ function rangeNeedsEscape(s: string, start: number, end: number): boolean {
   return false;
 }
 
+/**
+ * How the cache key reads each input of attribution (RecordFacts, explain/attribute.ts). Typed by
+ * RecordFacts: an input added there fails to compile here until the key says how it reads it.
+ */
+export const KEYED_INPUTS: Readonly<Record<keyof RecordFacts, string>> = {
+  interfaceId: 'class key: the policy of its interface (id and name are slots); interface key: as is',
+  srcaddr: 'class key: the peer by block and membership class, the own address a slot; else as is',
+  dstaddr: 'as srcaddr',
+  srcport: 'TCP/UDP: by port class (a slot) when the two ports differ, else as is; other protocols: not read',
+  dstport: 'as srcport',
+  protocol: 'as is',
+  tcpFlags: 'as is',
+  flowDirection: 'as is',
+  pktSrcaddr: 'class key only when absent or equal to srcaddr (presence bit); else as is',
+  pktDstaddr: 'as pktSrcaddr',
+  rejectReason: 'as is',
+  action: 'as is',
+};
+
 /** A key part that no other value's part equals: `~` for a missing value, else length-prefixed. */
 function part(s: string | null): string {
   return s === null ? '~' : `${s.length}:${s}`;
@@ -277,7 +297,31 @@ function rest(r: FlowRecord, protocol: number | null, reverse: boolean): string 
  * parts that are text: ports that are not classed, protocol and tcp-flags past 16 bits, the peer
  * interface's part and the reject-reason, each delimited.
  */
-function classKey(r: FlowRecord, policy: number, inbound: boolean, family: 4 | 6, cls: number, pktSrc: boolean, pktDst: boolean, portsRead: boolean, portsClassed: boolean, spc: number, dpc: number, protocol: number, reverse: boolean, member: string): string {
+/** What a class key says of a record besides its own fields (RecordExplainer.cacheKey fills one in place). */
+interface ClassKeyParts {
+  /** The interface's policy (classes.ts Policies). */
+  policy: number;
+  inbound: boolean;
+  family: 4 | 6;
+  /** The peer's block class (Policy.peerClass). */
+  cls: number;
+  /** Whether the record has pkt-srcaddr / pkt-dstaddr values. */
+  pktSrc: boolean;
+  pktDst: boolean;
+  /** TCP or UDP: attribution reads the ports. */
+  portsRead: boolean;
+  /** The ports are keyed by class (spc, dpc) and slotted, not written out. */
+  portsClassed: boolean;
+  spc: number;
+  dpc: number;
+  protocol: number;
+  reverse: boolean;
+  /** `~`, or the peer interface's group memberships and fix group (cacheKey). */
+  member: string;
+}
+
+function classKey(r: FlowRecord, k: ClassKeyParts): string {
+  const { policy, inbound, family, cls, pktSrc, pktDst, portsRead, portsClassed, spc, dpc, protocol, reverse, member } = k;
   const flags = r.tcpFlags;
   const fd = r.flowDirection;
   const action = r.action;
@@ -319,6 +363,8 @@ export class RecordExplainer {
   /** Attributions computed (cache misses): at most one per class still cached. */
   attributions = 0;
   private readonly cache = new Map<string, Cached>();
+  /** The parts of the last class key, reused record after record (no allocation per key). */
+  private readonly keyParts: ClassKeyParts = { policy: 0, inbound: false, family: 4, cls: 0, pktSrc: false, pktDst: false, portsRead: false, portsClassed: false, spc: 0, dpc: 0, protocol: 0, reverse: false, member: '~' };
   private readonly cacheEntries: number;
   private readonly viewsLimit: number;
   private readonly slab: Buffer;
@@ -479,7 +525,21 @@ export class RecordExplainer {
         at[2] = o[oc]!;
         at[3] = o[oc + 1]!;
         this.slotIface = iface;
-        return classKey(r, policy.id, inbound, peer.family, cls, pktSrc !== null, pktDst !== null, portsRead, this.portsSlotted, spc, dpc, protocol!, reverse, member);
+        const k = this.keyParts;
+        k.policy = policy.id;
+        k.inbound = inbound;
+        k.family = peer.family;
+        k.cls = cls;
+        k.pktSrc = pktSrc !== null;
+        k.pktDst = pktDst !== null;
+        k.portsRead = portsRead;
+        k.portsClassed = this.portsSlotted;
+        k.spc = spc;
+        k.dpc = dpc;
+        k.protocol = protocol!;
+        k.reverse = reverse;
+        k.member = member;
+        return classKey(r, k);
       }
     }
     const ports = !portsRead ? '*' : this.portsSlotted ? `${direction === 'inbound' ? 'i' : direction === 'outbound' ? 'o' : 'c'}${spc}:${dpc}` : `${sp}|${dp}`;

@@ -1,7 +1,13 @@
 /**
- * The explain loop: flow-log events in, one attribution per REJECT (or every record with `all`) out,
- * plus the summary. Identical tuples are attributed once (a bounded cache); ACCEPTs only feed the
- * reverse-flow index. Output goes through a `Writer` that respects back-pressure.
+ * The fast path of `vpcwhy explain` (src/pipeline/): flow-log events in, one output record per REJECT (or
+ * every record with `all`) and the summary out, at hundreds of thousands of records a second: a bounded
+ * cache of one attribution per class of records (classes.ts, record-explainer.ts, slots.ts), output
+ * written as bytes in place (writer.ts), the reverse-flow index fed inside the reader or on a read worker
+ * (accept-index.ts, read-thread.ts). Output goes through a `Writer` that respects back-pressure.
+ *
+ * What it must equal: for every snapshot, log, format, option, bound and thread count, its stdout and
+ * summary are byte for byte what explain/reference.ts (explainReference: one attributeRecord per record,
+ * no cache) yields rendered by report/explain.ts (explainRenderers). test/equivalence/ checks it.
  */
 import type { FlowLogEvent } from '../flowlog/reader.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
