@@ -8,12 +8,12 @@
  */
 import type { Ip } from '../model/address.js';
 import type { Packet } from '../model/flow.js';
-import type { Direction, Eni, NatGateway, Subnet, Vpc } from '../model/snapshot.js';
+import type { Direction, Eni, NatGateway, SgRule, Subnet, Vpc } from '../model/snapshot.js';
 import { ICMP, ICMPV6, TCP, UDP, hasPorts, protocolName } from '../net/protocol.js';
 import { cidrContains, formatIp, ipEquals, isPrivateIpv4 } from '../net/ip.js';
 import { type NaclDecision, evaluateNacl } from './nacl.js';
 import { type RouteDecision, evaluateRoute } from './route.js';
-import { type SgDecision, evaluateSecurityGroups } from './security-group.js';
+import { type SgDecision, evaluateSecurityGroups, sgRulesFor } from './security-group.js';
 import { type SnapshotIndex, eniOwnsIp, vpcContaining } from './snapshot-index.js';
 import { internetGatewayOf, listedDetached } from './internet-gateway.js';
 import { hasSection } from './sections.js';
@@ -58,6 +58,11 @@ export type Hop =
       readonly sg: SgDecision | null;
       /** Set when no network interface has the address (`decision` is skip): its groups are unknown. */
       readonly unknownHost?: Ip;
+      /**
+       * A response of an untracked flow (ref 4.3): the request was allowed by a rule for all addresses and
+       * the groups allow all traffic the other way, so the response is judged by that rule, not by tracking.
+       */
+      readonly untracked?: true;
     })
   | (HopBase & {
       readonly component: 'network-acl';
@@ -210,7 +215,30 @@ class PathBuilder {
       this.hops.push({ component: 'security-group', eniId: eni.id, direction, sg: null, unknownHost: unknown, path: leg, decision: 'skip', packet });
       return;
     }
+    if (tracked && leg === 'return' && this.untrackedAt(eni, direction, packet)) {
+      this.hops.push({ ...sgHop(this.index, leg, eni, direction, packet, false), untracked: true } as Hop);
+      return;
+    }
     this.hops.push(sgHop(this.index, leg, eni, direction, packet, tracked));
+  }
+
+  /**
+   * Is the flow untracked at this interface (ref 4.3)? A TCP or UDP request allowed by a rule for all
+   * addresses (0.0.0.0/0 or ::/0), and a rule the other way for all traffic to all addresses on all
+   * ports; never through a NAT gateway, an egress-only gateway or a transit gateway, which always track.
+   * `direction` is the response's.
+   */
+  private untrackedAt(eni: Eni, direction: Direction, reply: Packet): boolean {
+    if (reply.protocol !== TCP && reply.protocol !== UDP) return false;
+    const request = this.hops.find((h) => h.component === 'security-group' && h.path === 'forward' && h.eniId === eni.id && h.direction !== direction);
+    if (!request || request.component !== 'security-group' || !request.sg?.allowed) return false;
+    const autoTracked = this.hops.some((h) => h.component === 'nat-gateway' || ((h.component === 'internet-gateway' || h.component === 'gateway') && (h.id.startsWith('eigw-') || h.id.startsWith('tgw-'))));
+    if (autoTracked) return false;
+    const everyone = (r: SgRule) => r.peer.kind === 'cidr' && r.peer.cidr.prefix === 0 && r.peer.cidr.family === reply.src.family;
+    if (!request.sg.matched.some(everyone)) return false;
+    return sgRulesFor(this.index, eni.groupIds, direction).some(
+      (r) => everyone(r) && (r.protocol === -1 || (r.protocol === reply.protocol && (r.ports === null || (r.ports.from <= 0 && r.ports.to >= 65535)))),
+    );
   }
 
   nacl(leg: PathLeg, subnetId: string, direction: Direction, packet: Packet): void {

@@ -73,12 +73,19 @@ export function naclRuleLabel(index: SnapshotIndex, n: NaclDecision, subnetId?: 
 }
 
 /** One sentence of evidence for a hop, as the JSON `evidence` field and the text hop lines show it. */
+/** The hop without its untracked mark (its evidence then is the rule's). */
+function trackedView(hop: Extract<Hop, { component: 'security-group' }>): Hop {
+  const { untracked: _untracked, ...rest } = hop;
+  return rest;
+}
+
 export function hopEvidence(hop: Hop, index: SnapshotIndex, say: Say = PLAIN): string {
   switch (hop.component) {
     case 'security-group': {
       if (hop.unknownHost) return `no network interface in the snapshot has ${say.addr(hop.unknownHost)}, so its security groups are unknown; not evaluated`;
       if (hop.sg === null) return `response of a tracked connection: security groups are stateful and let it pass without evaluating ${hop.direction} rules`;
       const sg = hop.sg;
+      if (hop.untracked && sg.allowed) return `untracked flow (the request was allowed for all addresses, and the groups allow all traffic back): not passed as a tracked response but ${hopEvidence(trackedView(hop), index, say)}`;
       if (sg.noGroups) return `${say.eni(hop.eniId)} has no security groups, so nothing is filtered here`;
       if (sg.allowed) {
         const first = sg.matched[0]!;

@@ -281,3 +281,31 @@ describe('a route to a network interface or instance: the appliance (ref 6.1, 7.
     expect(String(atFw!['explanation'])).toContain('Neither 10.0.1.10 nor 8.8.8.8 is an address of eni-fw');
   });
 });
+
+describe('untracked flows are not described as tracked responses (ref 4.3)', () => {
+  const returnSg = (t: Awaited<ReturnType<typeof trace>>, eni: string) => t.json.hops.find((h) => h.component === 'security-group' && h.path === 'return' && h['eni'] === eni)?.evidence ?? '';
+
+  it('a request allowed for all addresses with all traffic allowed back: the response is judged by the outbound rule', async () => {
+    const t = await trace(snapshot(), '8.8.8.8', 'eni-web');
+    expect(returnSg(t, 'eni-web')).toContain('untracked flow');
+    expect(returnSg(t, 'eni-web')).toContain('allowed by sg-open');
+    expect(returnSg(t, 'eni-web')).not.toContain('response of a tracked connection');
+  });
+
+  it('the documented example: SSH from one address is tracked, HTTP from everyone is not, ICMP always is', async () => {
+    const web = group('sg-web', [
+      { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '203.0.113.1/32' }] },
+      { IpProtocol: 'tcp', FromPort: 80, ToPort: 80, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+      { IpProtocol: 'icmp', FromPort: -1, ToPort: -1, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+    ]);
+    const file = snapshot({ groups: [group('sg-open'), web, group('sg-app'), group('sg-peer', OPEN, OPEN, 'vpc-2')], eni: { 'eni-web': { Groups: [{ GroupId: 'sg-web' }] } } });
+    expect(returnSg(await trace(file, '203.0.113.1', 'eni-web', ['--protocol', 'tcp', '--port', '22']), 'eni-web')).toContain('response of a tracked connection');
+    expect(returnSg(await trace(file, '203.0.113.1', 'eni-web', ['--protocol', 'tcp', '--port', '80']), 'eni-web')).toContain('untracked flow');
+    expect(returnSg(await trace(file, '203.0.113.1', 'eni-web', ['--protocol', 'icmp']), 'eni-web')).toContain('response of a tracked connection');
+  });
+
+  it('through a NAT gateway a flow is always tracked', async () => {
+    const t = await trace(snapshot(), 'eni-db', '8.8.8.8');
+    expect(returnSg(t, 'eni-db')).toContain('response of a tracked connection');
+  });
+});
