@@ -95,10 +95,11 @@ function compute(index: SnapshotIndex, vpcId: string): InternetGatewayState {
 }
 
 /**
- * Is this route's internet gateway usable by `vpcId`? A gateway the snapshot lists without an attachment
+ * Is this route's internet gateway (or egress-only internet gateway) usable by `vpcId`? A gateway the snapshot lists without an attachment
  * to the VPC is not (whatever the route's state says); one it does not list is taken as attached.
  */
 export function listedDetached(index: SnapshotIndex, igwId: string, vpcId: string): boolean {
-  const g = index.snapshot.internetGateways.find((x) => x.id === igwId);
+  const list = igwId.startsWith('eigw-') ? index.snapshot.egressOnlyInternetGateways : index.snapshot.internetGateways;
+  const g = list.find((x) => x.id === igwId);
   return g !== undefined && !g.vpcIds.includes(vpcId);
 }

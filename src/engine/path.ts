@@ -680,6 +680,12 @@ function eniToOutside(b: PathBuilder, a: Eni, dst: Endpoint, packet: Packet, rep
     }
     if (r.target.kind === 'local') return `the destination is inside the VPC's own CIDR but no network interface in the snapshot has it`;
     if (r.target.kind === 'eigw' && packet.src.family !== 6) return `${r.target.id} is an egress-only internet gateway, which carries IPv6 only`;
+    if (r.target.kind === 'eigw') {
+      if (listedDetached(index, r.target.id, a.vpcId)) return `${r.target.id} is in the snapshot without an attachment to ${a.vpcId} (describe-egress-only-internet-gateways), so it carries no traffic for ${a.vpcId}`;
+      if (!index.snapshot.egressOnlyInternetGateways.some((g) => g.id === r.target!.id)) {
+        b.note(`${r.target.id} is not described${hasSection(index.snapshot, 'EgressOnlyInternetGateways') ? ' in the snapshot' : ' (the snapshot has no describe-egress-only-internet-gateways output)'}: its active route in ${r.routeTableId} shows it is attached to ${a.vpcId} (a route to a deleted gateway is a blackhole), so vpcwhy takes it as attached.`);
+      }
+    }
     if (r.target.kind === 'nat' && !natTranslates(packet.protocol)) {
       return {
         problem: `${r.target.id} is a NAT gateway, which translates only TCP, UDP and ICMP: it drops ${protocolName(packet.protocol)} traffic`,

@@ -36,6 +36,8 @@ export const SNAPSHOT_SECTIONS: readonly SnapshotSection[] = [
     assumed: 'routing is not evaluated, and no internet gateway can be inferred from routes' },
   { key: 'InternetGateways', command: 'describe-internet-gateways', permission: 'ec2:DescribeInternetGateways', list: (s) => s.internetGateways,
     assumed: 'an active route to an igw- target proves that gateway is attached to the route table\'s VPC (a detached one shows State blackhole); a VPC without such a route has no known internet gateway' },
+  { key: 'EgressOnlyInternetGateways', command: 'describe-egress-only-internet-gateways', permission: 'ec2:DescribeEgressOnlyInternetGateways', list: (s) => s.egressOnlyInternetGateways,
+    assumed: 'an active route to an eigw- target proves that egress-only gateway is attached to the route table\'s VPC (a route to a deleted one is a blackhole)' },
   { key: 'NatGateways', command: 'describe-nat-gateways', permission: 'ec2:DescribeNatGateways', list: (s) => s.natGateways,
     assumed: "NAT gateways routed to are not described: the path after them (their subnet's NACL and route table, their public address) is not evaluated" },
   { key: 'VpcPeeringConnections', command: 'describe-vpc-peering-connections', permission: 'ec2:DescribeVpcPeeringConnections', list: (s) => s.peerings,

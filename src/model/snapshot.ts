@@ -282,6 +282,8 @@ export interface Snapshot {
   readonly routeTables: readonly RouteTable[];
   readonly prefixLists: readonly PrefixList[];
   readonly internetGateways: readonly InternetGateway[];
+  /** DescribeEgressOnlyInternetGateways (IPv6 outbound only): the same shape as internet gateways. */
+  readonly egressOnlyInternetGateways: readonly InternetGateway[];
   readonly natGateways: readonly NatGateway[];
   readonly vpnConnections: readonly VpnConnection[];
   readonly peerings: readonly VpcPeering[];
@@ -301,6 +303,7 @@ export function emptySnapshot(): Snapshot {
     routeTables: [],
     prefixLists: [],
     internetGateways: [],
+    egressOnlyInternetGateways: [],
     natGateways: [],
     vpnConnections: [],
     peerings: [],

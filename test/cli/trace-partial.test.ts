@@ -5,7 +5,7 @@
  * route, makes it "not attached". An internet host that names an interface by its private IPv4 reaches it
  * at the public address paired with that private address (ref 8.12).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -222,7 +222,7 @@ describe('vpcwhy snapshot --check', () => {
     expect(r.stdout).toContain('NatGateways (aws ec2 describe-nat-gateways)');
     expect(r.stdout).not.toMatch(/^\s+(RouteTables|NetworkAcls|SecurityGroups|Subnets|Vpcs|NetworkInterfaces) /m);
     const listed = await runCli(['snapshot', '--check', '--snapshot', snapshot({ igws: [] })]);
-    expect(listed.stdout).not.toContain('InternetGateways');
+    expect(listed.stdout).not.toContain('  InternetGateways (');
   });
 
   it('a section the live taker could not read (VpcwhySnapshot.missing) is missing even when its key is there', async () => {
@@ -239,5 +239,33 @@ describe('vpcwhy snapshot --check', () => {
     const noOut = await runCli(['snapshot']);
     expect(noOut.code).toBe(2);
     expect(noOut.stderr).toContain("required option '-o, --output <file>' not specified");
+  });
+});
+
+describe('egress-only internet gateways, the IPv6 outbound-only path (ref 6.1, 8.13)', () => {
+  const eigwRoute = [{ DestinationIpv6CidrBlock: '::/0', EgressOnlyInternetGatewayId: 'eigw-1', State: 'active' }];
+  function withEigws(eigws: unknown[] | undefined): string {
+    const file = snapshot({ ipv6: true, igws: attached, routes: eigwRoute });
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    if (eigws !== undefined) doc['EgressOnlyInternetGateways'] = eigws;
+    writeFileSync(file, JSON.stringify(doc));
+    return file;
+  }
+
+  it('describe-egress-only-internet-gateways output as the AWS CLI prints it is read, not warned about', async () => {
+    const file = withEigws([{ Attachments: [{ State: 'attached', VpcId: 'vpc-1' }], EgressOnlyInternetGatewayId: 'eigw-1', Tags: [] }]);
+    const r = await runCli(['trace', '--snapshot', file, '--from', 'eni-web', '--to', '2001:db8::5', '--protocol', 'tcp', '--port', '443', '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toContain('EgressOnlyInternetGateways');
+    expect(JSON.parse(r.stdout).notes.join(' ')).not.toContain('eigw-1 is not described');
+  });
+
+  it('without the section the active route proves the gateway (noted); listed without the attachment, it carries nothing', async () => {
+    const inferred = await trace(withEigws(undefined), 'eni-web', '2001:db8::5');
+    expect(inferred.code).toBe(0);
+    expect(inferred.notes.join(' ')).toContain('the snapshot has no describe-egress-only-internet-gateways output');
+    const detachedEigw = await trace(withEigws([{ EgressOnlyInternetGatewayId: 'eigw-1', Attachments: [] }]), 'eni-web', '2001:db8::5');
+    expect(detachedEigw.json.blockedBy).toEqual({ component: 'route', id: 'rtb-pub', reason: 'no-route', path: 'forward' });
+    expect(detachedEigw.explanation).toContain('eigw-1 is in the snapshot without an attachment to vpc-1');
   });
 });

@@ -32,7 +32,7 @@ import {
 } from './common.js';
 import { readFlowLogs } from './flow-logs.js';
 import { readInstances, readReservations } from './instances.js';
-import { readInternetGateways } from './internet-gateways.js';
+import { readEgressOnlyInternetGateways, readInternetGateways } from './internet-gateways.js';
 import { readNatGateways } from './nat-gateways.js';
 import { readVpnConnections } from './vpn-connections.js';
 import { readNetworkAcls } from './network-acls.js';
@@ -64,6 +64,7 @@ export interface DocumentContents {
   readonly routeTables: RouteTable[];
   readonly prefixLists: PrefixList[];
   readonly internetGateways: InternetGateway[];
+  readonly egressOnlyInternetGateways: InternetGateway[];
   readonly natGateways: NatGateway[];
   readonly vpnConnections: VpnConnection[];
   readonly peerings: VpcPeering[];
@@ -88,6 +89,7 @@ export function emptyContents(): DocumentContents {
     routeTables: [],
     prefixLists: [],
     internetGateways: [],
+    egressOnlyInternetGateways: [],
     natGateways: [],
     vpnConnections: [],
     peerings: [],
@@ -112,6 +114,7 @@ const SECTION_READERS: Readonly<Record<string, SectionReader>> = {
   ManagedPrefixLists: (c, ctx, v, p) => pushAll(c.prefixLists, readPrefixLists(ctx, v, p)),
   PrefixLists: (c, ctx, v, p) => pushAll(c.prefixLists, readPrefixLists(ctx, v, p)),
   InternetGateways: (c, ctx, v, p) => pushAll(c.internetGateways, readInternetGateways(ctx, v, p)),
+  EgressOnlyInternetGateways: (c, ctx, v, p) => pushAll(c.egressOnlyInternetGateways, readEgressOnlyInternetGateways(ctx, v, p)),
   NatGateways: (c, ctx, v, p) => pushAll(c.natGateways, readNatGateways(ctx, v, p)),
   VpnConnections: (c, ctx, v, p) => pushAll(c.vpnConnections, readVpnConnections(ctx, v, p)),
   VpcPeeringConnections: (c, ctx, v, p) => pushAll(c.peerings, readVpcPeeringConnections(ctx, v, p)),
@@ -143,7 +146,6 @@ export const UNMODELLED_AWS_KEYS: ReadonlySet<string> = new Set([
   'DirectConnectGatewayAttachments',
   'DirectConnectGateways',
   'DomainStatusList',
-  'EgressOnlyInternetGateways',
   'Firewalls',
   'FirewallPolicies',
   'Hosts',

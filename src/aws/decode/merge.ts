@@ -204,6 +204,7 @@ export function mergeDocuments(input: MergeInput): Snapshot {
     routeTables: byId(input.contents.flatMap((c) => c.routeTables), 'route table'),
     prefixLists: dedupeById(input.contents.flatMap((c) => c.prefixLists), (p) => p.id, 'prefix list', warnings, combinePrefixLists),
     internetGateways: byId(input.contents.flatMap((c) => c.internetGateways), 'internet gateway'),
+    egressOnlyInternetGateways: byId(input.contents.flatMap((c) => c.egressOnlyInternetGateways), 'egress-only internet gateway'),
     natGateways: byId(input.contents.flatMap((c) => c.natGateways), 'NAT gateway'),
     vpnConnections: byId(input.contents.flatMap((c) => c.vpnConnections), 'VPN connection'),
     peerings: byId(input.contents.flatMap((c) => c.peerings), 'VPC peering connection'),
