@@ -24,6 +24,10 @@ export { buildTraceReport, type TraceReport } from './explain/trace.js';
 export { attributeRecord, type Attribution, type Verdict, type RecordFacts } from './explain/attribute.js';
 export { runExplain, explainFilter, streamWriter, type ExplainRunOptions, type Writer } from './pipeline/run.js';
 export type { BlockedBy } from './explain/hops.js';
+export { explainReference, runReference, type ReferenceOptions } from './explain/reference.js';
+export { explainRecordOf, type ExplainRecordV1 } from './explain/record.js';
+export { PLAIN, type Say } from './explain/say.js';
+export { explainRenderers, renderExplain, renderExplainWarnings, type ExplainFormat, type ExplainRenderer } from './report/explain.js';
 
 export { readFlowLogs, readFlowLogStream, parseFlowLogLines } from './flowlog/reader.js';
 export type { FlowLogEvent, ReadOptions } from './flowlog/reader.js';
