@@ -336,6 +336,14 @@ function internetFacingAddress(eni: Eni, privateIp: Ip): Ip | undefined {
   return eni.publicIps.find((p) => ipEquals(p.privateIp, privateIp))?.publicIp;
 }
 
+/**
+ * The private IPv4 a public (or Elastic) IP of `eni` is paired with, where the internet gateway delivers
+ * packets addressed to it (ref 8.12); the primary private address when the pairing is not in the snapshot.
+ */
+function privatePartner(eni: Eni, publicIp: Ip): Ip | null {
+  return eni.publicIps.find((p) => ipEquals(p.publicIp, publicIp))?.privateIp ?? eni.primaryPrivateIp;
+}
+
 const targetIs = (...kinds: string[]) => (d: RouteDecision) => (d.target && kinds.includes(d.target.kind) ? null : `the route ${describeTarget(d)} does not lead there`);
 
 function describeTarget(d: RouteDecision): string {
@@ -362,13 +370,13 @@ function vgwRouting(index: SnapshotIndex, vgwId: string, dst: Ip): { kind: 'unkn
   };
 }
 
+/** The source ports a NAT gateway translates to (AWS "NAT gateway basics": 1024-65535). */
+export const NAT_PORTS = { from: 1024, to: 65535 } as const;
+
 /**
  * A NAT gateway translates TCP, UDP and ICMP (ICMPv6 for NAT64) and drops every other protocol (AWS
  * "NAT gateway basics"); it takes no unsolicited inbound connections (AWS "NAT gateways").
  */
-/** The source ports a NAT gateway translates to (AWS "NAT gateway basics": 1024-65535). */
-export const NAT_PORTS = { from: 1024, to: 65535 } as const;
-
 export function natTranslates(protocol: number): boolean {
   return protocol === TCP || protocol === UDP || protocol === ICMP || protocol === ICMPV6;
 }
@@ -533,7 +541,7 @@ function throughAppliance(b: PathBuilder, a: Eni, d: RouteDecision, packet: Pack
 /** The private side of an interface named by one of its public addresses. */
 function privateSideOf(e: Endpoint): Extract<Endpoint, { kind: 'eni' }> | null {
   if (e.kind !== 'eni' || e.via !== 'public' || e.noAddress) return null;
-  const priv = e.eni.publicIps.find((p) => ipEquals(p.publicIp, e.ip))?.privateIp ?? e.eni.primaryPrivateIp;
+  const priv = privatePartner(e.eni, e.ip);
   return priv ? { kind: 'eni', eni: e.eni, ip: priv, via: 'private' } : null;
 }
 
@@ -730,7 +738,7 @@ function eniToOutside(b: PathBuilder, a: Eni, dst: Endpoint, packet: Packet, rep
     // Back in through the destination's internet gateway: the source is the sender's public address (so
     // group references cannot match it, ref 8.12) and the destination the receiver's private address.
     const srcPublic = packet.src.family === 4 ? internetFacingAddress(a, packet.src) : packet.src;
-    const dstPrivate = dst.eni.publicIps.find((p) => ipEquals(p.publicIp, packet.dst))?.privateIp ?? dst.eni.primaryPrivateIp ?? packet.dst;
+    const dstPrivate = privatePartner(dst.eni, packet.dst) ?? packet.dst;
     const seen: Packet = { ...packet, src: srcPublic ?? packet.src, dst: dstPrivate };
     inboundFromInternet(b, dst.eni, seen, hasResponse);
     if (!hasResponse) return;
@@ -829,7 +837,7 @@ function throughNat(b: PathBuilder, a: Eni, natId: string, dst: Endpoint, packet
   if (viaIgw && dst.kind === 'eni' && dst.via === 'public') {
     // Hairpin: in again through the destination's internet gateway to its private address; a group
     // reference never matches the NAT gateway's public address (ref 4.2, 8.12).
-    const dstPrivate = dst.eni.publicIps.find((p) => ipEquals(p.publicIp, packet.dst))?.privateIp ?? dst.eni.primaryPrivateIp ?? packet.dst;
+    const dstPrivate = privatePartner(dst.eni, packet.dst) ?? packet.dst;
     inboundFromInternet(b, dst.eni, { ...outPacket, src: seenSrc, dst: dstPrivate }, hasResponse, remaps);
   }
   if (!hasResponse) return;
@@ -871,7 +879,7 @@ function outsideToEni(
       );
       return;
     }
-    const internal: Packet = { ...packet, dst: via === 'public' ? (eni.publicIps.find((p) => ipEquals(p.publicIp, dstIp))?.privateIp ?? eni.primaryPrivateIp ?? dstIp) : dstIp };
+    const internal: Packet = { ...packet, dst: via === 'public' ? (privatePartner(eni, dstIp) ?? dstIp) : dstIp };
     inboundFromInternet(b, eni, internal, hasResponse);
     return;
   }
@@ -897,8 +905,10 @@ function outsideToEni(
   b.route('return', eni.subnetId, reply, targetIs('vgw', 'tgw', 'eni', 'instance', 'pcx', 'core-network', 'lgw', 'nat'));
 }
 
-/** `packet.dst` is the ENI's private address (after the IGW's translation). */
-/** `remapped`: the source port is a NAT gateway's, so the response's NACL is judged over 1024-65535. */
+/**
+ * `packet.dst` is the ENI's private address (after the IGW's translation). `remapped`: the source port is a
+ * NAT gateway's, so the response's NACL is judged over 1024-65535.
+ */
 function inboundFromInternet(b: PathBuilder, eni: Eni, packet: Packet, hasResponse: boolean, remapped = false): void {
   const index = b.index;
   const vpc = index.vpcById.get(eni.vpcId);

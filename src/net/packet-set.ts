@@ -310,58 +310,32 @@ export function mirror(a: PacketSet): PacketSet {
 type Dim = 's' | 'd' | 'p' | 'a' | 'b';
 const DIMS: readonly Dim[] = ['s', 'd', 'p', 'a', 'b'];
 
+/** The low and high field of each dimension. */
+const BOUNDS: Readonly<Record<Dim, readonly [keyof Box, keyof Box]>> = {
+  s: ['s0', 's1'],
+  d: ['d0', 'd1'],
+  p: ['p0', 'p1'],
+  a: ['a0', 'a1'],
+  b: ['b0', 'b1'],
+};
+
 function keyWithout(x: Box, dim: Dim): string {
-  const parts: string[] = [];
-  if (dim !== 's') parts.push(`${x.s0}-${x.s1}`);
-  if (dim !== 'd') parts.push(`${x.d0}-${x.d1}`);
-  if (dim !== 'p') parts.push(`${x.p0}-${x.p1}`);
-  if (dim !== 'a') parts.push(`${x.a0}-${x.a1}`);
-  if (dim !== 'b') parts.push(`${x.b0}-${x.b1}`);
-  return parts.join('|');
+  return DIMS.filter((d) => d !== dim)
+    .map((d) => `${x[BOUNDS[d][0]]}-${x[BOUNDS[d][1]]}`)
+    .join('|');
 }
 
 function lo(x: Box, dim: Dim): bigint {
-  switch (dim) {
-    case 's':
-      return x.s0;
-    case 'd':
-      return x.d0;
-    case 'p':
-      return BigInt(x.p0);
-    case 'a':
-      return BigInt(x.a0);
-    case 'b':
-      return BigInt(x.b0);
-  }
+  return BigInt(x[BOUNDS[dim][0]]);
 }
 function hi(x: Box, dim: Dim): bigint {
-  switch (dim) {
-    case 's':
-      return x.s1;
-    case 'd':
-      return x.d1;
-    case 'p':
-      return BigInt(x.p1);
-    case 'a':
-      return BigInt(x.a1);
-    case 'b':
-      return BigInt(x.b1);
-  }
+  return BigInt(x[BOUNDS[dim][1]]);
 }
 
+/** `x` with its high bound in `dim` taken from `newHi`. */
 function widen(x: Box, dim: Dim, newHi: Box): Box {
-  switch (dim) {
-    case 's':
-      return { ...x, s1: newHi.s1 };
-    case 'd':
-      return { ...x, d1: newHi.d1 };
-    case 'p':
-      return { ...x, p1: newHi.p1 };
-    case 'a':
-      return { ...x, a1: newHi.a1 };
-    case 'b':
-      return { ...x, b1: newHi.b1 };
-  }
+  const field = BOUNDS[dim][1];
+  return { ...x, [field]: newHi[field] };
 }
 
 function mergePass(boxes: readonly Box[], dim: Dim): Box[] {

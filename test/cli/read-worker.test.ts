@@ -7,11 +7,12 @@
  * The worker exists only as compiled JavaScript, so these tests run dist/ (npm test builds it first).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { assertDistFresh } from '../dist-fresh.js';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
@@ -22,23 +23,10 @@ const BUNDLE_WORKER = path.join(ROOT, 'dist', 'bundle', 'read-worker.js');
 const SNAPSHOT = path.join(ROOT, 'examples', 'three-tier', 'snapshot');
 const EXAMPLE_LOG = path.join(ROOT, 'examples', 'three-tier', 'flows.log');
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
 let dir = '';
 
 beforeAll(() => {
-  const newest = newestSource(path.join(ROOT, 'src'));
-  const stale = [WORKER, BUNDLE_WORKER].some((f) => (statSync(f, { throwIfNoEntry: false })?.mtimeMs ?? 0) < newest);
-  if (stale) {
-    throw new Error('dist/ is missing or older than src/: run `npm run build` (npm test does it first)');
-  }
+  assertDistFresh(ROOT, [WORKER, BUNDLE_WORKER]);
   dir = mkdtempSync(path.join(os.tmpdir(), 'vpcwhy-read-worker-'));
   const lines = readFileSync(EXAMPLE_LOG, 'utf8').trim().split('\n');
   // Many batches (4,096 records each) and every credit of the worker used: the example's lines with ports varied.

@@ -6,12 +6,13 @@
  * It replaces the fast-vs-slow checks that were spread over the pipeline's tests (classes-random and
  * the per-record comparisons); test/pipeline/ keeps the targeted cases of the encoders and the cache.
  */
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { assertDistFresh } from '../dist-fresh.js';
 import { indexSnapshot } from '../../src/engine/snapshot-index.js';
 import { runReference } from '../../src/explain/reference.js';
 import type { FlowLogEvent } from '../../src/flowlog/reader.js';
@@ -28,20 +29,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 /** The built read worker (the pipeline's second thread runs compiled code). */
 const WORKER = path.join(ROOT, 'dist', 'src', 'pipeline', 'read-worker.js');
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-beforeAll(() => {
-  if ((statSync(WORKER, { throwIfNoEntry: false })?.mtimeMs ?? 0) < newestSource(path.join(ROOT, 'src'))) {
-    throw new Error('dist/ is missing or older than src/: run `npm run build` (npm test does it first)');
-  }
-});
+beforeAll(() => assertDistFresh(ROOT, [WORKER]));
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'vpcwhy-equivalence-'));
 let files = 0;
