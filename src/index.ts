@@ -33,3 +33,6 @@ export { readFlowLogs, readFlowLogStream, parseFlowLogLines } from './flowlog/re
 export type { FlowLogEvent, ReadOptions } from './flowlog/reader.js';
 export { FlowRecord, type RecordFilter } from './flowlog/record.js';
 export { parseLogFormat, formatFromHeader, DEFAULT_FORMAT, type FlowLogFormat } from './flowlog/format.js';
+
+export { reach, reachDomain, internetIntervals, type ReachQuery, type ReachResult, type ReachRow, type ReachFrom, type AllowedBy } from './audit/reach.js';
+export { renderReachJson, renderReachText, reachExplanation } from './report/reach.js';

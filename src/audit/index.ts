@@ -5,3 +5,4 @@
  */
 export * from '../net/packet-set.js';
 export * from './admit.js';
+export * from './reach.js';

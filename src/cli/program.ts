@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { EXIT_BAD_INPUT, reportFatal } from './errors.js';
 import { registerExplain } from './explain.js';
+import { registerReach } from './reach.js';
 import { registerSnapshot } from './snapshot.js';
 import { registerTrace } from './trace.js';
 import { type Io, processIo } from './io.js';
@@ -20,6 +21,7 @@ export function buildProgram(setExitCode: SetExitCode, io: Io = processIo()): Co
     .exitOverride();
   registerExplain(program, setExitCode, io);
   registerTrace(program, setExitCode, io);
+  registerReach(program, setExitCode, io);
   registerSnapshot(program, setExitCode, io);
   for (const c of program.commands) c.exitOverride();
   return program;

@@ -71,6 +71,11 @@ export type Hop =
       readonly nacl: NaclDecision | null;
       /** Why the NACL was not evaluated. */
       readonly skipped?: 'same-subnet' | 'no-acl-in-snapshot';
+      /**
+       * Set when the destination port is one a NAT gateway picked (its remapped source port): the NACL is
+       * judged for every port of this range, and `packet` shows the first port denied, if any.
+       */
+      readonly dstPortsJudged?: { readonly from: number; readonly to: number };
     })
   | (HopBase & {
       readonly component: 'route';
@@ -261,14 +266,15 @@ class PathBuilder {
       if (e.direction !== direction || !e.ports) continue;
       for (const p of [e.ports.from, e.ports.to + 1]) if (p > NAT_PORTS.from && p <= NAT_PORTS.to) ports.add(p);
     }
+    const judged = { dstPortsJudged: NAT_PORTS };
     for (const port of [...ports].sort((x, y) => x - y)) {
       const probe: Packet = { ...packet, dstPort: port };
       if (evaluateNacl(acl, direction, probe).action === 'deny') {
-        this.nacl(leg, subnetId, direction, probe);
+        this.hops.push({ ...naclHop(this.index, leg, subnetId, direction, probe), ...judged } as Hop);
         return;
       }
     }
-    this.nacl(leg, subnetId, direction, packet);
+    this.hops.push({ ...naclHop(this.index, leg, subnetId, direction, packet), ...judged } as Hop);
   }
 
   naclSkip(leg: PathLeg, subnetId: string, direction: Direction, packet: Packet): void {
