@@ -1,0 +1,45 @@
+/**
+ * The rule catalogue, listed explicitly (no directory scanning): one import per file of rules/, in the
+ * order `vpcwhy audit` runs and lists them. test/rules/meta.test.ts checks that every file is listed,
+ * that ids equal file names and that each rule has its doc in rules/docs/<id>.md.
+ */
+import type { Rule } from '../src/audit/rule-api.js';
+import blackholeRoute from './blackhole-route.js';
+import defaultSecurityGroupHasRules from './default-security-group-has-rules.js';
+import naclDuplicateRuleNumber from './nacl-duplicate-rule-number.js';
+import naclMissingReturnPath from './nacl-missing-return-path.js';
+import naclShadowedEntry from './nacl-shadowed-entry.js';
+import quotaNear from './quota-near.js';
+import sgRedundantRule from './sg-redundant-rule.js';
+import unusedNetworkAcl from './unused-network-acl.js';
+import unusedSecurityGroup from './unused-security-group.js';
+
+// Exposure (judged on whole-path reachability, src/audit/reach.ts) goes first when it lands:
+// internet-exposed-admin-port, internet-exposed-database-port, internet-exposed-all-ports.
+export const RULES: readonly Rule[] = [
+  // Network ACLs
+  naclShadowedEntry,
+  naclDuplicateRuleNumber,
+  naclMissingReturnPath,
+  unusedNetworkAcl,
+  // Security groups
+  sgRedundantRule,
+  defaultSecurityGroupHasRules,
+  unusedSecurityGroup,
+  // Routes
+  blackholeRoute,
+  // Quotas
+  quotaNear,
+];
+
+export {
+  blackholeRoute,
+  defaultSecurityGroupHasRules,
+  naclDuplicateRuleNumber,
+  naclMissingReturnPath,
+  naclShadowedEntry,
+  quotaNear,
+  sgRedundantRule,
+  unusedNetworkAcl,
+  unusedSecurityGroup,
+};
