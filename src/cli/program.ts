@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { EXIT_BAD_INPUT, reportFatal } from './errors.js';
+import { registerAudit } from './audit.js';
 import { registerExplain } from './explain.js';
 import { registerReach } from './reach.js';
 import { registerSnapshot } from './snapshot.js';
@@ -23,6 +24,7 @@ export function buildProgram(setExitCode: SetExitCode, io: Io = processIo()): Co
   registerTrace(program, setExitCode, io);
   registerReach(program, setExitCode, io);
   registerSnapshot(program, setExitCode, io);
+  registerAudit(program, setExitCode, io);
   for (const c of program.commands) c.exitOverride();
   return program;
 }
