@@ -19,7 +19,7 @@ export default defineRule({
           // A table nothing uses drops nothing: still worth cleaning, at a lower severity.
           ...(users === 0 ? { severity: 'low' as const } : {}),
           resource: rt.id,
-          message: `route ${dest} -> ${route.target.id} in ${rt.id} is a blackhole: traffic to ${dest} from ${rt.isMain ? 'the subnets that use the main table' : rt.subnetIds.length ? rt.subnetIds.join(', ') : 'no subnet (the table is not associated)'} is dropped`,
+          message: `route ${dest} -> ${route.target.id} in ${rt.id} is a blackhole: traffic to ${dest} from ${rt.isMain ? `${rt.subnetIds.length ? `${rt.subnetIds.join(', ')} and ` : ''}the subnets without an explicit association (main table)` : rt.subnetIds.length ? rt.subnetIds.join(', ') : 'no subnet (the table is not associated)'} is dropped`,
           location: route.source,
           entry: { kind: 'route', routeTableId: rt.id, destination: dest, target: route.target.id },
           details: { destination: dest, target: route.target.id, subnetIds: rt.subnetIds, main: rt.isMain },

@@ -24,6 +24,7 @@
 import {
   ICMP,
   TCP,
+  cidrInterval,
   UDP,
   defineRule,
   eniAddressIntervals,
@@ -244,9 +245,13 @@ export default defineRule({
             for (const other of ctx.snapshot.subnets) {
               if (other.id === subnet.id || other.vpcId !== subnet.vpcId || natId === undefined) continue;
               const rt = index.routeTableBySubnet.get(other.id);
-              for (const r of rt?.routes ?? []) {
+              const routes = rt?.routes ?? [];
+              for (const r of routes) {
                 if (r.state !== 'active' || r.target.id !== natId || r.destination.kind !== 'cidr' || r.destination.cidr.family !== 4) continue;
-                const dst = dstSet(4, [{ lo: BigInt(r.destination.cidr.network), hi: BigInt(r.destination.cidr.network) + (1n << BigInt(32 - r.destination.cidr.prefix)) - 1n }]);
+                // Where this route is the longest match: its block less the more specific routes of the table (ref 6.1).
+                const prefix = r.destination.cidr.prefix;
+                const longer = routes.flatMap((o) => (o.destination.kind === 'cidr' && o.destination.cidr.family === 4 && o.destination.cidr.prefix > prefix ? [cidrInterval(o.destination.cidr)] : []));
+                const dst = subtract(dstSet(4, [cidrInterval(r.destination.cidr)]), dstSet(4, longer));
                 for (const src of subnetIntervals(other, 4)) forwarded.push(intersect(srcSet(4, [src]), dst));
               }
             }
