@@ -3,7 +3,7 @@
  * every rule runs, every finding is well formed and points into a file of the snapshot. Skips when the
  * corpus is absent (VPCWHY_CORPUS points elsewhere in worktrees).
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { E } from '../../src/fp.js';
@@ -12,6 +12,7 @@ import { indexSnapshot } from '../../src/engine/snapshot-index.js';
 import { runAudit } from '../../src/audit/run.js';
 import { SEVERITIES } from '../../src/audit/rule-api.js';
 import { RULES } from '../../rules/index.js';
+import { jsonPositionFinder } from '../../src/report/json-position.js';
 import { CORPUS, findAwsConfigs } from '../aws/support.js';
 
 const present = existsSync(CORPUS);
@@ -40,6 +41,8 @@ describe.skipIf(!present)('every corpus snapshot audits without a crash', () => 
       expect(f.resource).not.toBe('');
       expect(f.message).not.toBe('');
       expect(files.has(f.location.file), `${f.location.file} is a file of the snapshot`).toBe(true);
+      // SARIF regions: the JSON path of every finding is found in its file.
+      expect(jsonPositionFinder(readFileSync(f.location.file, 'utf8'))(f.location.jsonPath), `${f.location.file} ${f.location.jsonPath}`).not.toBeNull();
     }
   });
 });
