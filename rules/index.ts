@@ -6,6 +6,9 @@
 import type { Rule } from '../src/audit/rule-api.js';
 import blackholeRoute from './blackhole-route.js';
 import defaultSecurityGroupHasRules from './default-security-group-has-rules.js';
+import internetExposedAdminPort from './internet-exposed-admin-port.js';
+import internetExposedAllPorts from './internet-exposed-all-ports.js';
+import internetExposedDatabasePort from './internet-exposed-database-port.js';
 import naclDuplicateRuleNumber from './nacl-duplicate-rule-number.js';
 import naclMissingReturnPath from './nacl-missing-return-path.js';
 import naclShadowedEntry from './nacl-shadowed-entry.js';
@@ -14,9 +17,11 @@ import sgRedundantRule from './sg-redundant-rule.js';
 import unusedNetworkAcl from './unused-network-acl.js';
 import unusedSecurityGroup from './unused-security-group.js';
 
-// Exposure (judged on whole-path reachability, src/audit/reach.ts) goes first when it lands:
-// internet-exposed-admin-port, internet-exposed-database-port, internet-exposed-all-ports.
 export const RULES: readonly Rule[] = [
+  // Exposure, judged on whole-path reachability (src/audit/reach.ts)
+  internetExposedAllPorts,
+  internetExposedAdminPort,
+  internetExposedDatabasePort,
   // Network ACLs
   naclShadowedEntry,
   naclDuplicateRuleNumber,
@@ -35,6 +40,9 @@ export const RULES: readonly Rule[] = [
 export {
   blackholeRoute,
   defaultSecurityGroupHasRules,
+  internetExposedAdminPort,
+  internetExposedAllPorts,
+  internetExposedDatabasePort,
   naclDuplicateRuleNumber,
   naclMissingReturnPath,
   naclShadowedEntry,

@@ -38,6 +38,9 @@ export { naclAdmits, naclEntrySet, sgAdmits, sgRuleSet, sgPeerIntervals } from '
 export type { NaclAdmission, NaclPiece, SgAdmission, SgPiece, UnknownPeer } from './admit.js';
 export * from '../net/packet-set.js';
 export { TCP, UDP, ICMP, ICMPV6 } from '../net/protocol.js';
+export { reach, type ReachResult, type AllowedBy } from './reach.js';
+export { exposedServices, allPortsSources, internetReach, type ExposedService } from './exposure.js';
+export { EXPOSURE_OPTIONS, checkAllPorts, checkExposedPorts } from './exposure-rule.js';
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
 

@@ -1,0 +1,36 @@
+/**
+ * An interface whose administration ports (SSH, RDP, WinRM, Telnet, VNC, the Docker and Kubernetes APIs,
+ * the kubelet, etcd) the internet reaches, judged on the whole path: groups AND network ACLs both ways
+ * AND a route to an internet gateway AND a public IPv4 or IPv6 address AND the return path (reach). An
+ * interface without a public address, or whose NACL denies the packets or their responses, is not
+ * exposed however open its group is.
+ */
+import { EXPOSURE_OPTIONS, checkExposedPorts, defineRule } from '../src/audit/rule-api.js';
+
+/** tcp and udp destination ports. */
+export const ADMIN_PORTS = [
+  { lo: 22, hi: 22 }, // SSH
+  { lo: 23, hi: 23 }, // Telnet
+  { lo: 2375, hi: 2376 }, // Docker API
+  { lo: 2379, hi: 2380 }, // etcd
+  { lo: 3389, hi: 3389 }, // RDP
+  { lo: 5900, hi: 5900 }, // VNC
+  { lo: 5985, hi: 5986 }, // WinRM
+  { lo: 6443, hi: 6443 }, // Kubernetes API
+  { lo: 10250, hi: 10250 }, // kubelet
+] as const;
+
+export default defineRule({
+  meta: {
+    id: 'internet-exposed-admin-port',
+    title: 'Administration port reachable from the internet',
+    severity: 'high',
+    rationale:
+      'Remote administration services are the first target of internet-wide scans and brute force. This finding is exact: the listed sources really connect, through the groups, both network ACLs, the route and the public address, and get their responses.',
+    reference: 'ref 4.1, 5.1, 8.12; https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-best-practices.html',
+    options: EXPOSURE_OPTIONS,
+  },
+  check(ctx) {
+    checkExposedPorts(ctx, 'administration port', ADMIN_PORTS);
+  },
+});
