@@ -16,10 +16,11 @@ import { EXIT_BAD_INPUT, EXIT_OK, UsageError } from './errors.js';
 import { heapTrimmer } from './heap.js';
 import { createProgress } from './progress.js';
 import { type Io, processIo } from './io.js';
-import { collect, loadIndexedSnapshot } from './snapshot-option.js';
+import { PLAN_OPTION, collect, loadIndexedSnapshot } from './snapshot-option.js';
 
 export interface ExplainOptions {
   snapshot: string[];
+  plan?: string;
   logFormat?: string;
   format: string;
   all?: boolean;
@@ -41,6 +42,7 @@ export function registerExplain(program: Command, setExitCode: (code: number) =>
     .description('name the security group, network ACL rule or other component behind every REJECT in VPC Flow Logs')
     .argument('[logs...]', 'flow-log files, .gz and Parquet files, directories (walked recursively), s3://bucket/prefix, or - for stdin')
     .option('--snapshot <path>', 'describe-* JSON file or directory (repeatable); without it, a live snapshot of --region is taken', collect, [])
+    .option(...PLAN_OPTION)
     .option('--log-format <format>', "the flow log's LogFormat ('${version} ${vpc-id} ...') for input without a header line")
     .option('--log-group <name>', 'read flow logs from this CloudWatch Logs group (repeatable)', collect, [])
     .option('--format <format>', 'text | json | jsonl', 'text')
@@ -174,8 +176,8 @@ export async function runExplainCommand(logs: string[], opts: ExplainOptions, io
     ? startReadWorker(logs, { logFormat, strict: selection.strict, ...filter.options })
     : null;
   try {
-    const index = opts.snapshot.length > 0
-      ? await loadIndexedSnapshot(opts.snapshot, { verbose: opts.verbose ?? false }, io)
+    const index = opts.snapshot.length > 0 || opts.plan !== undefined
+      ? await loadIndexedSnapshot(opts.snapshot, { verbose: opts.verbose ?? false, plan: opts.plan }, io)
       : await (await import('./live-snapshot.js')).takeLiveSnapshotIndex({ regions: opts.region, profile: opts.profile, endpointUrl: opts.endpointUrl, allowPartial: opts.allowPartial }, io);
 
     const remote: RemoteOptions = {

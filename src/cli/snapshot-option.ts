@@ -1,5 +1,15 @@
-/** `--snapshot PATH` (repeatable): load and index, turning load errors into a UsageError. */
-import { loadSnapshot, formatSnapshotLoadError } from '../aws/load-snapshot.js';
+/**
+ * `--snapshot PATH` (repeatable) and `--plan FILE`: load, layer the Terraform plan, and index, turning load
+ * errors into a UsageError.
+ *
+ * A command takes `--plan` with two lines: `.option(...PLAN_OPTION)` on its Command, and `plan: opts.plan`
+ * in the options of loadIndexedSnapshot. The values the plan leaves unknown until apply are then warned
+ * about, and `planUnknownsOf(index)` lists them.
+ */
+import { formatSnapshotLoadError } from '../aws/load-snapshot.js';
+import { loadSnapshotWithPlan } from '../iac/load.js';
+import { formatPlanLoadError } from '../iac/plan-document.js';
+import type { PlanUnknown } from '../iac/terraform-plan.js';
 import { indexSnapshot, type SnapshotIndex } from '../engine/snapshot-index.js';
 import { E } from '../fp.js';
 import type { Warning } from '../model/warning.js';
@@ -11,17 +21,38 @@ export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-export async function loadIndexedSnapshot(paths: readonly string[], opts: { quiet?: boolean; verbose?: boolean }, io: Pick<Io, 'stderr'>): Promise<SnapshotIndex> {
-  if (paths.length === 0) throw new UsageError('--snapshot PATH is required (files or directories of `aws ec2 describe-*` JSON)');
-  const result = await loadSnapshot(paths)();
-  if (E.isLeft(result)) throw new UsageError(formatSnapshotLoadError(result.left));
-  if (!opts.quiet) printWarnings(result.right.warnings, opts.verbose ?? false, io);
-  const snap = result.right;
+/** The option of every command that reads a Terraform plan: `.option(...PLAN_OPTION)`. */
+export const PLAN_OPTION = [
+  '--plan <file>',
+  'a Terraform plan as JSON (`terraform show -json PLANFILE`), layered over --snapshot (or alone when it describes everything)',
+] as const;
+
+const unknownsByIndex = new WeakMap<SnapshotIndex, readonly PlanUnknown[]>();
+
+/** The values of the `--plan` that are unknown until apply (empty without a plan). */
+export function planUnknownsOf(index: SnapshotIndex): readonly PlanUnknown[] {
+  return unknownsByIndex.get(index) ?? [];
+}
+
+export async function loadIndexedSnapshot(
+  paths: readonly string[],
+  opts: { quiet?: boolean; verbose?: boolean; plan?: string | undefined },
+  io: Pick<Io, 'stderr'>,
+): Promise<SnapshotIndex> {
+  if (paths.length === 0 && opts.plan === undefined) throw new UsageError('--snapshot PATH is required (files or directories of `aws ec2 describe-*` JSON)');
+  if (opts.plan === '') throw new UsageError('--plan: expected the JSON file of `terraform show -json PLANFILE`');
+  const result = await loadSnapshotWithPlan(paths, opts.plan)();
+  if (E.isLeft(result)) throw new UsageError(result.left._tag === 'PlanLoadError' ? formatPlanLoadError(result.left) : formatSnapshotLoadError(result.left));
+  const snap = result.right.snapshot;
+  if (!opts.quiet) printWarnings(snap.warnings, opts.verbose ?? false, io);
   if (snap.enis.length === 0 && snap.securityGroups.length === 0 && snap.networkAcls.length === 0 && snap.routeTables.length === 0) {
     // Not an error (a partial snapshot may be meant), but every answer will be "unknown": say why.
-    io.stderr.write(`warning: ${paths.join(', ')}: no network interfaces, security groups, network ACLs or route tables found; are these \`aws ec2 describe-*\` outputs?\n`);
+    const what = opts.plan === undefined ? 'are these `aws ec2 describe-*` outputs?' : 'does the plan describe AWS network resources?';
+    io.stderr.write(`warning: ${[...paths, ...(opts.plan === undefined ? [] : [opts.plan])].join(', ')}: no network interfaces, security groups, network ACLs or route tables found; ${what}\n`);
   }
-  return indexSnapshot(snap);
+  const index = indexSnapshot(snap);
+  unknownsByIndex.set(index, result.right.unknowns);
+  return index;
 }
 
 export function printWarnings(warnings: readonly Warning[], all: boolean, io: Pick<Io, 'stderr'>): void {

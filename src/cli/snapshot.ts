@@ -9,7 +9,7 @@ import { promises as fs } from 'node:fs';
 import * as nodePath from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from './errors.js';
-import { collect, loadIndexedSnapshot } from './snapshot-option.js';
+import { PLAN_OPTION, collect, loadIndexedSnapshot, planUnknownsOf } from './snapshot-option.js';
 import { SNAPSHOT_SECTIONS, missingSections } from '../engine/sections.js';
 import { type Io, processIo } from './io.js';
 
@@ -21,6 +21,7 @@ export interface SnapshotCommandOptions {
   output?: string | undefined;
   check?: boolean | undefined;
   snapshot?: string[] | undefined;
+  plan?: string | undefined;
 }
 
 export function registerSnapshot(program: Command, setExitCode: (code: number) => void, io: Io = processIo()): void {
@@ -34,6 +35,7 @@ export function registerSnapshot(program: Command, setExitCode: (code: number) =
     .option('-o, --output <file>', 'where to write the snapshot (- for stdout); required unless --check')
     .option('--check', 'take nothing: list the describe-* sections the --snapshot files lack and what is assumed for each')
     .option('--snapshot <path>', 'with --check: describe-* JSON file or directory (repeatable)', collect, [])
+    .option(PLAN_OPTION[0], `with --check: ${PLAN_OPTION[1]}`)
     .action(async (opts: SnapshotCommandOptions) => {
       setExitCode(opts.check ? await runSnapshotCheck(opts, io) : await runSnapshot(opts, io));
     });
@@ -41,6 +43,7 @@ export function registerSnapshot(program: Command, setExitCode: (code: number) =
 
 /** Runs the command; resolves to the exit code (0), throws UsageError (exit 2) on failure. */
 export async function runSnapshot(opts: SnapshotCommandOptions, io: Io): Promise<number> {
+  if (opts.plan !== undefined) throw new UsageError('--plan is read only with --check (vpcwhy snapshot --check --snapshot S --plan plan.json)');
   if (opts.snapshot !== undefined && opts.snapshot.length > 0) throw new UsageError('--snapshot is read only with --check (vpcwhy snapshot --check --snapshot S)');
   if (opts.output === undefined) throw new UsageError("required option '-o, --output <file>' not specified (or use --check --snapshot S to check a snapshot)");
   if (opts.output === '') throw new UsageError('--output: expected a file name, or - for stdout');
@@ -74,7 +77,7 @@ export async function runSnapshotCheck(opts: SnapshotCommandOptions, io: Io): Pr
   if (opts.region.length > 0 || opts.profile !== undefined || opts.endpointUrl !== undefined || opts.allowPartial) {
     throw new UsageError('--check reads --snapshot files only: --region, --profile, --endpoint-url and --allow-partial do not apply');
   }
-  const index = await loadIndexedSnapshot(opts.snapshot ?? [], {}, io);
+  const index = await loadIndexedSnapshot(opts.snapshot ?? [], { plan: opts.plan }, io);
   const missing = missingSections(index.snapshot);
   const lines: string[] = [];
   const files = index.snapshot.meta.files.length;
@@ -83,6 +86,13 @@ export async function runSnapshotCheck(opts: SnapshotCommandOptions, io: Io): Pr
   } else {
     lines.push(`the snapshot (${files} file${files === 1 ? '' : 's'}) lacks ${missing.length} of the ${SNAPSHOT_SECTIONS.length} describe-* sections vpcwhy reads:`);
     for (const m of missing) lines.push(`  ${m.key} (aws ec2 ${m.command}): ${m.assumed}`);
+  }
+  const unknowns = planUnknownsOf(index);
+  if (opts.plan !== undefined) {
+    lines.push(unknowns.length === 0
+      ? `the plan (${opts.plan}) leaves no value vpcwhy reads unknown until apply`
+      : `the plan (${opts.plan}) leaves ${unknowns.length} value${unknowns.length === 1 ? '' : 's'} unknown until apply:`);
+    for (const u of unknowns) lines.push(`  ${u.address}${u.attribute === '' ? '' : ` ${u.attribute}`}: ${u.consequence}`);
   }
   io.stdout.write(`${lines.join('\n')}\n`);
   return 0;

@@ -5,12 +5,12 @@ import type { Packet } from '../model/flow.js';
 import type { Eni } from '../model/snapshot.js';
 import { type Endpoint, placeExternal, resolveEndpoint, tracePath } from '../engine/path.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
-import { buildTraceReport } from '../explain/trace.js';
+import { type TraceReport, buildTraceReport } from '../explain/trace.js';
 import { formatIp, ipEquals, parseIp } from '../net/ip.js';
 import { ICMP, ICMPV6, hasPorts, isIcmp, parseProtocol } from '../net/protocol.js';
 import { renderTraceText } from '../report/trace-text.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './errors.js';
-import { collect, loadIndexedSnapshot } from './snapshot-option.js';
+import { PLAN_OPTION, collect, loadIndexedSnapshot, planUnknownsOf } from './snapshot-option.js';
 import { type Io, processIo } from './io.js';
 
 /** The assumed source port: inside Linux's 32768-61000 and Windows' 49152-65535 ephemeral ranges (ref 5.3). */
@@ -18,6 +18,7 @@ export const DEFAULT_SRC_PORT = 50000;
 
 interface TraceOptions {
   snapshot: string[];
+  plan?: string;
   from: string;
   to: string;
   protocol: string;
@@ -53,14 +54,19 @@ function resolve(index: SnapshotIndex, text: string, label: string): Endpoint {
 }
 
 /** Aligns the two endpoints on one address family and on the address an outside peer must use. */
+/** An interface named by id: `eni-...`, or the Terraform address a planned interface or instance takes. */
+function namesEni(index: SnapshotIndex, text: string): boolean {
+  return text.startsWith('eni-') || index.eniById.has(text);
+}
+
 function alignEndpoints(index: SnapshotIndex, src: Endpoint, dst: Endpoint, preferV6: boolean, fromText: string, toText: string): [Endpoint, Endpoint] {
-  const family: 4 | 6 = src.kind === 'external' || (src.kind === 'eni' && !fromText.startsWith('eni-'))
+  const family: 4 | 6 = src.kind === 'external' || (src.kind === 'eni' && !namesEni(index, fromText))
     ? src.ip.family
-    : dst.kind === 'external' || !toText.startsWith('eni-')
+    : dst.kind === 'external' || !namesEni(index, toText)
       ? dst.ip.family
       : preferV6 ? 6 : 4;
   const fix = (e: Endpoint, text: string, other: Endpoint): Endpoint => {
-    if (e.kind !== 'eni' || !text.startsWith('eni-')) return e;
+    if (e.kind !== 'eni' || !namesEni(index, text)) return e;
     // Towards the internet an interface uses its public address, unless its subnet routes the outside
     // address to a VPN or transit gateway (an on-premises network with public addresses, see placeExternal).
     const privateSide: Endpoint = { kind: 'eni', eni: e.eni, ip: e.ip, via: 'private' };
@@ -92,12 +98,29 @@ function label(e: Endpoint, index: SnapshotIndex): string {
   return `${e.eni.id}${name ? ` (${name})` : ''}${e.via === 'public' ? ` at its public address ${formatIp(e.ip)}` : ''}`;
 }
 
+/**
+ * With --plan: the values unknown until apply that belong to a group, ACL, table, subnet or interface on
+ * the path are said in the notes (the answer holds for what the plan knows; they may change it).
+ */
+function withPlanUnknowns(report: TraceReport, index: SnapshotIndex): TraceReport {
+  const unknowns = planUnknownsOf(index);
+  if (unknowns.length === 0) return report;
+  const onPath = JSON.stringify(report.hops);
+  const hit = unknowns.filter((u) => onPath.includes(JSON.stringify(u.objectId)));
+  if (hit.length === 0) return report;
+  const shown = hit.slice(0, 10).map((u) => `${u.address}${u.attribute === '' ? '' : ` ${u.attribute}`} (${u.consequence})`);
+  const more = hit.length > shown.length ? `, and ${hit.length - shown.length} more` : '';
+  const note = `Unknown until apply, on this path: ${shown.join('; ')}${more}. The answer is for what the plan knows; these values may change it.`;
+  return { ...report, notes: [...report.notes, note], explanation: `${report.explanation} ${note}` };
+}
+
 export function registerTrace(program: Command, setExitCode: (code: number) => void, io: Io = processIo()): void {
   program
     .command('trace')
     .description('trace a hypothetical flow hop by hop: security groups, network ACLs, routes, and the return path')
     .option('--snapshot <path>', 'describe-* JSON file or directory (repeatable)', collect, [])
-    .requiredOption('--from <eni-or-ip>', 'source: an ENI id (eni-...) or an IP address')
+    .option(...PLAN_OPTION)
+    .requiredOption('--from <eni-or-ip>', 'source: an ENI id (eni-..., or the Terraform address of a planned interface or instance) or an IP address')
     .requiredOption('--to <eni-or-ip>', 'destination: an ENI id or an IP address')
     .requiredOption('--protocol <proto>', 'tcp | udp | icmp | icmpv6 | a protocol number')
     .option('--port <n>', 'destination port (tcp/udp)')
@@ -121,10 +144,12 @@ export async function runTrace(opts: TraceOptions, io: Io): Promise<number> {
   if (hasPorts(protocol) && port === undefined) throw new UsageError(`--port is required for ${opts.protocol}`);
   if (!hasPorts(protocol) && port !== undefined) throw new UsageError(`--port applies to tcp and udp only${isIcmp(protocol) ? ' (use --icmp-type / --icmp-code for ICMP)' : ''}`);
   if (!isIcmp(protocol) && (opts.icmpType !== undefined || opts.icmpCode !== undefined)) throw new UsageError('--icmp-type and --icmp-code apply to icmp and icmpv6 only');
-  if (opts.ipv6 && !(opts.from.startsWith('eni-') && opts.to.startsWith('eni-'))) {
-    throw new UsageError('--ipv6 picks the IPv6 addresses of two ENI ids; with an IP address, its family decides');
-  }
-  const index = await loadIndexedSnapshot(opts.snapshot, { verbose: opts.verbose ?? false }, io);
+  const ipv6Usage = (named: (t: string) => boolean): void => {
+    if (opts.ipv6 && !(named(opts.from) && named(opts.to))) throw new UsageError('--ipv6 picks the IPv6 addresses of two ENI ids; with an IP address, its family decides');
+  };
+  if (opts.plan === undefined) ipv6Usage((t) => t.startsWith('eni-'));
+  const index = await loadIndexedSnapshot(opts.snapshot, { verbose: opts.verbose ?? false, plan: opts.plan }, io);
+  ipv6Usage((t) => namesEni(index, t));
   const [src, dst] = alignEndpoints(index, resolve(index, opts.from, '--from'), resolve(index, opts.to, '--to'), opts.ipv6 ?? false, opts.from, opts.to);
   if (src.kind !== 'eni' && dst.kind !== 'eni') throw new UsageError('at least one of --from and --to must be a network interface in the snapshot');
   if (ipEquals(src.ip, dst.ip)) throw new UsageError(`--from and --to are the same address (${formatIp(src.ip)}): traffic to its own address never leaves the host`);
@@ -158,7 +183,7 @@ export async function runTrace(opts: TraceOptions, io: Io): Promise<number> {
   const assumed = ports && srcPortGiven === undefined
     ? `The source port ${DEFAULT_SRC_PORT} is an assumed ephemeral port (inside the Linux 32768-61000 and Windows 49152-65535 ranges); pass --src-port to trace another.`
     : null;
-  const report = buildTraceReport(index, result, { srcLabel: label(result.src, index), dstLabel: label(result.dst, index), assumedSrcPort: assumed });
+  const report = withPlanUnknowns(buildTraceReport(index, result, { srcLabel: label(result.src, index), dstLabel: label(result.dst, index), assumedSrcPort: assumed }), index);
   if (opts.format === 'json') {
     const { reachable, blockedBy, hops, explanation, alsoBlockedBy, fix, packet: p, notes } = report;
     io.stdout.write(`${JSON.stringify({ reachable, blockedBy, hops, explanation, alsoBlockedBy, fix, packet: p, notes }, null, 2)}\n`);

@@ -953,7 +953,8 @@ export function resolveEndpoint(
   text: string,
   parse: (s: string) => Ip | null,
 ): { ok: true; endpoint: Endpoint } | { ok: false; message: string } {
-  if (text.startsWith('eni-')) {
+  // An ENI id, or the Terraform address a planned interface or instance takes as its id.
+  if (text.startsWith('eni-') || index.eniById.has(text)) {
     const eni = index.eniById.get(text);
     if (!eni) return { ok: false, message: `no network interface ${text} in the snapshot` };
     const ip = eni.primaryPrivateIp ?? eni.ipv6Addresses[0];
