@@ -102,11 +102,13 @@ function label(e: Endpoint, index: SnapshotIndex): string {
  * With --plan: the values unknown until apply that belong to a group, ACL, table, subnet or interface on
  * the path are said in the notes (the answer holds for what the plan knows; they may change it).
  */
-function withPlanUnknowns(report: TraceReport, index: SnapshotIndex): TraceReport {
+function withPlanUnknowns(report: TraceReport, index: SnapshotIndex, ends: readonly Endpoint[]): TraceReport {
   const unknowns = planUnknownsOf(index);
   if (unknowns.length === 0) return report;
   const onPath = JSON.stringify(report.hops);
-  const hit = unknowns.filter((u) => onPath.includes(JSON.stringify(u.objectId)));
+  const endIds = new Set(ends.flatMap((e) => (e.kind === 'eni' ? [e.eni.id] : [])));
+  const withInternet = ends.some((e) => e.kind === 'external' && e.where === 'internet');
+  const hit = unknowns.filter((u) => (endIds.has(u.objectId) || onPath.includes(JSON.stringify(u.objectId))) && (u.onlyFor !== 'internet' || withInternet));
   if (hit.length === 0) return report;
   const shown = hit.slice(0, 10).map((u) => `${u.address}${u.attribute === '' ? '' : ` ${u.attribute}`} (${u.consequence})`);
   const more = hit.length > shown.length ? `, and ${hit.length - shown.length} more` : '';
@@ -183,7 +185,7 @@ export async function runTrace(opts: TraceOptions, io: Io): Promise<number> {
   const assumed = ports && srcPortGiven === undefined
     ? `The source port ${DEFAULT_SRC_PORT} is an assumed ephemeral port (inside the Linux 32768-61000 and Windows 49152-65535 ranges); pass --src-port to trace another.`
     : null;
-  const report = withPlanUnknowns(buildTraceReport(index, result, { srcLabel: label(result.src, index), dstLabel: label(result.dst, index), assumedSrcPort: assumed }), index);
+  const report = withPlanUnknowns(buildTraceReport(index, result, { srcLabel: label(result.src, index), dstLabel: label(result.dst, index), assumedSrcPort: assumed }), index, [result.src, result.dst]);
   if (opts.format === 'json') {
     const { reachable, blockedBy, hops, explanation, alsoBlockedBy, fix, packet: p, notes } = report;
     io.stdout.write(`${JSON.stringify({ reachable, blockedBy, hops, explanation, alsoBlockedBy, fix, packet: p, notes }, null, 2)}\n`);

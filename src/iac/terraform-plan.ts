@@ -62,6 +62,8 @@ export interface PlanUnknown {
   /** What is done with it: "the rule is kept and never matches", ... */
   readonly consequence: string;
   readonly source: SourceRef;
+  /** Set when the value matters only to traffic with the internet (an unknown public address). */
+  readonly onlyFor?: 'internet';
 }
 
 export interface LayeredPlan {
@@ -296,9 +298,9 @@ class Layering {
     return `${vpcAddress}.${attribute}`;
   }
 
-  noteUnknown(r: PlanResource, v: Val, objectId: string, consequence: string, why?: string): void {
+  noteUnknown(r: PlanResource, v: Val, objectId: string, consequence: string, why?: string, onlyFor?: 'internet'): void {
     const source = this.src(r, v);
-    this.unknowns.push({ address: r.address, attribute: v.text(), objectId, consequence, source });
+    this.unknowns.push({ address: r.address, attribute: v.text(), objectId, consequence, source, ...(onlyFor !== undefined ? { onlyFor } : {}) });
     this.ctx.warnings.push({ source, message: `unknown until apply${why === undefined ? '' : ` (${why})`}; ${consequence}` });
   }
 
@@ -548,7 +550,10 @@ class Layering {
     const id = this.idOf(r);
     const old = this.vpcs.get(id);
     const c4 = this.cidr(r, v.get('cidr_block'), id, 'addresses of the VPC are not known to be inside it');
-    const c6 = this.cidr(r, v.get('ipv6_cidr_block'), id, 'IPv6 addresses of the VPC are not known to be inside it');
+    // ipv6_cidr_block is computed: unknown on every new VPC, meaningful only when IPv6 is asked for.
+    const v6 = v.get('ipv6_cidr_block');
+    const wantsV6 = v.get('assign_generated_ipv6_cidr_block').bool() === true || this.configured(r, 'ipv6_cidr_block') || this.configured(r, 'ipv6_ipam_pool_id');
+    const c6 = v6.unknown && !wantsV6 ? 'absent' : this.cidr(r, v6, id, 'IPv6 addresses of the VPC are not known to be inside it');
     const name = tagName(v);
     const cidrs4 = c4 !== null && c4 !== 'absent' ? [c4] : [];
     // Secondary CIDRs (aws_vpc_ipv4_cidr_block_association) are not in aws_vpc: keep the snapshot's.
@@ -600,7 +605,8 @@ class Layering {
     const old = this.subnets.get(id);
     const vpcId = this.id(r, v.get('vpc_id'), 'vpc', id, 'the subnet belongs to no known VPC') ?? old?.vpcId ?? '';
     const c4 = this.cidr(r, v.get('cidr_block'), id, 'addresses in the subnet are not known to be in it');
-    const c6 = this.cidr(r, v.get('ipv6_cidr_block'), id, 'IPv6 addresses in the subnet are not known to be in it');
+    const v6 = v.get('ipv6_cidr_block');
+    const c6 = v6.unknown && !this.configured(r, 'ipv6_cidr_block') ? 'absent' : this.cidr(r, v6, id, 'IPv6 addresses in the subnet are not known to be in it');
     const az = v.get('availability_zone').str();
     const name = tagName(v);
     this.subnets.set({
@@ -909,7 +915,9 @@ class Layering {
     const assoc = v.get('associate_public_ip_address');
     const wantsPublic = assoc.bool() ?? subnetMaps;
     if (pub.unknown) {
-      if (wantsPublic !== false) this.noteUnknown(r, pub, eniId, 'the public address is assigned at launch: the interface is traced as having none, so the internet does not reach it and it reaches the internet only through a NAT');
+      const traced = 'the interface is traced as having none, so the internet does not reach it and it reaches the internet only through a NAT';
+      if (wantsPublic === true) this.noteUnknown(r, pub, eniId, `the public address is assigned at launch: ${traced}`, undefined, 'internet');
+      else if (wantsPublic === undefined) this.noteUnknown(r, pub, eniId, `whether the instance gets a public address at launch depends on its subnet's map_public_ip_on_launch, which the plan does not give; if it does, the address is unknown: ${traced}`, undefined, 'internet');
     } else if (pub.str() !== undefined && primary !== null) {
       const p = parseIp(pub.str()!);
       if (p !== null) publicIps.push({ publicIp: p, privateIp: primary });
