@@ -14,6 +14,10 @@ export { parseProtocol, protocolName } from './net/protocol.js';
 export { loadSnapshot, formatSnapshotLoadError } from './aws/load-snapshot.js';
 export type { SnapshotLoadError } from './aws/load-snapshot.js';
 
+export { loadSnapshotWithPlan, loadPlan, parsePlanText, type SnapshotWithPlanError } from './iac/load.js';
+export { layerPlan, type LayeredPlan, type PlanUnknown } from './iac/terraform-plan.js';
+export { readPlanDocument, formatPlanLoadError, type PlanDocument, type PlanLoadError, type PlanResource } from './iac/plan-document.js';
+
 export { indexSnapshot, type SnapshotIndex } from './engine/snapshot-index.js';
 export { evaluateNacl, NACL_DEFAULT_RULE_IPV4, NACL_DEFAULT_RULE_IPV6, type NaclDecision } from './engine/nacl.js';
 export { evaluateSecurityGroups, evaluateGroupIds, type SgDecision } from './engine/security-group.js';
