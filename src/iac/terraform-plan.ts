@@ -357,7 +357,7 @@ class Layering {
       const c = this.refs.candidates(r, v.steps);
       if (c.ok && !c.lumped && c.knownParts === 0 && c.sources.length > 0) {
         const got = this.follow(r, v, role, c.sources.length);
-        if (got.ok) return { ids: got.ids, unknown: 0 };
+        if (got.ok) return { ids: [...new Set(got.ids)], unknown: 0 };
       }
       this.noteUnknown(r, v, objectId, consequence, c.ok ? undefined : c.why);
       return { ids: [], unknown: 1 };
@@ -370,7 +370,7 @@ class Layering {
     }
     if (unknownElems.length === 0) return { ids, unknown: 0 };
     const got = this.follow(r, unknownElems[0]!, role, unknownElems.length);
-    if (got.ok) return { ids: [...ids, ...got.ids], unknown: 0 };
+    if (got.ok) return { ids: [...new Set([...ids, ...got.ids])], unknown: 0 };
     for (const e of unknownElems) this.noteUnknown(r, e, objectId, consequence, got.why);
     return { ids, unknown: unknownElems.length };
   }
@@ -766,7 +766,10 @@ class Layering {
   /** The local route of each VPC CIDR (AWS adds it; Terraform does not list it). */
   localRoutes(vpcId: string, source: SourceRef): Route[] {
     const vpc = this.vpcs.get(vpcId);
-    if (vpc === undefined) return [];
+    if (vpc === undefined) {
+      if (vpcId !== '') this.ctx.warn(source.path, `VPC ${vpcId} is not in the snapshot or the plan: the table's local route (the VPC's CIDRs) is unknown, so traffic inside the VPC finds no route in it`);
+      return [];
+    }
     return [...vpc.cidrs4, ...vpc.cidrs6].map((cidr) => ({ destination: { kind: 'cidr', cidr }, target: { kind: 'local', id: 'local' }, state: 'active', origin: 'CreateRouteTable', source }));
   }
 

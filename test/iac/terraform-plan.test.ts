@@ -384,3 +384,39 @@ describe('child modules', () => {
     expect(l.unknowns).toEqual([]);
   });
 });
+
+describe("Terraform's protocol spellings", () => {
+  it.each([
+    ['-1', -1], ['all', -1], ['tcp', 6], ['6', 6], ['udp', 17], ['17', 17], ['icmp', 1], ['1', 1], ['icmpv6', 58], ['58', 58], ['50', 50], ['TCP', 6],
+  ] as const)('%s is protocol %i in every rule type', (spelling, number) => {
+    const ports = number === 6 || number === 17 ? { from_port: 80, to_port: 80 } : number === 1 || number === 58 ? { from_port: 8, to_port: 0 } : { from_port: 0, to_port: 0 };
+    const l = layer([
+      change('aws_security_group.s', ['create'], null, { name: 's', vpc_id: IDS.vpc, ingress: [sgIngress({ protocol: spelling, ...ports, cidr_blocks: ['10.0.0.0/8'] })], egress: [] }, { id: true }),
+      change('aws_security_group_rule.r', ['create'], null, { type: 'egress', security_group_id: IDS.web, protocol: spelling, ...ports, cidr_blocks: ['10.0.0.0/8'] }, { id: true }),
+      change('aws_vpc_security_group_ingress_rule.v', ['create'], null, { security_group_id: IDS.web, ip_protocol: spelling, ...(number === -1 || number === 50 ? {} : ports), cidr_ipv4: '10.0.0.0/8' }, { id: true }),
+      change('aws_network_acl_rule.n', ['create'], null, { network_acl_id: IDS.aclPublic, rule_number: 99, egress: false, protocol: spelling, rule_action: 'allow', cidr_block: '10.0.0.0/8', ...(number === 1 ? { icmp_type: 8, icmp_code: 0 } : ports) }, { id: true }),
+    ]);
+    const planned = [
+      ...l.snapshot.securityGroups.flatMap((g) => [...g.inbound, ...g.outbound]).filter((r) => r.source.file === 'plan.json').map((r) => r.protocol),
+      ...l.snapshot.networkAcls.flatMap((a) => a.entries).filter((e) => e.source.file === 'plan.json').map((e) => e.protocol),
+    ];
+    expect(planned).toEqual([number, number, number, number]);
+    expect(l.snapshot.warnings.filter((w) => w.source.file === 'plan.json')).toEqual([]);
+  });
+
+  it('an unreadable protocol keeps the rule, never matching, with a warning', () => {
+    const l = layer([change('aws_security_group_rule.r', ['create'], null, { type: 'ingress', security_group_id: IDS.web, protocol: 'tcpp', from_port: 1, to_port: 2, cidr_blocks: ['10.0.0.0/8'] }, { id: true })]);
+    expect(l.snapshot.securityGroups.find((g) => g.id === IDS.web)!.inbound.at(-1)!.protocol).toBeNull();
+    expect(l.snapshot.warnings.map((w) => `${w.source.path}: ${w.message}`)).toContain('aws_security_group_rule.r.protocol: unrecognised protocol "tcpp"; the rule is kept but never matches');
+  });
+});
+
+describe('replaced instances', () => {
+  it('an instance replaced loses its interface id; the new interface is named by the instance address', () => {
+    const before = { id: IDS.webInstance, primary_network_interface_id: IDS.webEni, subnet_id: IDS.public, private_ip: '10.1.1.10', vpc_security_group_ids: [IDS.web] };
+    const after = { subnet_id: IDS.public, private_ip: '10.1.1.11', vpc_security_group_ids: [IDS.web] };
+    const l = layer([change('aws_instance.web', ['delete', 'create'], before, after, { id: true, primary_network_interface_id: true, public_ip: true })]);
+    expect(l.snapshot.enis.map((e) => e.id)).toEqual([IDS.dbEni, IDS.extraEni, 'aws_instance.web']);
+    expect(l.snapshot.instances.map((i) => i.id)).toEqual(['aws_instance.web']);
+  });
+});
