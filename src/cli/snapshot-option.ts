@@ -28,6 +28,15 @@ export const PLAN_OPTION = [
 ] as const;
 
 const unknownsByIndex = new WeakMap<SnapshotIndex, readonly PlanUnknown[]>();
+const idsByIndex = new WeakMap<SnapshotIndex, ReadonlyMap<string, string>>();
+
+/**
+ * With --plan, a Terraform address given where an id is expected (`--from aws_instance.web`) is the id of
+ * that resource (an instance's: its primary interface); anything else is returned as given.
+ */
+export function planIdOf(index: SnapshotIndex, text: string): string {
+  return idsByIndex.get(index)?.get(text) ?? text;
+}
 
 /** The values of the `--plan` that are unknown until apply (empty without a plan). */
 export function planUnknownsOf(index: SnapshotIndex): readonly PlanUnknown[] {
@@ -52,6 +61,7 @@ export async function loadIndexedSnapshot(
   }
   const index = indexSnapshot(snap);
   unknownsByIndex.set(index, result.right.unknowns);
+  idsByIndex.set(index, result.right.ids);
   return index;
 }
 

@@ -10,7 +10,7 @@ import { formatIp, ipEquals, parseIp } from '../net/ip.js';
 import { ICMP, ICMPV6, hasPorts, isIcmp, parseProtocol } from '../net/protocol.js';
 import { renderTraceText } from '../report/trace-text.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './errors.js';
-import { PLAN_OPTION, collect, loadIndexedSnapshot, planUnknownsOf } from './snapshot-option.js';
+import { PLAN_OPTION, collect, loadIndexedSnapshot, planIdOf, planUnknownsOf } from './snapshot-option.js';
 import { type Io, processIo } from './io.js';
 
 /** The assumed source port: inside Linux's 32768-61000 and Windows' 49152-65535 ephemeral ranges (ref 5.3). */
@@ -151,6 +151,8 @@ export async function runTrace(opts: TraceOptions, io: Io): Promise<number> {
   };
   if (opts.plan === undefined) ipv6Usage((t) => t.startsWith('eni-'));
   const index = await loadIndexedSnapshot(opts.snapshot, { verbose: opts.verbose ?? false, plan: opts.plan }, io);
+  // A Terraform address of the plan names its resource (an instance: its primary interface).
+  opts = { ...opts, from: planIdOf(index, opts.from), to: planIdOf(index, opts.to) };
   ipv6Usage((t) => namesEni(index, t));
   const [src, dst] = alignEndpoints(index, resolve(index, opts.from, '--from'), resolve(index, opts.to, '--to'), opts.ipv6 ?? false, opts.from, opts.to);
   if (src.kind !== 'eni' && dst.kind !== 'eni') throw new UsageError('at least one of --from and --to must be a network interface in the snapshot');

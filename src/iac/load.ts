@@ -58,7 +58,7 @@ export function loadSnapshotWithPlan(paths: readonly string[], planFile: string 
       if (E.isLeft(loaded)) return loaded;
       base = loaded.right;
     } else base = emptySnapshot();
-    if (planFile === undefined) return E.right({ snapshot: base, unknowns: [], ignoredTypes: [] });
+    if (planFile === undefined) return E.right({ snapshot: base, unknowns: [], ignoredTypes: [], ids: new Map() });
     const plan = await loadPlan(planFile)();
     if (E.isLeft(plan)) return plan;
     try {

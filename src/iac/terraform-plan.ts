@@ -72,6 +72,11 @@ export interface LayeredPlan {
   readonly unknowns: readonly PlanUnknown[];
   /** Resources of the plan that vpcwhy does not model (aws_nat_gateway, aws_lb, ...), by type. */
   readonly ignoredTypes: readonly string[];
+  /**
+   * The model id of each resource of the plan that exists after apply, by Terraform address (an instance's
+   * address gives its primary interface), so commands can take an address where they take an id.
+   */
+  readonly ids: ReadonlyMap<string, string>;
 }
 
 /** A value of the plan with its after_unknown mask and where it is. */
@@ -1275,5 +1280,7 @@ export function layerPlan(base: Snapshot, plan: PlanDocument): LayeredPlan {
       ...(base.meta.sections !== undefined || planSections.length > 0 ? { sections: [...new Set([...(base.meta.sections ?? []), ...planSections])] } : {}),
     },
   };
-  return { snapshot, unknowns: l.unknowns, ignoredTypes: [...ignored].sort() };
+  const ids = new Map<string, string>();
+  for (const r of after) ids.set(r.address, r.type === 'aws_instance' ? l.instanceEniId(r) : l.idOf(r));
+  return { snapshot, unknowns: l.unknowns, ignoredTypes: [...ignored].sort(), ids };
 }

@@ -92,6 +92,15 @@ describe('a plan and the describe JSON of the same configuration give the same t
     });
   });
 
+  it('Terraform addresses name their resources in trace: an instance by its primary interface, existing or created', async () => {
+    for (const plan of [planExisting, planNew]) {
+      const r = await runCli(['trace', '--plan', plan, '--from', 'aws_instance.web', '--to', 'aws_network_interface.db', '--protocol', 'tcp', '--port', '5432', '--format', 'json']);
+      expect(r.code, r.stderr).toBe(0);
+      const json = JSON.parse(r.stdout) as { hops: Array<{ eni?: string }> };
+      expect(json.hops.map((h) => h.eni).filter((x) => x !== undefined)).toContain(plan === planExisting ? IDS.dbEni : 'aws_network_interface.db');
+    }
+  });
+
   it('the table covers reachable flows and flows blocked by each kind of component', async () => {
     const kinds = new Set<string>();
     let reachable = 0;
