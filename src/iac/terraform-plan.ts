@@ -753,8 +753,12 @@ class Layering {
     } else {
       for (const e of list.elems()) routes.push(this.route(r, e, id, { cidr4: 'cidr_block', cidr6: 'ipv6_cidr_block', prefixList: 'destination_prefix_list_id' }, 'CreateRoute'));
     }
-    // Propagated routes (from a virtual private gateway) are not in the plan: keep the snapshot's.
-    for (const x of old?.routes ?? []) if (x.origin === 'EnableVgwRoutePropagation') routes.push(x);
+    // Propagated routes (from a virtual private gateway) and gateway endpoint routes are left out of the
+    // provider's route set: keep the snapshot's.
+    const planned = new Set(routes.map((x) => routeKey(x.destination)));
+    for (const x of old?.routes ?? []) {
+      if ((x.origin === 'EnableVgwRoutePropagation' || x.target.kind === 'vpce') && !planned.has(routeKey(x.destination))) routes.push(x);
+    }
     const name = tagName(v);
     this.tables.set({
       id,

@@ -11,7 +11,7 @@ import { indexSnapshot } from '../../src/engine/snapshot-index.js';
 import { evaluateNacl } from '../../src/engine/nacl.js';
 import { evaluateGroupIds } from '../../src/engine/security-group.js';
 import { emptySnapshot, type Snapshot } from '../../src/model/snapshot.js';
-import { packet } from '../builders.js';
+import { cidr, packet } from '../builders.js';
 import { change, planDoc } from './plan-builder.js';
 import { IDS, describeJson } from './same-config.js';
 
@@ -187,6 +187,18 @@ describe('routes', () => {
       ['::/0', 'eigw', 'eigw-0abc'],
       ['prefix-list', 'tgw', 'tgw-0abc'],
     ]);
+  });
+
+  it('an unchanged table keeps the propagated and gateway endpoint routes the provider leaves out', () => {
+    const over = base();
+    const src = { file: 'describe.json', path: 'r' };
+    const withExtra: Snapshot = { ...over, routeTables: over.routeTables.map((t) => (t.id !== IDS.rtPrivate ? t : { ...t, routes: [...t.routes,
+      { destination: { kind: 'prefix-list', prefixListId: 'pl-0s3' }, target: { kind: 'vpce', id: 'vpce-0s3' }, state: 'active', origin: 'CreateRoute', source: src },
+      { destination: { kind: 'cidr', cidr: cidr('192.168.0.0/16') }, target: { kind: 'vgw', id: 'vgw-0x' }, state: 'active', origin: 'EnableVgwRoutePropagation', source: src },
+    ] })) };
+    const values = { id: IDS.rtPrivate, vpc_id: IDS.vpc, route: [] };
+    const l = layer([change('aws_route_table.private', ['no-op'], values, values)], { over: withExtra });
+    expect(l.snapshot.routeTables.find((t) => t.id === IDS.rtPrivate)!.routes.map((r) => r.target.id)).toEqual(['local', 'vpce-0s3', 'vgw-0x']);
   });
 
   it('aws_route adds or replaces a route by destination; aws_route_table_association moves the subnet; a deleted association goes', () => {
