@@ -370,6 +370,18 @@ describe('values unknown until apply are reported, never guessed', () => {
 });
 
 describe('child modules', () => {
+  it('module instances (count / for_each keys) are scopes of their own: references stay inside the instance', () => {
+    const configuration = { root_module: { module_calls: { app: { source: './app', expressions: {}, module: {
+      resources: [cfg('aws_security_group.g', {}), cfg('aws_instance.i', { vpc_security_group_ids: refs('aws_security_group.g.id', 'aws_security_group.g') })],
+    } } } } };
+    const sg = (m: string) => change(`module.app${m}.aws_security_group.g`, ['create'], null, { name: 'g', vpc_id: IDS.vpc, ingress: [], egress: [] }, { id: true });
+    const inst = (m: string, ip: string) => change(`module.app${m}.aws_instance.i`, ['create'], null, { subnet_id: IDS.public, private_ip: ip, vpc_security_group_ids: [null] }, { id: true, vpc_security_group_ids: [true] });
+    const l = layer([sg('[0]'), sg('["b"]'), inst('[0]', '10.1.1.60'), inst('["b"]', '10.1.1.61')], { configuration });
+    const groups = (id: string) => l.snapshot.enis.find((e) => e.id === id)!.groupIds;
+    expect(groups('module.app[0].aws_instance.i')).toEqual(['module.app[0].aws_security_group.g']);
+    expect(groups('module.app["b"].aws_instance.i')).toEqual(['module.app["b"].aws_security_group.g']);
+  });
+
   it('resources of child modules are read; references follow module variables and outputs', () => {
     const configuration = { root_module: {
       resources: [cfg('aws_instance.x', { subnet_id: refs('module.net.subnet_id', 'module.net'), vpc_security_group_ids: refs('module.sg.id', 'module.sg') })],
