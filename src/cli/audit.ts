@@ -11,10 +11,11 @@ import { jsonPositionFinder, type TextPosition } from '../report/json-position.j
 import { VERSION } from '../version.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './errors.js';
 import { type Io, processIo } from './io.js';
-import { collect, loadIndexedSnapshot } from './snapshot-option.js';
+import { PLAN_OPTION, collect, loadIndexedSnapshot } from './snapshot-option.js';
 
 interface AuditCliOptions {
   snapshot: string[];
+  plan?: string;
   rules?: string;
   format: string;
   failOn: string;
@@ -26,6 +27,7 @@ export function registerAudit(program: Command, setExitCode: (code: number) => v
     .command('audit')
     .description('audit security groups, network ACLs and routes with the rules of rules/ (exact packet-space analysis)')
     .option('--snapshot <path>', 'describe-* JSON file or directory (repeatable)', collect, [])
+    .option(...PLAN_OPTION)
     .option('--rules <ids>', `comma-separated rule ids (default: all: ${RULES.map((r) => r.meta.id).join(', ')})`)
     .option('--format <format>', 'text | json | sarif', 'text')
     .option('--fail-on <severity>', 'exit 1 when a finding is at least this severe: low | medium | high | critical', 'low')
@@ -98,7 +100,7 @@ export async function runAuditCommand(opts: AuditCliOptions, io: Io): Promise<nu
     if (e instanceof AuditUsageError) throw new UsageError(`--rules: ${e.message}`);
     throw e;
   }
-  const index = await loadIndexedSnapshot(opts.snapshot, { verbose: opts.verbose ?? false }, io);
+  const index = await loadIndexedSnapshot(opts.snapshot, { verbose: opts.verbose ?? false, ...(opts.plan !== undefined ? { plan: opts.plan } : {}) }, io);
   let result;
   try {
     result = runAudit(index, ids === undefined ? {} : { rules: ids });

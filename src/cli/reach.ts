@@ -5,12 +5,13 @@ import { parseCidr, parseIp } from '../net/ip.js';
 import { hasPorts, parseProtocol } from '../net/protocol.js';
 import { renderReachJson, renderReachText } from '../report/reach.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './errors.js';
-import { collect, loadIndexedSnapshot } from './snapshot-option.js';
+import { PLAN_OPTION, collect, loadIndexedSnapshot } from './snapshot-option.js';
 import { type Io, processIo } from './io.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
 
 interface ReachOptions {
   snapshot: string[];
+  plan?: string;
   to: string;
   from: string;
   protocol?: string;
@@ -24,6 +25,7 @@ export function registerReach(program: Command, setExitCode: (code: number) => v
     .command('reach')
     .description('the exact set of connections from --from that reach an interface and whose responses get back (groups, network ACLs both ways, routes, gateways, public addresses)')
     .option('--snapshot <path>', 'describe-* JSON file or directory (repeatable)', collect, [])
+    .option(...PLAN_OPTION)
     .requiredOption('--to <eni-id>', 'the network interface connected to')
     .option('--from <source>', 'internet | any | a CIDR or address | an ENI id | a subnet id', 'internet')
     .option('--protocol <proto>', 'tcp | udp | icmp | icmpv6 | a protocol number | all (default all)')
@@ -67,7 +69,7 @@ export async function runReach(opts: ReachOptions, io: Io): Promise<number> {
   if (protocol === null) throw new UsageError(`--protocol: expected tcp, udp, icmp, icmpv6, all or a protocol number 0-255, got "${opts.protocol}"`);
   const ports = parsePorts(opts.port);
   if (ports && protocol !== -1 && !hasPorts(protocol)) throw new UsageError('--port applies to tcp and udp only');
-  const index = await loadIndexedSnapshot(opts.snapshot, { verbose: opts.verbose ?? false }, io);
+  const index = await loadIndexedSnapshot(opts.snapshot, { verbose: opts.verbose ?? false, ...(opts.plan !== undefined ? { plan: opts.plan } : {}) }, io);
   if (!index.eniById.has(opts.to)) throw new UsageError(`--to: no network interface ${opts.to} in the snapshot (reach takes an ENI id)`);
   const from = parseFrom(index, opts.from);
   const result = reach(index, { to: opts.to, from, protocol, ...(ports ? { ports } : {}) });

@@ -86,3 +86,27 @@ describe('snapshot --check --plan', () => {
     expect([r.code, r.stderr]).toEqual([2, expect.stringContaining('--plan is read only with --check')]);
   });
 });
+
+describe('reach and audit --plan', () => {
+  it('reach: tcp/8443 reaches the web interface only with the plan, let in by the planned group rule and NACL entry', async () => {
+    const args = ['reach', '--snapshot', S, '--to', 'eni-0web100000000001', '--protocol', 'tcp', '--port', '8443', '--format', 'json'];
+    const before = await runCli(args);
+    expect(before.code).toBe(1);
+    const after = await runCli([...args, '--plan', P]);
+    expect(after.code).toBe(0);
+    const json = JSON.parse(after.stdout) as { allowed: Array<{ ports: number[][]; allowedBy: Array<Record<string, unknown>> }> };
+    expect(json.allowed.map((r) => r.ports)).toEqual([[[8443, 8443]]]);
+    expect(json.allowed[0]!.allowedBy).toContainEqual({ component: 'network-acl', id: 'acl-0public000000001', direction: 'inbound', rule: 115 });
+  });
+
+  it('audit: the planned instance and group join the audit, and the unknown public address is said, not guessed', async () => {
+    const r = await runCli(['audit', '--snapshot', S, '--plan', P, '--format', 'json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('aws_instance.admin.public_ip: unknown until apply');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    const json = JSON.parse(r.stdout) as { summary: { resourcesAudited: { networkInterfaces: number; securityGroups: number } } };
+    expect(json.summary.resourcesAudited).toMatchObject({ networkInterfaces: 6, securityGroups: 4 });
+    const base = JSON.parse((await runCli(['audit', '--snapshot', S, '--format', 'json'])).stdout) as typeof json;
+    expect(base.summary.resourcesAudited).toMatchObject({ networkInterfaces: 5, securityGroups: 3 });
+  });
+});
