@@ -565,24 +565,24 @@ class ReachAnalysis {
     return tracePath(this.index, { src: src.endpoint, dst: dst.endpoint, packet });
   }
 
-  /** The parts of `region` (sources `src`, destinations `dst`, one protocol class) that connect. */
-  region(family: Family, src: Interval<bigint>, dst: Interval<bigint>, cls: ProtoClass['boxes']): Part[] {
+  /**
+   * The parts of a region that connect: sources `srcs` (sorted disjoint intervals, between which lie only
+   * addresses outside the domain), destinations `dst`, one protocol class.
+   */
+  region(family: Family, srcs: readonly Interval<bigint>[], dst: Interval<bigint>, cls: ProtoClass['boxes']): Part[] {
     const first = cls[0]!;
     const last = cls[cls.length - 1]!;
     // Opposite corners, so that no two fields that vary take the same value in both.
-    const c1: Corner = { s: src.lo, d: dst.hi, protocol: first.p0, a: first.a0, b: first.b1 };
-    const c2: Corner = { s: src.hi, d: dst.lo, protocol: last.p1, a: last.a1, b: last.b0 };
+    const c1: Corner = { s: srcs[0]!.lo, d: dst.hi, protocol: first.p0, a: first.a0, b: first.b1 };
+    const c2: Corner = { s: srcs[srcs.length - 1]!.hi, d: dst.lo, protocol: last.p1, a: last.a1, b: last.b0 };
     const t1 = this.trace(family, c1);
     const t2 = this.trace(family, c2);
     const shape = t1 && t2 ? pathShape(this.index, t1, t2, c1, c2) : null;
     if (shape === null) {
       this.lastMismatch = t1 && t2 ? describeMismatch(t1, t2) : 'an endpoint did not resolve';
-      return this.split(family, src, dst, cls);
+      return this.split(family, srcs, dst, cls);
     }
-    const regionSet = unionAll(
-      family,
-      cls.map((b) => ({ family, boxes: [{ s0: src.lo, s1: src.hi, d0: dst.lo, d1: dst.hi, ...b }] })),
-    );
+    const regionSet: PacketSet = { family, boxes: srcs.flatMap((src) => cls.map((b) => ({ s0: src.lo, s1: src.hi, d0: dst.lo, d1: dst.hi, ...b }))) };
     if (shape.some((h) => h.denies)) return [];
     let parts: Part[] = [{ set: regionSet, by: [] }];
     for (const h of shape) {
@@ -612,32 +612,37 @@ class ReachAnalysis {
     return parts;
   }
 
-  private split(family: Family, src: Interval<bigint>, dst: Interval<bigint>, cls: ProtoClass['boxes']): Part[] {
+  private split(family: Family, srcs: readonly Interval<bigint>[], dst: Interval<bigint>, cls: ProtoClass['boxes']): Part[] {
     this.refinements++;
     if (this.refinements > MAX_REFINEMENTS) {
-      throw new Error(`reach: the paths of a region (sources ${formatIp(ipOf(family, src.lo))}-${formatIp(ipOf(family, src.hi))}, destination ${formatIp(ipOf(family, dst.lo))}, protocol ${cls[0]!.p0}) kept differing after ${MAX_REFINEMENTS} splits: ${this.lastMismatch}`);
+      throw new Error(`reach: the paths of a region (sources ${formatIp(ipOf(family, srcs[0]!.lo))}-${formatIp(ipOf(family, srcs[srcs.length - 1]!.hi))}, destination ${formatIp(ipOf(family, dst.lo))}, protocol ${cls[0]!.p0}) kept differing after ${MAX_REFINEMENTS} splits: ${this.lastMismatch}`);
     }
     const halves = <T extends bigint | number>(x: Interval<T>, mid: T): [Interval<T>, Interval<T>] => [
       { lo: x.lo, hi: mid },
       { lo: (typeof mid === 'bigint' ? mid + 1n : (mid as number) + 1) as T, hi: x.hi },
     ];
+    if (srcs.length > 1) {
+      const mid = Math.floor(srcs.length / 2);
+      return [...this.region(family, srcs.slice(0, mid), dst, cls), ...this.region(family, srcs.slice(mid), dst, cls)];
+    }
+    const src = srcs[0]!;
     if (src.lo < src.hi) {
       const [x, y] = halves(src, (src.lo + src.hi) / 2n);
-      return [...this.region(family, x, dst, cls), ...this.region(family, y, dst, cls)];
+      return [...this.region(family, [x], dst, cls), ...this.region(family, [y], dst, cls)];
     }
     if (dst.lo < dst.hi) {
       const [x, y] = halves(dst, (dst.lo + dst.hi) / 2n);
-      return [...this.region(family, src, x, cls), ...this.region(family, src, y, cls)];
+      return [...this.region(family, srcs, x, cls), ...this.region(family, srcs, y, cls)];
     }
     if (cls.length > 1) {
       const mid = Math.floor(cls.length / 2);
-      return [...this.region(family, src, dst, cls.slice(0, mid)), ...this.region(family, src, dst, cls.slice(mid))];
+      return [...this.region(family, srcs, dst, cls.slice(0, mid)), ...this.region(family, srcs, dst, cls.slice(mid))];
     }
     const b = cls[0]!;
     for (const [k0, k1] of [['p0', 'p1'], ['a0', 'a1'], ['b0', 'b1']] as const) {
       if (b[k0] < b[k1]) {
         const mid = Math.floor((b[k0] + b[k1]) / 2);
-        return [...this.region(family, src, dst, [{ ...b, [k1]: mid }]), ...this.region(family, src, dst, [{ ...b, [k0]: mid + 1 }])];
+        return [...this.region(family, srcs, dst, [{ ...b, [k1]: mid }]), ...this.region(family, srcs, dst, [{ ...b, [k0]: mid + 1 }])];
       }
     }
     // One packet whose two corners are the same point cannot differ: unreachable.
@@ -724,13 +729,18 @@ export function reach(index: SnapshotIndex, query: ReachQuery): ReachResult {
   for (const family of [4, 6] as const) {
     const domain = reachDomain(index, target, query.from, family);
     if (domain.sources.length === 0) continue;
-    const cuts = [...structuralIntervals(index, family), ...domain.internet];
-    const regions = splitAt(domain.sources, cuts);
+    // Only cuts inside the domain tell its packets apart: an excluded address (another interface's public
+    // address, from the internet) is a hole in a region, not a boundary between two.
+    const notInternet = complementIntervals(family, domain.internet);
+    const cuts = [...structuralIntervals(index, family), ...notInternet].filter((c) => intersectIntervals([c], domain.sources).length > 0);
+    const regions = splitAt([{ lo: 0n, hi: addressMax(family) }], cuts)
+      .map((piece) => intersectIntervals([piece], domain.sources))
+      .filter((srcs) => srcs.length > 0);
     const internet = domain.internet;
     const classes = protocolClasses(family, query.protocol, query.ports);
     const byLabels = new Map<string, { by: AllowedBy[]; sets: PacketSet[] }>();
     for (const src of regions) {
-      const isInternet = intersectIntervals([src], internet).length > 0;
+      const isInternet = intersectIntervals(src, internet).length > 0;
       const dsts = isInternet ? domain.internetDestinations : domain.otherDestinations;
       for (const dst of dsts) {
         for (const cls of classes) {

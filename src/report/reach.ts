@@ -31,7 +31,8 @@ export function reachExplanation(r: ReachResult): string {
     : '';
   if (r.allowed.length === 0) return `Nothing from ${from} reaches ${r.to} with its responses getting back.${unknown}`;
   const services = [...new Set(r.allowed.map(what))];
-  return `${r.to} is reachable from ${from} on ${services.join(', ')}: the ${r.allowed.length} row${r.allowed.length === 1 ? '' : 's'} list the exact sources, ports and the rules that let them through, both ways.${unknown}`;
+  const rows = r.allowed.length === 1 ? 'the row lists' : `the ${r.allowed.length} rows list`;
+  return `${r.to} is reachable from ${from} on ${services.join(', ')}: ${rows} the exact sources, ports and the rules that let them through, both ways.${unknown}`;
 }
 
 export function renderReachJson(r: ReachResult): string {
