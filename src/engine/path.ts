@@ -8,7 +8,7 @@
  */
 import type { Ip } from '../model/address.js';
 import type { Packet } from '../model/flow.js';
-import type { Direction, Eni, NatGateway, SgRule, Subnet, Vpc } from '../model/snapshot.js';
+import type { Direction, Eni, NatGateway, SgRule, Subnet, TransitGatewayAttachment, Vpc } from '../model/snapshot.js';
 import { ICMP, ICMPV6, TCP, UDP, hasPorts, protocolName } from '../net/protocol.js';
 import { cidrContains, formatIp, ipEquals, isPrivateIpv4 } from '../net/ip.js';
 import { type NaclDecision, evaluateNacl } from './nacl.js';
@@ -18,6 +18,7 @@ import { type SnapshotIndex, eniOwnsIp, vpcContaining } from './snapshot-index.j
 import { internetGatewayOf, listedDetached } from './internet-gateway.js';
 import { hasSection } from './sections.js';
 import { awsServiceAt, isLinkLocalService } from './aws-services.js';
+import { associatedRouteTable, attachmentSubnet, tgwDescribed, tgwRoutes, vpcAttachment } from './transit-gateway.js';
 
 export type PathLeg = 'forward' | 'return';
 
@@ -38,9 +39,13 @@ export type HopDecision = 'allow' | 'deny' | 'skip';
  * - `gateway-drops`: the gateway the route leads to refuses the packet (a private NAT gateway's traffic at an
  *   internet gateway);
  * - `source-dest-check`: the route leads to a network interface that forwards nothing, its source/destination
- *   check being on (ref 7.3 ENI_SOURCE_DEST_CHECK_RESTRICTION).
+ *   check being on (ref 7.3 ENI_SOURCE_DEST_CHECK_RESTRICTION);
+ * - `no-attachment-in-az`: the route leads to a transit gateway whose VPC attachment has no subnet in the
+ *   sender's Availability Zone, so the VPC does not hand it the packet (ref 7.3 TGW_ROUTE_AZ_RESTRICTION).
+ * A transit gateway route table that has no route for the destination is `no-route` (its id is the
+ * blockedBy id, `tgw-rtb-...`), one whose route is a blackhole is `blackhole`.
  */
-export type RouteReason = 'no-route' | 'blackhole' | 'no-public-address' | 'gateway-drops' | 'source-dest-check';
+export type RouteReason = 'no-route' | 'blackhole' | 'no-public-address' | 'gateway-drops' | 'source-dest-check' | 'no-attachment-in-az';
 
 interface HopBase {
   readonly path: PathLeg;
@@ -308,6 +313,15 @@ class PathBuilder {
     const table = this.index.routeTableBySubnet.get(subnetId);
     const route: RouteDecision = { routeTableId: table?.id ?? null, outcome: 'no-route', route: null, target: null, prefixLength: -1 };
     this.hops.push({ component: 'route', subnetId, route, reason, problem, ...(fix !== undefined ? { fix } : {}), path: 'forward', decision: 'deny', packet });
+  }
+
+  /** A route hop decided elsewhere (a transit gateway's table, an attachment): `reason` and `problem` on a deny. */
+  routeHop(leg: PathLeg, subnetId: string, route: RouteDecision, packet: Packet, deny?: { reason: RouteReason; problem: string; fix?: string }): void {
+    if (!deny) {
+      this.hops.push({ component: 'route', subnetId, route, path: leg, decision: 'allow', packet });
+      return;
+    }
+    this.hops.push({ component: 'route', subnetId, route, reason: deny.reason, problem: deny.problem, ...(deny.fix !== undefined ? { fix: deny.fix } : {}), path: leg, decision: 'deny', packet });
   }
 
   /** A note said once per answer. */
@@ -599,13 +613,30 @@ function eniToEni(b: PathBuilder, a: Eni, bEni: Eni, packet: Packet, reply: Pack
     throughAppliance(b, a, fwd, packet);
     return;
   }
-  noteGateway(b, 'forward', fwd, packet);
-  b.nacl('forward', bEni.subnetId, 'inbound', packet);
+  const viaTgw = fwd.outcome === 'forward' && fwd.target?.kind === 'tgw' ? tgwLeg(b, 'forward', a, fwd.target.id, packet, bEni.vpcId) : null;
+  if (viaTgw?.kind === 'blocked' || viaTgw?.kind === 'beyond') return;
+  if (viaTgw?.kind === 'vpc') {
+    if (!outOfTgw(b, 'forward', viaTgw.exit, bEni, packet)) return;
+  } else {
+    noteGateway(b, 'forward', fwd, packet);
+    b.nacl('forward', bEni.subnetId, 'inbound', packet);
+  }
   b.sg('forward', bEni, 'inbound', packet, false);
   if (!hasResponse) return;
   b.sg('return', bEni, 'outbound', reply, true);
   b.nacl('return', bEni.subnetId, 'outbound', reply);
   const back = b.route('return', bEni.subnetId, reply, expect(bEni, a, reply.dst));
+  if (viaTgw?.kind === 'vpc' && back.outcome === 'forward' && back.target?.kind === 'tgw') {
+    if (back.target.id !== fwd.target?.id) b.note(`The response returns through ${back.target.id}, not ${fwd.target?.id ?? ''}: asymmetric routes.`);
+    const entry = viaTgw.attachment.applianceMode && back.target.id === fwd.target?.id ? viaTgw.exit : undefined;
+    const out = tgwLeg(b, 'return', bEni, back.target.id, reply, a.vpcId, entry);
+    if (out.kind === 'vpc') {
+      outOfTgw(b, 'return', out.exit, a, reply);
+      b.sg('return', a, 'inbound', reply, true);
+      return;
+    }
+    if (out.kind !== 'assumed') return;
+  }
   if (!sameVpc && fwd.target?.kind === 'pcx' && back.target?.kind === 'pcx' && fwd.target.id !== back.target.id) {
     b.notes.push(`The response returns over ${back.target.id}, not ${fwd.target.id}: asymmetric peering routes.`);
   }
@@ -669,6 +700,142 @@ function noteGateway(b: PathBuilder, leg: PathLeg, d: RouteDecision, packet: Pac
   }
 }
 
+/** How a packet came out of a transit gateway (tgwLeg). */
+type TgwExit =
+  /** The snapshot does not describe the transit gateway's attachments or tables: today's assumption applies. */
+  | { readonly kind: 'assumed' }
+  /** A hop denied it. */
+  | { readonly kind: 'blocked' }
+  /** It went on to an attachment whose far side the snapshot does not show (another VPC, a peering, a VPN ...). */
+  | { readonly kind: 'beyond'; readonly attachmentId: string; readonly attachment?: TransitGatewayAttachment }
+  /** Delivered to the wanted VPC's attachment, out of its interface in `exit`. */
+  | { readonly kind: 'vpc'; readonly attachment: TransitGatewayAttachment; readonly exit: Subnet | undefined };
+
+const FROM_TGW_NACL = 'AWS "Network ACLs for transit gateways"';
+
+/**
+ * Through transit gateway `tgwId` from `from`'s VPC (AWS "How transit gateways work", "Network ACLs for
+ * transit gateways"): the VPC hands the packet to its attachment's interface in the sender's Availability
+ * Zone, whose subnet's NACL judges it inbound (even when the sender is in that subnet); the route table
+ * associated with the attachment picks the next attachment (longest prefix; a blackhole drops it); for
+ * `toVpc`, that must be the VPC's own attachment, whose interface (in the same Availability Zone when it
+ * has one) sends the packet on. `entry`: the subnet the packet must enter by (appliance mode keeps a
+ * flow on one interface both ways).
+ */
+function tgwLeg(b: PathBuilder, leg: PathLeg, from: Eni, tgwId: string, packet: Packet, toVpc: string | null, entryOverride?: Subnet): TgwExit {
+  const index = b.index;
+  if (!tgwDescribed(index, tgwId)) return { kind: 'assumed' };
+  const att = vpcAttachment(index, tgwId, from.vpcId);
+  if (!att) {
+    b.note(`The snapshot describes ${tgwId} but not its attachment to ${from.vpcId}: routing inside ${tgwId} is not evaluated, and vpcwhy assumes it delivers the packet.`);
+    return { kind: 'assumed' };
+  }
+  const az = index.subnetById.get(from.subnetId)?.availabilityZone;
+  const entry = entryOverride ?? attachmentSubnet(index, att, az);
+  const pseudo = (id: string | null): RouteDecision => ({ routeTableId: id, outcome: 'no-route', route: null, target: null, prefixLength: -1 });
+  if (packet.dst.family === 6 && att.subnetIds.length > 0 && !att.ipv6Support) {
+    b.routeHop(leg, entry?.id ?? from.subnetId, pseudo(att.id), packet, {
+      reason: 'no-route',
+      problem: `${att.id} attaches ${from.vpcId} to ${tgwId} with IPv6 support off, so it carries no IPv6 traffic`,
+      fix: `enable IPv6 support on ${att.id} (aws ec2 modify-transit-gateway-vpc-attachment --transit-gateway-attachment-id ${att.id} --options Ipv6Support=enable)`,
+    });
+    return { kind: 'blocked' };
+  }
+  if (!entryOverride && entry && az !== undefined && entry.availabilityZone !== undefined && entry.availabilityZone !== az) {
+    b.routeHop(leg, from.subnetId, pseudo(att.id), packet, {
+      reason: 'no-attachment-in-az',
+      problem: `${att.id} has no subnet in ${az}, where ${from.subnetId} is, so the VPC cannot hand the packet to ${tgwId} (TGW_ROUTE_AZ_RESTRICTION)`,
+      fix: `add a subnet in ${az} to ${att.id} (aws ec2 modify-transit-gateway-vpc-attachment --add-subnet-ids ...)`,
+    });
+    return { kind: 'blocked' };
+  }
+  if (entry) b.nacl(leg, entry.id, 'inbound', packet);
+  else b.note(`The subnets of ${att.id} are not in the snapshot${hasSection(index.snapshot, 'TransitGatewayVpcAttachments') ? '' : ' (it has no describe-transit-gateway-vpc-attachments output)'}: the network ACL of ${tgwId}'s interface in ${from.vpcId} is not evaluated.`);
+  b.gateway(leg, 'gateway', tgwId, `into ${tgwId} through attachment ${att.id}${entry ? ` (its interface in ${entry.id}${entry.availabilityZone ? `, ${entry.availabilityZone}` : ''})` : ''}`, packet);
+  const assumeInside = (why: string): TgwExit => {
+    const to = toVpc === null ? undefined : vpcAttachment(index, tgwId, toVpc);
+    b.note(`${why}: vpcwhy assumes ${tgwId} routes the packet ${to ? `to ${to.id}, the attachment of ${toVpc}` : 'on'}.`);
+    if (!to) return { kind: 'beyond', attachmentId: tgwId };
+    return { kind: 'vpc', attachment: to, exit: attachmentSubnet(index, to, entry?.availabilityZone ?? az) };
+  };
+  const table = associatedRouteTable(index, att);
+  if (table === null) {
+    if (!hasSection(index.snapshot, 'TransitGatewayAttachments')) return assumeInside(`The route table associated with ${att.id} is not in the snapshot (it has no describe-transit-gateway-attachments output)`);
+    b.routeHop(leg, entry?.id ?? from.subnetId, pseudo(att.id), packet, {
+      reason: 'no-route',
+      problem: `${att.id} is associated with no route table of ${tgwId}, so ${tgwId} has no route for what it sends (TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION)`,
+      fix: `associate ${att.id} with a route table of ${tgwId} (aws ec2 associate-transit-gateway-route-table)`,
+    });
+    return { kind: 'blocked' };
+  }
+  if (typeof table === 'string') return assumeInside(`${att.id} is associated with ${table}, which the snapshot does not describe`);
+  const rt = tgwRoutes(index, table);
+  if (rt === null) return assumeInside(`The routes of ${table.id}, the route table associated with ${att.id}, are not in the snapshot (no search-transit-gateway-routes or get-transit-gateway-route-table-propagations output)`);
+  if (table.routes === null) b.note(`The static routes of ${table.id} are not in the snapshot: only the routes its propagations imply (the attached VPCs' CIDRs) are evaluated.`);
+  const d = evaluateRoute(index, rt, packet.dst);
+  const at = entry?.id ?? from.subnetId;
+  if (d.outcome === 'no-route' || d.outcome === 'no-table') {
+    b.routeHop(leg, at, d, packet, {
+      reason: 'no-route',
+      problem: `transit gateway route table ${table.id} (associated with ${att.id}) has no route to ${formatIp(packet.dst)}, so ${tgwId} drops it`,
+      fix: `add a route for ${formatIp(packet.dst)} to ${table.id} (a static route, or a propagation from the attachment that reaches it)`,
+    });
+    return { kind: 'blocked' };
+  }
+  if (d.outcome === 'blackhole') {
+    b.routeHop(leg, at, d, packet, {
+      reason: 'blackhole',
+      problem: `transit gateway route table ${table.id} (associated with ${att.id}) sends ${formatIp(packet.dst)} to a blackhole route${d.route && d.route.destination.kind === 'cidr' ? ` (${d.route.destination.cidr.text})` : ''}, so ${tgwId} drops it`,
+      fix: `replace the blackhole route in ${table.id} with a route to the attachment that reaches ${formatIp(packet.dst)}`,
+    });
+    return { kind: 'blocked' };
+  }
+  b.routeHop(leg, at, d, packet);
+  const nextId = d.target?.id ?? '';
+  const next = index.tgwAttachmentById.get(nextId);
+  if (toVpc !== null && next?.resourceType === 'vpc' && next.resourceId === toVpc) {
+    const exit = attachmentSubnet(index, next, entry?.availabilityZone ?? az);
+    if (next.applianceMode) {
+      b.note(`${next.id} has appliance mode on: ${tgwId} sends both directions of a flow through one of its interfaces, chosen by a hash of the flow; vpcwhy shows the one in ${exit?.id ?? 'its first subnet'}.`);
+    } else if (exit && entry?.availabilityZone && exit.availabilityZone !== entry.availabilityZone) {
+      b.note(`${next.id} has no subnet in ${entry.availabilityZone}: ${tgwId} sends the packet out of its interface in ${exit.id}, in another Availability Zone.`);
+    }
+    return { kind: 'vpc', attachment: next, exit };
+  }
+  const what = !next ? `${nextId}, which the snapshot does not describe` : next.resourceType === 'vpc' ? `${next.id}, the attachment of ${next.resourceId}` : `${next.id} (a ${next.resourceType} attachment${next.resourceId ? ` to ${next.resourceId}` : ''})`;
+  b.gateway(leg, 'gateway', tgwId, `${tgwId} routes it to ${what}; beyond it the path is outside the snapshot and assumed`, packet);
+  b.note(`${table.id} routes ${formatIp(packet.dst)} to ${what}: what happens beyond it is not evaluated, and vpcwhy assumes it delivers the packet.`);
+  return { kind: 'beyond', attachmentId: nextId, ...(next ? { attachment: next } : {}) };
+}
+
+/**
+ * Out of a transit gateway's interface in `exit` to `eni` (AWS "Network ACLs for transit gateways"): in
+ * one subnet no NACL is evaluated; otherwise the attachment subnet's NACL outbound, its route table
+ * (the VPC's local route, or an appliance beyond which the path is assumed), and the NACL of `eni`'s
+ * subnet inbound. False when the packet went to an appliance.
+ */
+function outOfTgw(b: PathBuilder, leg: PathLeg, exit: Subnet | undefined, eni: Eni, packet: Packet): boolean {
+  if (exit && exit.id === eni.subnetId) {
+    b.naclSkip(leg, exit.id, 'outbound', packet);
+    b.naclSkip(leg, eni.subnetId, 'inbound', packet);
+    return true;
+  }
+  if (exit) {
+    b.nacl(leg, exit.id, 'outbound', packet);
+    if (leg === 'forward') {
+      const d = b.route(leg, exit.id, packet, (r) => (r.target && r.target.kind !== 'local' && r.target.kind !== 'eni' && r.target.kind !== 'instance' ? `the route table of ${exit.id}, where the transit gateway's interface is, sends ${formatIp(packet.dst)} to ${r.target.id}, not into the VPC` : null));
+      if (d.outcome === 'forward' && d.target && d.target.kind !== 'local' && d.target.id !== eni.id && d.target.id !== eni.instanceId) {
+        b.beyond = d.target.id;
+        b.gateway(leg, 'appliance', d.target.id, `to ${d.target.id}, where ${exit.id}'s route table sends the transit gateway's traffic; beyond it the path is assumed`, packet);
+        b.note(`The route table of ${exit.id} sends the transit gateway's traffic to ${d.target.id}: the answer holds as far as ${d.target.id}, and beyond it is assumed, not evaluated.`);
+        return false;
+      }
+    }
+  }
+  b.nacl(leg, eni.subnetId, 'inbound', packet);
+  return true;
+}
+
 function eniToOutside(b: PathBuilder, a: Eni, dst: Endpoint, packet: Packet, reply: Packet, hasResponse: boolean): void {
   const index = b.index;
   const vpc = index.vpcById.get(a.vpcId);
@@ -716,6 +883,7 @@ function eniToOutside(b: PathBuilder, a: Eni, dst: Endpoint, packet: Packet, rep
     if (r.target.kind === 'pcx') return peeringCarries(index, r.target.id, a.vpcId, packet.dst);
     return null;
   });
+  let tgwOut: TgwExit | undefined;
   if (d.outcome === 'forward' && d.target) {
     const t = d.target;
     if (t.kind === 'igw' || t.kind === 'eigw') {
@@ -726,6 +894,19 @@ function eniToOutside(b: PathBuilder, a: Eni, dst: Endpoint, packet: Packet, rep
       return;
     } else if (t.kind === 'eni' || t.kind === 'instance') {
       throughAppliance(b, a, d, packet);
+      return;
+    } else if (t.kind === 'tgw' && (tgwOut = tgwLeg(b, 'forward', a, t.id, packet, null)).kind !== 'assumed') {
+      if (tgwOut.kind !== 'beyond') return;
+      if (tgwOut.attachment?.resourceType === 'vpc') {
+        // On to another VPC (a central egress or inspection VPC): beyond it, assumed.
+        b.beyond = tgwOut.attachment.id;
+        return;
+      }
+      // On to a VPN, Direct Connect or peering attachment: the response comes back out of the attachment's interface.
+      if (!hasResponse) return;
+      const att = vpcAttachment(index, t.id, a.vpcId);
+      outOfTgw(b, 'return', att && attachmentSubnet(index, att, subnet?.availabilityZone), a, reply);
+      b.sg('return', a, 'inbound', reply, true);
       return;
     } else {
       noteGateway(b, 'forward', d, packet);

@@ -32,7 +32,7 @@ function matchLength(index: SnapshotIndex, route: Route, ip: Ip): number {
 /** Higher wins at equal prefix length (ref 6.1): static CIDR > prefix list > propagated CIDR. */
 function preference(route: Route): number {
   if (route.destination.kind === 'prefix-list') return 1;
-  return route.origin === 'EnableVgwRoutePropagation' ? 0 : 2;
+  return route.origin === 'EnableVgwRoutePropagation' || route.origin === 'TransitGatewayPropagation' ? 0 : 2;
 }
 
 export function selectRoute(index: SnapshotIndex, table: RouteTable, dst: Ip): { route: Route; prefixLength: number } | null {

@@ -14,7 +14,11 @@ import type {
   SecurityGroup,
   Snapshot,
   Subnet,
+  TransitGateway,
+  TransitGatewayAttachment,
+  TransitGatewayRouteTable,
   Vpc,
+  VpcEndpoint,
   VpcPeering,
 } from '../model/snapshot.js';
 import { cidrContains } from '../net/ip.js';
@@ -52,6 +56,10 @@ export interface SnapshotIndex {
   readonly vpnsByGateway: ReadonlyMap<string, readonly VpnConnection[]>;
   readonly peeringById: ReadonlyMap<string, VpcPeering>;
   readonly instanceNameById: ReadonlyMap<string, string>;
+  readonly transitGatewayById: ReadonlyMap<string, TransitGateway>;
+  readonly tgwAttachmentById: ReadonlyMap<string, TransitGatewayAttachment>;
+  readonly tgwRouteTableById: ReadonlyMap<string, TransitGatewayRouteTable>;
+  readonly vpcEndpointById: ReadonlyMap<string, VpcEndpoint>;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -135,6 +143,10 @@ export function indexSnapshot(snapshot: Snapshot): SnapshotIndex {
     natIdByEniId,
     peeringById: byId(snapshot.peerings),
     instanceNameById,
+    transitGatewayById: byId(snapshot.transitGateways),
+    tgwAttachmentById: byId(snapshot.transitGatewayAttachments),
+    tgwRouteTableById: byId(snapshot.transitGatewayRouteTables),
+    vpcEndpointById: byId(snapshot.vpcEndpoints),
   };
 }
 

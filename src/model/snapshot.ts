@@ -241,6 +241,85 @@ export interface VpcPeering extends Tagged {
   readonly source: SourceRef;
 }
 
+/** A transit gateway (DescribeTransitGateways). */
+export interface TransitGateway extends Tagged {
+  readonly id: string;
+  readonly state: string;
+  readonly ownerId?: string;
+  /** Options.AssociationDefaultRouteTableId / PropagationDefaultRouteTableId, when default association / propagation is on. */
+  readonly associationDefaultRouteTableId?: string;
+  readonly propagationDefaultRouteTableId?: string;
+  readonly source: SourceRef;
+}
+
+/**
+ * A transit gateway attachment (DescribeTransitGatewayAttachments and, for VPCs,
+ * DescribeTransitGatewayVpcAttachments, merged by id).
+ */
+export interface TransitGatewayAttachment extends Tagged {
+  readonly id: string;
+  readonly transitGatewayId: string;
+  /** ResourceType: vpc, vpn, direct-connect-gateway, connect, peering, tgw-peering, ... */
+  readonly resourceType: string;
+  /** The VPC id for a VPC attachment, the VPN connection id for a VPN, ... ('' when unknown). */
+  readonly resourceId: string;
+  readonly state: string;
+  /** The route table it is associated with (Association.TransitGatewayRouteTableId), null when none is known. */
+  readonly routeTableId: string | null;
+  /** VPC attachments: the subnets the transit gateway has an interface in, one per Availability Zone. */
+  readonly subnetIds: readonly string[];
+  /** VPC attachments: Options.ApplianceModeSupport is enable. */
+  readonly applianceMode: boolean;
+  /** VPC attachments: Options.Ipv6Support is enable. */
+  readonly ipv6Support: boolean;
+  readonly source: SourceRef;
+}
+
+export type TransitGatewayRouteState = 'active' | 'blackhole' | 'other';
+
+/** A route of a transit gateway route table (SearchTransitGatewayRoutes), or one derived from a propagation. */
+export interface TransitGatewayRoute {
+  readonly destination: RouteDestination;
+  /** The attachments it leads to (several with ECMP); empty for a blackhole. */
+  readonly attachmentIds: readonly string[];
+  readonly type: 'static' | 'propagated';
+  readonly state: TransitGatewayRouteState;
+  readonly source: SourceRef;
+}
+
+export interface TransitGatewayRouteTable extends Tagged {
+  readonly id: string;
+  /** '' when the table is known only from its routes or propagations. */
+  readonly transitGatewayId: string;
+  readonly state: string;
+  readonly defaultAssociation: boolean;
+  readonly defaultPropagation: boolean;
+  /** Attachment ids associated with it (besides those whose Association names it). */
+  readonly associations: readonly string[];
+  /** Attachment ids whose routes propagate into it; null when the snapshot does not say. */
+  readonly propagations: readonly string[] | null;
+  /** Its routes as SearchTransitGatewayRoutes prints them; null when the snapshot does not have them. */
+  readonly routes: readonly TransitGatewayRoute[] | null;
+  readonly source: SourceRef;
+}
+
+/** A VPC endpoint (DescribeVpcEndpoints): names and notes; gateway endpoints are routed to by their vpce- id. */
+export interface VpcEndpoint extends Tagged {
+  readonly id: string;
+  /** VpcEndpointType: Gateway, Interface, GatewayLoadBalancer. */
+  readonly type: string;
+  readonly vpcId: string;
+  readonly serviceName: string;
+  readonly state: string;
+  /** Has a PolicyDocument (which vpcwhy does not evaluate). */
+  readonly hasPolicy: boolean;
+  readonly routeTableIds: readonly string[];
+  readonly subnetIds: readonly string[];
+  readonly groupIds: readonly string[];
+  readonly eniIds: readonly string[];
+  readonly source: SourceRef;
+}
+
 export interface Instance extends Tagged {
   readonly id: string;
   readonly eniIds: readonly string[];
@@ -287,6 +366,10 @@ export interface Snapshot {
   readonly natGateways: readonly NatGateway[];
   readonly vpnConnections: readonly VpnConnection[];
   readonly peerings: readonly VpcPeering[];
+  readonly transitGateways: readonly TransitGateway[];
+  readonly transitGatewayAttachments: readonly TransitGatewayAttachment[];
+  readonly transitGatewayRouteTables: readonly TransitGatewayRouteTable[];
+  readonly vpcEndpoints: readonly VpcEndpoint[];
   readonly instances: readonly Instance[];
   readonly flowLogs: readonly FlowLogDefinition[];
   readonly warnings: readonly Warning[];
@@ -307,6 +390,10 @@ export function emptySnapshot(): Snapshot {
     natGateways: [],
     vpnConnections: [],
     peerings: [],
+    transitGateways: [],
+    transitGatewayAttachments: [],
+    transitGatewayRouteTables: [],
+    vpcEndpoints: [],
     instances: [],
     flowLogs: [],
     warnings: [],

@@ -10,6 +10,8 @@ import type { Snapshot } from '../../src/model/snapshot.js';
 import { formatSnapshotLoadError, loadSnapshot } from '../../src/aws/load-snapshot.js';
 import { formatIp } from '../../src/net/ip.js';
 import { CORPUS, findAwsConfigs } from './support.js';
+import { indexSnapshot } from '../../src/engine/snapshot-index.js';
+import { tracePath } from '../../src/engine/path.js';
 
 const present = existsSync(CORPUS);
 const AWS_REPR = path.join(CORPUS, 'batfish/projects/batfish/src/test/resources/org/batfish/representation/aws');
@@ -110,10 +112,59 @@ describe.skipIf(!present)('corpus snapshots decode to the right counts', () => {
     expect(s.vpcs.map((v) => v.region)).toEqual(['us-west-1', 'us-west-2']);
   });
 
-  it('Batfish unmodelled outputs (TransitGateways, LoadBalancers, ...) are warnings, not errors', async () => {
+  it('Batfish unmodelled outputs (VpnGateways, CustomerGateways, ...) are warnings, not errors', async () => {
     const s = await load(path.join(AWS_REPR, 'test-transit-gateway/aws_configs'));
     const notModelled = s.warnings.filter((w) => w.message.endsWith('not modelled by vpcwhy; ignored')).map((w) => w.source.path);
-    expect(notModelled).toContain('TransitGateways');
+    expect(notModelled).toContain('VpnGateways');
+    expect(notModelled).not.toContain('TransitGateways');
     expect(new Set(notModelled).size).toBe(notModelled.length);
+  });
+
+  it('test-transit-gateway-multi-table: the transit gateway, its VPC attachments with subnets and associations, two route tables with their propagations', async () => {
+    const s = await load(path.join(AWS_REPR, 'test-transit-gateway-multi-table/aws_configs'));
+    expect(s.transitGateways.map((t) => [t.id, t.associationDefaultRouteTableId])).toEqual([['tgw-044be4464fcc69aff', 'tgw-rtb-0fa40c8df355dce6e']]);
+    expect(s.transitGatewayAttachments.map((a) => [a.id, a.resourceId, a.routeTableId, a.subnetIds])).toEqual([
+      ['tgw-attach-07f5ec59e9f540021', 'vpc-0404e08ceddf7f650', 'tgw-rtb-0fa40c8df355dce6e', ['subnet-006a19c846f047bd7']],
+      ['tgw-attach-0ae2696617bb06fb4', 'vpc-00a31ce9d0c06675c', 'tgw-rtb-096a7119299ab1c42', ['subnet-0ebf6378a79a3e534']],
+    ]);
+    expect(s.transitGatewayRouteTables.map((t) => [t.id, t.name, t.propagations, t.routes?.length])).toEqual([
+      ['tgw-rtb-096a7119299ab1c42', 'rt B', ['tgw-attach-07f5ec59e9f540021'], 0],
+      ['tgw-rtb-0fa40c8df355dce6e', 'default', ['tgw-attach-0ae2696617bb06fb4'], 0],
+    ]);
+  });
+
+  it('TransitGatewayStaticRoutesTest: a static route to an attachment and a blackhole, as search-transit-gateway-routes prints them', async () => {
+    const s = await load(path.join(AWS_REPR, 'TransitGatewayStaticRoutesTest.json'));
+    const rt = s.transitGatewayRouteTables.find((t) => t.id === 'tgw-rtb-08262a9ed03306288');
+    expect(rt?.routes?.map((r) => [r.destination.kind === 'cidr' ? r.destination.cidr.text : '', r.state, r.type, r.attachmentIds])).toEqual([
+      ['1.1.1.1/32', 'active', 'static', ['tgw-attach-07f5ec59e9f540021']],
+      ['192.168.0.0/16', 'blackhole', 'static', []],
+    ]);
+  });
+
+  it.each(['test-transit-gateway', 'test-transit-gateway-multi-table'])('%s: instances of the two VPCs trace through the transit gateway\'s route tables, not an assumption', async (name) => {
+    const s = await load(path.join(AWS_REPR, `${name}/aws_configs`));
+    const index = indexSnapshot(s);
+    const hosts = s.enis.filter((e) => e.instanceId !== undefined && e.primaryPrivateIp !== null);
+    const pairs = hosts.flatMap((a) => hosts.filter((b) => b.vpcId !== a.vpcId).map((b) => [a, b] as const));
+    expect(pairs.length).toBeGreaterThan(0);
+    for (const [a, b] of pairs) {
+      const packet = { protocol: 1, src: a.primaryPrivateIp!, dst: b.primaryPrivateIp!, srcPort: null, dstPort: null, icmpType: 8, icmpCode: 0 };
+      const r = tracePath(index, { src: { kind: 'eni', eni: a, ip: a.primaryPrivateIp!, via: 'private' }, dst: { kind: 'eni', eni: b, ip: b.primaryPrivateIp!, via: 'private' }, packet });
+      // Each leg is routed by a TGW route table, or refused because the attachment has no subnet in the
+      // sender's Availability Zone (here vpc-0404…'s instance is in us-east-2a, its attachment in us-east-2c).
+      for (const leg of ['forward', 'return'] as const) {
+        if (leg === 'return' && r.blockingHop?.path === 'forward' && !r.hops.some((h) => h.path === 'return')) continue;
+        const routed = r.hops.some((h) => h.path === leg && h.component === 'route' && h.route.routeTableId?.startsWith('tgw-rtb-'));
+        const azRefused = r.hops.some((h) => h.path === leg && h.component === 'route' && h.reason === 'no-attachment-in-az');
+        expect(routed || azRefused, `${a.id} -> ${b.id} ${leg}`).toBe(true);
+      }
+      expect(r.notes.join(' ')).not.toContain('Routing inside');
+    }
+    expect(pairs.some(([a, b]) => {
+      const packet = { protocol: 1, src: a.primaryPrivateIp!, dst: b.primaryPrivateIp!, srcPort: null, dstPort: null, icmpType: 8, icmpCode: 0 };
+      const r = tracePath(index, { src: { kind: 'eni', eni: a, ip: a.primaryPrivateIp!, via: 'private' }, dst: { kind: 'eni', eni: b, ip: b.primaryPrivateIp!, via: 'private' }, packet });
+      return r.hops.some((h) => h.path === 'forward' && h.component === 'route' && h.route.routeTableId?.startsWith('tgw-rtb-') && h.decision === 'allow');
+    })).toBe(true);
   });
 });

@@ -143,8 +143,8 @@ describe('loadSnapshot of a directory tree (Batfish aws_configs layout)', () => 
     expect(s.securityGroups.map((g) => g.id)).toEqual(['sg-web', 'sg-db']);
     expect(messages(s)).toEqual([
       'README.txt : not a .json file; skipped',
-      'Merged.json TransitGateways: TransitGateways: not modelled by vpcwhy; ignored',
-      'Merged.json VpcEndpoints: VpcEndpoints: not modelled by vpcwhy; ignored',
+      'Merged.json LoadBalancers: LoadBalancers: not modelled by vpcwhy; ignored',
+      'Merged.json VpnGateways: VpnGateways: not modelled by vpcwhy; ignored',
     ]);
   });
 
@@ -173,8 +173,8 @@ describe('vpcwhy snapshot format', () => {
     ]);
     expect(s.flowLogs.map((f) => f.id)).toEqual(['fl-1']);
     expect(s.prefixLists[0]?.entries?.map((c) => c.text)).toEqual(['203.0.113.0/24']);
-    // TransitGateways appears in two regions of one file: one warning.
-    expect(messages(s)).toEqual(['vpcwhy-snapshot.json Regions.us-east-1.TransitGateways: TransitGateways: not modelled by vpcwhy; ignored']);
+    // VpnGateways appears in two regions of one file: one warning.
+    expect(messages(s)).toEqual(['vpcwhy-snapshot.json Regions.us-east-1.VpnGateways: VpnGateways: not modelled by vpcwhy; ignored']);
   });
 });
 
@@ -277,12 +277,12 @@ describe('warnings', () => {
 
   it('warns about unknown keys (with a hint), unmodelled AWS keys once per file, and a bare Entries output', () => {
     const s = decodeOk([
-      { file: 'a.json', json: { SecurityGroup: [], Foo: 1, TransitGateways: [], Entries: [], NextToken: 'x', ResponseMetadata: {} } },
+      { file: 'a.json', json: { SecurityGroup: [], Foo: 1, VpnGateways: [], Entries: [], NextToken: 'x', ResponseMetadata: {} } },
     ]);
     expect(messages(s)).toEqual([
       'a.json SecurityGroup: unknown top-level key "SecurityGroup" (did you mean SecurityGroups?); not a describe-* output vpcwhy knows; ignored',
       'a.json Foo: unknown top-level key "Foo"; not a describe-* output vpcwhy knows; ignored',
-      'a.json TransitGateways: TransitGateways: not modelled by vpcwhy; ignored',
+      'a.json VpnGateways: VpnGateways: not modelled by vpcwhy; ignored',
       'a.json Entries: Entries (get-managed-prefix-list-entries output) does not say which prefix list it belongs to; ignored. Put it as "Entries" inside its element of PrefixLists',
     ]);
   });

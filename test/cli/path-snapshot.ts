@@ -58,6 +58,8 @@ export interface Parts {
   eni?: Record<string, Json>;
   nat?: Json;
   extra?: Json;
+  /** Changes the whole document last (more subnets, Availability Zones, another VPC CIDR ...). */
+  edit?: (doc: Json) => void;
 }
 
 export const DEFAULT_ROUTES = {
@@ -152,6 +154,7 @@ export function snapshot(parts: Parts = {}): string {
     ],
     ...(parts.extra ?? {}),
   };
+  parts.edit?.(doc as Json);
   const file = path.join(dir, `p${n++}.json`);
   writeFileSync(file, JSON.stringify(doc));
   return file;

@@ -16,7 +16,11 @@ import type {
   SecurityGroup,
   Subnet,
   Eni,
+  TransitGateway,
+  TransitGatewayAttachment,
+  TransitGatewayRouteTable,
   Vpc,
+  VpcEndpoint,
   VpcPeering,
 } from '../../model/snapshot.js';
 import {
@@ -44,6 +48,14 @@ import { readSecurityGroups } from './security-groups.js';
 import { readSubnets } from './subnets.js';
 import { readVpcPeeringConnections } from './vpc-peering-connections.js';
 import { readVpcs } from './vpcs.js';
+import {
+  readTransitGatewayAttachments,
+  readTransitGatewayRouteTableParts,
+  readTransitGatewayRouteTables,
+  readTransitGateways,
+  readTransitGatewayVpcAttachments,
+} from './transit-gateways.js';
+import { readVpcEndpoints } from './vpc-endpoints.js';
 import { pushAll } from '../../arrays.js';
 
 export interface SnapshotHeader {
@@ -68,6 +80,12 @@ export interface DocumentContents {
   readonly natGateways: NatGateway[];
   readonly vpnConnections: VpnConnection[];
   readonly peerings: VpcPeering[];
+  readonly transitGateways: TransitGateway[];
+  /** Parts of attachments (generic and VPC descriptions), merged by id. */
+  readonly transitGatewayAttachments: TransitGatewayAttachment[];
+  /** Parts of route tables (description, routes, propagations), merged by id. */
+  readonly transitGatewayRouteTables: TransitGatewayRouteTable[];
+  readonly vpcEndpoints: VpcEndpoint[];
   readonly instances: Instance[];
   readonly flowLogs: FlowLogDefinition[];
   /** The VpcwhySnapshot header, when the document has one. */
@@ -93,6 +111,10 @@ export function emptyContents(): DocumentContents {
     natGateways: [],
     vpnConnections: [],
     peerings: [],
+    transitGateways: [],
+    transitGatewayAttachments: [],
+    transitGatewayRouteTables: [],
+    vpcEndpoints: [],
     instances: [],
     flowLogs: [],
     regions: [],
@@ -118,6 +140,13 @@ const SECTION_READERS: Readonly<Record<string, SectionReader>> = {
   NatGateways: (c, ctx, v, p) => pushAll(c.natGateways, readNatGateways(ctx, v, p)),
   VpnConnections: (c, ctx, v, p) => pushAll(c.vpnConnections, readVpnConnections(ctx, v, p)),
   VpcPeeringConnections: (c, ctx, v, p) => pushAll(c.peerings, readVpcPeeringConnections(ctx, v, p)),
+  TransitGateways: (c, ctx, v, p) => pushAll(c.transitGateways, readTransitGateways(ctx, v, p)),
+  TransitGatewayAttachments: (c, ctx, v, p) => pushAll(c.transitGatewayAttachments, readTransitGatewayAttachments(ctx, v, p)),
+  TransitGatewayVpcAttachments: (c, ctx, v, p) => pushAll(c.transitGatewayAttachments, readTransitGatewayVpcAttachments(ctx, v, p)),
+  TransitGatewayRouteTables: (c, ctx, v, p) => pushAll(c.transitGatewayRouteTables, readTransitGatewayRouteTables(ctx, v, p)),
+  TransitGatewayStaticRoutes: (c, ctx, v, p) => pushAll(c.transitGatewayRouteTables, readTransitGatewayRouteTableParts('routes')(ctx, v, p)),
+  TransitGatewayPropagations: (c, ctx, v, p) => pushAll(c.transitGatewayRouteTables, readTransitGatewayRouteTableParts('propagations')(ctx, v, p)),
+  VpcEndpoints: (c, ctx, v, p) => pushAll(c.vpcEndpoints, readVpcEndpoints(ctx, v, p)),
   Reservations: (c, ctx, v, p) => pushAll(c.instances, readReservations(ctx, v, p)),
   Instances: (c, ctx, v, p) => pushAll(c.instances, readInstances(ctx, v, p)),
   FlowLogs: (c, ctx, v, p) => pushAll(c.flowLogs, readFlowLogs(ctx, v, p)),
@@ -178,19 +207,12 @@ export const UNMODELLED_AWS_KEYS: ReadonlySet<string> = new Set([
   'Tags',
   'TargetGroups',
   'TargetHealthDescriptions',
-  'TransitGatewayAttachments',
   'TransitGatewayConnects',
   'TransitGatewayPeeringAttachments',
-  'TransitGatewayPropagations',
-  'TransitGatewayRouteTables',
-  'TransitGatewayStaticRoutes',
-  'TransitGatewayVpcAttachments',
-  'TransitGateways',
   'VirtualInterfaces',
   'Volumes',
   'VpcEndpointConnections',
   'VpcEndpointServiceConfigurations',
-  'VpcEndpoints',
   'VpnGateways',
 ]);
 
@@ -243,6 +265,9 @@ function readSection(
 
 function unknownKeyMessage(key: string): string {
   if (UNMODELLED_AWS_KEYS.has(key)) return `${key}: not modelled by vpcwhy; ignored`;
+  if (key === 'Routes' || key === 'Associations' || key === 'TransitGatewayRouteTablePropagations') {
+    return `${key} (search-transit-gateway-routes, get-transit-gateway-route-table-associations or -propagations output) does not say which transit gateway route table it belongs to; ignored. Put it as "${key}" inside its element of TransitGatewayRouteTables`;
+  }
   if (key === 'Entries') {
     return 'Entries (get-managed-prefix-list-entries output) does not say which prefix list it belongs to; ignored. Put it as "Entries" inside its element of PrefixLists';
   }

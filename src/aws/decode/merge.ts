@@ -7,6 +7,7 @@
  * - SecurityGroupRules replace a group's IpPermissions-derived rules (they carry `sgr-` ids);
  * - stale references (SG rules naming groups or prefix lists absent from the snapshot) are kept and warned about.
  */
+import { combineTgwAttachments, combineTgwRouteTables } from './transit-gateways.js';
 import type { SourceRef, Warning } from '../../model/warning.js';
 import type { PrefixList, SecurityGroup, SgRule, Snapshot } from '../../model/snapshot.js';
 import type { DecodedSgRule } from './security-group-rules.js';
@@ -208,6 +209,10 @@ export function mergeDocuments(input: MergeInput): Snapshot {
     natGateways: byId(input.contents.flatMap((c) => c.natGateways), 'NAT gateway'),
     vpnConnections: byId(input.contents.flatMap((c) => c.vpnConnections), 'VPN connection'),
     peerings: byId(input.contents.flatMap((c) => c.peerings), 'VPC peering connection'),
+    transitGateways: byId(input.contents.flatMap((c) => c.transitGateways), 'transit gateway'),
+    transitGatewayAttachments: dedupeById(input.contents.flatMap((c) => c.transitGatewayAttachments), (a) => a.id, 'transit gateway attachment', warnings, combineTgwAttachments),
+    transitGatewayRouteTables: dedupeById(input.contents.flatMap((c) => c.transitGatewayRouteTables), (t) => t.id, 'transit gateway route table', warnings, combineTgwRouteTables),
+    vpcEndpoints: byId(input.contents.flatMap((c) => c.vpcEndpoints), 'VPC endpoint'),
     instances: byId(input.contents.flatMap((c) => c.instances), 'instance'),
     flowLogs: byId(input.contents.flatMap((c) => c.flowLogs), 'flow log'),
   };
