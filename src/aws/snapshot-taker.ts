@@ -9,6 +9,8 @@
  * as ISO strings, no `$metadata`). Each region has its own client and runs at most `concurrency` calls at a
  * time; regions run side by side. Every describe call is paginated with the largest page size EC2 allows
  * (DescribeVpnConnections has no pages; the pre-shared keys in its CustomerGatewayConfiguration are dropped).
+ * Each transit gateway route table's routes (SearchTransitGatewayRoutes) and propagations are written per
+ * table, as Batfish's collector writes them (`TransitGatewayStaticRoutes`, `TransitGatewayPropagations`).
  *
  * Failures: a denied call (`UnauthorizedOperation`, `AccessDenied*`) either fails the snapshot (all denied
  * calls are reported together, naming their IAM actions) or, with `allowPartial`, is skipped and recorded
@@ -18,7 +20,15 @@
 import {
   DescribeVpnConnectionsCommand,
   EC2Client,
+  SearchTransitGatewayRoutesCommand,
+  paginateDescribeEgressOnlyInternetGateways,
   paginateDescribeFlowLogs,
+  paginateDescribeTransitGatewayAttachments,
+  paginateDescribeTransitGatewayRouteTables,
+  paginateDescribeTransitGateways,
+  paginateDescribeTransitGatewayVpcAttachments,
+  paginateDescribeVpcEndpoints,
+  paginateGetTransitGatewayRouteTablePropagations,
   paginateDescribeInstances,
   paginateDescribeInternetGateways,
   paginateDescribeManagedPrefixLists,
@@ -52,9 +62,19 @@ export const SECTION_KEYS = [
   'ManagedPrefixLists',
   'PrefixLists',
   'InternetGateways',
+  'EgressOnlyInternetGateways',
   'NatGateways',
   'VpcPeeringConnections',
   'VpnConnections',
+  'TransitGateways',
+  'TransitGatewayAttachments',
+  'TransitGatewayVpcAttachments',
+  'TransitGatewayRouteTables',
+  /** Per route table, Batfish's shape: `{TransitGatewayRouteTableId, Routes}` (SearchTransitGatewayRoutes, static and propagated). */
+  'TransitGatewayStaticRoutes',
+  /** Per route table: `{TransitGatewayRouteTableId, TransitGatewayRouteTablePropagations}`. */
+  'TransitGatewayPropagations',
+  'VpcEndpoints',
   'FlowLogs',
   'Reservations',
 ] as const;
@@ -128,9 +148,17 @@ export const SNAPSHOT_PERMISSIONS: readonly string[] = [
   'ec2:GetManagedPrefixListEntries',
   'ec2:DescribePrefixLists',
   'ec2:DescribeInternetGateways',
+  'ec2:DescribeEgressOnlyInternetGateways',
   'ec2:DescribeNatGateways',
   'ec2:DescribeVpcPeeringConnections',
   'ec2:DescribeVpnConnections',
+  'ec2:DescribeTransitGateways',
+  'ec2:DescribeTransitGatewayAttachments',
+  'ec2:DescribeTransitGatewayVpcAttachments',
+  'ec2:DescribeTransitGatewayRouteTables',
+  'ec2:SearchTransitGatewayRoutes',
+  'ec2:GetTransitGatewayRouteTablePropagations',
+  'ec2:DescribeVpcEndpoints',
   'ec2:DescribeFlowLogs',
   'ec2:DescribeInstances',
 ];
@@ -173,6 +201,7 @@ const DESCRIBE_CALLS: readonly DescribeCall[] = [
   describeCall('DescribeManagedPrefixLists', 'ManagedPrefixLists', (client) => paginateDescribeManagedPrefixLists({ client, pageSize: 100 }, {}), (p) => p.PrefixLists),
   describeCall('DescribePrefixLists', 'PrefixLists', (client) => paginateDescribePrefixLists({ client }, {}), (p) => p.PrefixLists),
   describeCall('DescribeInternetGateways', 'InternetGateways', (client) => paginateDescribeInternetGateways({ client, pageSize: 1000 }, {}), (p) => p.InternetGateways),
+  describeCall('DescribeEgressOnlyInternetGateways', 'EgressOnlyInternetGateways', (client) => paginateDescribeEgressOnlyInternetGateways({ client, pageSize: 255 }, {}), (p) => p.EgressOnlyInternetGateways),
   describeCall('DescribeNatGateways', 'NatGateways', (client) => paginateDescribeNatGateways({ client, pageSize: 1000 }, {}), (p) => p.NatGateways),
   describeCall('DescribeVpcPeeringConnections', 'VpcPeeringConnections', (client) => paginateDescribeVpcPeeringConnections({ client, pageSize: 1000 }, {}), (p) => p.VpcPeeringConnections),
   // Not paginated. CustomerGatewayConfiguration (the tunnels' pre-shared keys) is left out of the snapshot.
@@ -184,6 +213,11 @@ const DESCRIBE_CALLS: readonly DescribeCall[] = [
     })(),
     (p) => p.VpnConnections?.map(({ CustomerGatewayConfiguration: _secret, ...rest }) => rest),
   ),
+  describeCall('DescribeTransitGateways', 'TransitGateways', (client) => paginateDescribeTransitGateways({ client, pageSize: 1000 }, {}), (p) => p.TransitGateways),
+  describeCall('DescribeTransitGatewayAttachments', 'TransitGatewayAttachments', (client) => paginateDescribeTransitGatewayAttachments({ client, pageSize: 1000 }, {}), (p) => p.TransitGatewayAttachments),
+  describeCall('DescribeTransitGatewayVpcAttachments', 'TransitGatewayVpcAttachments', (client) => paginateDescribeTransitGatewayVpcAttachments({ client, pageSize: 1000 }, {}), (p) => p.TransitGatewayVpcAttachments),
+  describeCall('DescribeTransitGatewayRouteTables', 'TransitGatewayRouteTables', (client) => paginateDescribeTransitGatewayRouteTables({ client, pageSize: 1000 }, {}), (p) => p.TransitGatewayRouteTables),
+  describeCall('DescribeVpcEndpoints', 'VpcEndpoints', (client) => paginateDescribeVpcEndpoints({ client, pageSize: 1000 }, {}), (p) => p.VpcEndpoints),
   describeCall('DescribeFlowLogs', 'FlowLogs', (client) => paginateDescribeFlowLogs({ client }, {}), (p) => p.FlowLogs),
   describeCall('DescribeInstances', 'Reservations', (client) => paginateDescribeInstances({ client, pageSize: 1000 }, {}), (p) => p.Reservations),
 ];
@@ -194,6 +228,37 @@ function entriesCall(prefixListId: string): DescribeCall {
     'ManagedPrefixLists',
     (client) => paginateGetManagedPrefixListEntries({ client, pageSize: 100 }, { PrefixListId: prefixListId }),
     (p) => p.Entries,
+  );
+}
+
+/** The routes of one transit gateway route table (active and blackhole, static and propagated); no SDK paginator exists. */
+function tgwRoutesCall(tableId: string): DescribeCall {
+  return describeCall(
+    'SearchTransitGatewayRoutes',
+    'TransitGatewayStaticRoutes',
+    (client) => (async function* () {
+      let token: string | undefined;
+      do {
+        const page = await client.send(new SearchTransitGatewayRoutesCommand({
+          TransitGatewayRouteTableId: tableId,
+          Filters: [{ Name: 'state', Values: ['active', 'blackhole'] }],
+          MaxResults: 1000,
+          ...(token !== undefined ? { NextToken: token } : {}),
+        }));
+        yield page;
+        token = page.NextToken;
+      } while (token !== undefined && token !== '');
+    })(),
+    (p) => p.Routes,
+  );
+}
+
+function tgwPropagationsCall(tableId: string): DescribeCall {
+  return describeCall(
+    'GetTransitGatewayRouteTablePropagations',
+    'TransitGatewayPropagations',
+    (client) => paginateGetTransitGatewayRouteTablePropagations({ client, pageSize: 1000 }, { TransitGatewayRouteTableId: tableId }),
+    (p) => p.TransitGatewayRouteTablePropagations,
   );
 }
 
@@ -329,6 +394,18 @@ async function captureRegion(region: string, opts: TakeSnapshotOptions, state: R
         if (e?.tag === 'ok') pl.Entries = e.items;
       });
     }
+    // Each transit gateway route table's routes and propagations, one section element per table.
+    const tgwTables = await (outcomes.get('TransitGatewayRouteTables') as Promise<CallOutcome>);
+    const tableIds = tgwTables.tag === 'ok' ? tgwTables.items.filter(isJsonObject).map((t) => t.TransitGatewayRouteTableId).filter((id): id is string => typeof id === 'string') : [];
+    const perTable = (call: (id: string) => DescribeCall, listKey: string): Promise<CallOutcome> =>
+      Promise.all(tableIds.map((id) => run(call(id)))).then((results): CallOutcome => {
+        if (tgwTables.tag !== 'ok') return tgwTables;
+        const failed = results.find((r) => r.tag !== 'ok');
+        if (failed !== undefined) return failed;
+        return { tag: 'ok', items: results.map((r, i) => ({ TransitGatewayRouteTableId: tableIds[i]!, [listKey]: r.tag === 'ok' ? r.items : [] })) };
+      });
+    outcomes.set('TransitGatewayStaticRoutes', perTable(tgwRoutesCall, 'Routes'));
+    outcomes.set('TransitGatewayPropagations', perTable(tgwPropagationsCall, 'TransitGatewayRouteTablePropagations'));
     const sections: Partial<Record<SectionKey, JsonValue[]>> = {};
     const counts: Partial<Record<SectionKey, number>> = {};
     for (const key of SECTION_KEYS) {

@@ -17,7 +17,11 @@ import type { AddressInfo } from 'node:net';
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonItem = { [key: string]: Json };
 
-/** One region's resources, by describe output key. `ManagedPrefixLists` elements may carry `Entries`. */
+/**
+ * One region's resources, by describe output key. `ManagedPrefixLists` elements may carry `Entries`;
+ * `TransitGatewayRouteTables` elements may carry `Routes` (SearchTransitGatewayRoutes) and
+ * `TransitGatewayRouteTablePropagations` (GetTransitGatewayRouteTablePropagations).
+ */
 export type FakeAccount = Partial<Record<
   | 'Vpcs'
   | 'Subnets'
@@ -29,6 +33,12 @@ export type FakeAccount = Partial<Record<
   | 'ManagedPrefixLists'
   | 'PrefixLists'
   | 'InternetGateways'
+  | 'EgressOnlyInternetGateways'
+  | 'TransitGateways'
+  | 'TransitGatewayAttachments'
+  | 'TransitGatewayVpcAttachments'
+  | 'TransitGatewayRouteTables'
+  | 'VpcEndpoints'
   | 'NatGateways'
   | 'VpcPeeringConnections'
   | 'VpnConnections'
@@ -101,6 +111,14 @@ const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   GetManagedPrefixListEntries: { section: 'ManagedPrefixLists', set: 'entrySet', min: 1, max: 100 },
   DescribePrefixLists: { section: 'PrefixLists', set: 'prefixListSet' },
   DescribeInternetGateways: { section: 'InternetGateways', set: 'internetGatewaySet', min: 5, max: 1000 },
+  DescribeEgressOnlyInternetGateways: { section: 'EgressOnlyInternetGateways', set: 'egressOnlyInternetGatewaySet', min: 5, max: 255 },
+  DescribeTransitGateways: { section: 'TransitGateways', set: 'transitGatewaySet', min: 5, max: 1000 },
+  DescribeTransitGatewayAttachments: { section: 'TransitGatewayAttachments', set: 'transitGatewayAttachments', min: 5, max: 1000 },
+  DescribeTransitGatewayVpcAttachments: { section: 'TransitGatewayVpcAttachments', set: 'transitGatewayVpcAttachments', min: 5, max: 1000 },
+  DescribeTransitGatewayRouteTables: { section: 'TransitGatewayRouteTables', set: 'transitGatewayRouteTables', min: 5, max: 1000 },
+  SearchTransitGatewayRoutes: { section: 'TransitGatewayRouteTables', set: 'routeSet', min: 5, max: 1000 },
+  GetTransitGatewayRouteTablePropagations: { section: 'TransitGatewayRouteTables', set: 'transitGatewayRouteTablePropagations', min: 5, max: 1000 },
+  DescribeVpcEndpoints: { section: 'VpcEndpoints', set: 'vpcEndpointSet', min: 5, max: 1000 },
   DescribeNatGateways: { section: 'NatGateways', set: 'natGatewaySet', min: 5, max: 1000 },
   DescribeVpcPeeringConnections: { section: 'VpcPeeringConnections', set: 'vpcPeeringConnectionSet', min: 5, max: 1000 },
   DescribeVpnConnections: { section: 'VpnConnections', set: 'vpnConnectionSet' },
@@ -137,11 +155,13 @@ const ITEM_SHAPE: Readonly<Record<string, string>> = {
   NetworkAcls: 'NetworkAcl',
   Instances: 'Instance',
   VpnConnections: 'VpnConnection',
+  VpcEndpoints: 'VpcEndpoint',
 };
 const XML_NAMES_IN: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   SecurityGroup: { Description: 'groupDescription' },
   NetworkAcl: { IsDefault: 'default' },
   VpnConnection: { Routes: 'routes' },
+  VpcEndpoint: { SubnetIds: 'subnetIdSet', RouteTableIds: 'routeTableIdSet', NetworkInterfaceIds: 'networkInterfaceIdSet', DnsEntries: 'dnsEntrySet' },
   Instance: {
     State: 'instanceState',
     PublicIpAddress: 'ipAddress',
@@ -216,6 +236,17 @@ function itemsFor(action: string, account: FakeAccount, params: Record<string, s
     return { items: Array.isArray(entries) ? entries : [], shape: undefined };
   }
   const items = account[spec.section] ?? [];
+  if (action === 'SearchTransitGatewayRoutes' || action === 'GetTransitGatewayRouteTablePropagations') {
+    const id = params.TransitGatewayRouteTableId;
+    if (action === 'SearchTransitGatewayRoutes' && params['Filter.1.Name'] === undefined) return { error: [400, 'MissingParameter', 'The request must contain the parameter Filters'] };
+    const rt = items.find((t) => t.TransitGatewayRouteTableId === id);
+    if (rt === undefined) return { error: [400, 'InvalidRouteTableID.NotFound', `The transitGatewayRouteTable ID '${id}' does not exist`] };
+    const list = action === 'SearchTransitGatewayRoutes' ? rt.Routes : rt.TransitGatewayRouteTablePropagations;
+    return { items: Array.isArray(list) ? list : [], shape: undefined };
+  }
+  if (action === 'DescribeTransitGatewayRouteTables') {
+    return { items: items.map(({ Routes: _r, TransitGatewayRouteTablePropagations: _p, ...rest }) => rest), shape: undefined };
+  }
   if (action === 'DescribeManagedPrefixLists') {
     // The describe call does not return the entries: GetManagedPrefixListEntries does.
     return { items: items.map(({ Entries: _entries, ...rest }) => rest), shape: undefined };

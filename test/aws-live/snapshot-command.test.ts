@@ -84,7 +84,9 @@ describe('vpcwhy snapshot against a fake EC2 endpoint', () => {
     const region = json.Regions['us-east-1'];
     expect(Object.keys(region)).toEqual([
       'Vpcs', 'Subnets', 'SecurityGroups', 'SecurityGroupRules', 'NetworkAcls', 'RouteTables', 'NetworkInterfaces',
-      'ManagedPrefixLists', 'PrefixLists', 'InternetGateways', 'NatGateways', 'VpcPeeringConnections', 'VpnConnections', 'FlowLogs', 'Reservations',
+      'ManagedPrefixLists', 'PrefixLists', 'InternetGateways', 'EgressOnlyInternetGateways', 'NatGateways', 'VpcPeeringConnections', 'VpnConnections',
+      'TransitGateways', 'TransitGatewayAttachments', 'TransitGatewayVpcAttachments', 'TransitGatewayRouteTables', 'TransitGatewayStaticRoutes',
+      'TransitGatewayPropagations', 'VpcEndpoints', 'FlowLogs', 'Reservations',
     ]);
     // The SDK's output shapes are the AWS CLI's JSON: the sections equal the describe-* files served.
     const account = threeTierAccount();

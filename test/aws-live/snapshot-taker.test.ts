@@ -191,8 +191,35 @@ describe('the snapshot taker against a fake EC2 endpoint', () => {
     expect(s.warnings.some((w) => w.message.includes('pl-0corp00000000001') && w.message.includes('entries are not in the snapshot'))).toBe(true);
   });
 
+  it('reads transit gateways (attachments, VPC attachments, route tables with their routes and propagations), egress-only gateways and VPC endpoints, as the AWS CLI prints them', async () => {
+    const ec2 = await fake({ regions: { 'us-east-1': tgwAccount() }, pageLimit: 1 });
+    const taken = await take(ec2);
+    const region = taken.document.Regions['us-east-1'];
+    expect(region?.TransitGatewayStaticRoutes).toEqual([{ TransitGatewayRouteTableId: 'tgw-rtb-0a', Routes: tgwAccount().TransitGatewayRouteTables![0]!.Routes }]);
+    expect(callsOf(ec2, 'SearchTransitGatewayRoutes').map((c) => [c.params.TransitGatewayRouteTableId, c.params['Filter.1.Name']])).toEqual([['tgw-rtb-0a', 'state'], ['tgw-rtb-0a', 'state']]);
+    expect(taken.regions[0]?.counts.TransitGatewayAttachments).toBe(2);
+    const s = decode(taken);
+    expect(s.warnings).toEqual([]);
+    expect(s.meta.sections).toEqual(expect.arrayContaining(['TransitGateways', 'TransitGatewayAttachments', 'TransitGatewayVpcAttachments', 'TransitGatewayRouteTables', 'TransitGatewayStaticRoutes', 'TransitGatewayPropagations', 'EgressOnlyInternetGateways', 'VpcEndpoints']));
+    expect(s.transitGatewayAttachments.map((a) => [a.id, a.resourceId, a.routeTableId, a.subnetIds, a.applianceMode])).toEqual([
+      ['tgw-attach-0a', 'vpc-0a', 'tgw-rtb-0a', ['subnet-0a1', 'subnet-0a2'], true],
+      ['tgw-attach-0b', 'vpc-0b', 'tgw-rtb-0a', ['subnet-0b1'], false],
+    ]);
+    const rt = s.transitGatewayRouteTables[0];
+    expect([rt?.id, rt?.transitGatewayId, rt?.propagations]).toEqual(['tgw-rtb-0a', 'tgw-0a', ['tgw-attach-0a']]);
+    expect(rt?.routes?.map((r) => [r.destination.kind === 'cidr' ? r.destination.cidr.text : '', r.type, r.state, r.attachmentIds])).toEqual([
+      ['10.0.0.0/16', 'propagated', 'active', ['tgw-attach-0a']],
+      ['10.9.0.0/16', 'static', 'blackhole', []],
+    ]);
+    expect(s.egressOnlyInternetGateways.map((g) => [g.id, g.vpcIds])).toEqual([['eigw-0a', ['vpc-0a']]]);
+    expect(s.vpcEndpoints.map((e) => [e.id, e.type, e.serviceName, e.routeTableIds, e.subnetIds, e.groupIds, e.eniIds])).toEqual([
+      ['vpce-0s3', 'Gateway', 'com.amazonaws.us-east-1.s3', ['rtb-0a'], [], [], []],
+      ['vpce-0ssm', 'Interface', 'com.amazonaws.us-east-1.ssm', [], ['subnet-0a1'], ['sg-0ssm'], ['eni-0ssm']],
+    ]);
+  });
+
   it('names every permission it used in SNAPSHOT_PERMISSIONS (the README IAM policy)', async () => {
-    const ec2 = await fake({ regions: { 'us-east-1': threeTierAccount() } });
+    const ec2 = await fake({ regions: { 'us-east-1': { ...threeTierAccount(), ...tgwAccount() } } });
     await take(ec2);
     expect(new Set(ec2.calls.map((c) => `ec2:${c.action}`))).toEqual(new Set(SNAPSHOT_PERMISSIONS));
   });
@@ -297,3 +324,31 @@ describe.skipIf(batfishDirs.length === 0)('conformance on the Batfish snapshots 
     }
   });
 });
+
+/** Transit gateway, egress-only gateway and endpoint outputs as the AWS CLI prints them. */
+function tgwAccount(): FakeAccount {
+  return {
+    TransitGateways: [{ TransitGatewayId: 'tgw-0a', TransitGatewayArn: 'arn:aws:ec2:us-east-1:123456789012:transit-gateway/tgw-0a', State: 'available', OwnerId: '123456789012', CreationTime: '2026-01-01T00:00:00.000Z', Options: { AmazonSideAsn: 64512, DefaultRouteTableAssociation: 'enable', AssociationDefaultRouteTableId: 'tgw-rtb-0a', DefaultRouteTablePropagation: 'enable', PropagationDefaultRouteTableId: 'tgw-rtb-0a', VpnEcmpSupport: 'enable', DnsSupport: 'enable' }, Tags: [{ Key: 'Name', Value: 'hub' }] }],
+    TransitGatewayAttachments: [
+      { TransitGatewayAttachmentId: 'tgw-attach-0a', TransitGatewayId: 'tgw-0a', TransitGatewayOwnerId: '123456789012', ResourceOwnerId: '123456789012', ResourceType: 'vpc', ResourceId: 'vpc-0a', State: 'available', Association: { TransitGatewayRouteTableId: 'tgw-rtb-0a', State: 'associated' }, CreationTime: '2026-01-01T00:00:00.000Z', Tags: [] },
+      { TransitGatewayAttachmentId: 'tgw-attach-0b', TransitGatewayId: 'tgw-0a', TransitGatewayOwnerId: '123456789012', ResourceOwnerId: '123456789012', ResourceType: 'vpc', ResourceId: 'vpc-0b', State: 'available', Association: { TransitGatewayRouteTableId: 'tgw-rtb-0a', State: 'associated' }, CreationTime: '2026-01-01T00:00:00.000Z', Tags: [] },
+    ],
+    TransitGatewayVpcAttachments: [
+      { TransitGatewayAttachmentId: 'tgw-attach-0a', TransitGatewayId: 'tgw-0a', VpcId: 'vpc-0a', VpcOwnerId: '123456789012', State: 'available', SubnetIds: ['subnet-0a1', 'subnet-0a2'], CreationTime: '2026-01-01T00:00:00.000Z', Options: { DnsSupport: 'enable', SecurityGroupReferencingSupport: 'disable', Ipv6Support: 'disable', ApplianceModeSupport: 'enable' }, Tags: [] },
+      { TransitGatewayAttachmentId: 'tgw-attach-0b', TransitGatewayId: 'tgw-0a', VpcId: 'vpc-0b', VpcOwnerId: '123456789012', State: 'available', SubnetIds: ['subnet-0b1'], CreationTime: '2026-01-01T00:00:00.000Z', Options: { DnsSupport: 'enable', SecurityGroupReferencingSupport: 'disable', Ipv6Support: 'disable', ApplianceModeSupport: 'disable' }, Tags: [] },
+    ],
+    TransitGatewayRouteTables: [{
+      TransitGatewayRouteTableId: 'tgw-rtb-0a', TransitGatewayId: 'tgw-0a', State: 'available', DefaultAssociationRouteTable: true, DefaultPropagationRouteTable: true, CreationTime: '2026-01-01T00:00:00.000Z', Tags: [],
+      Routes: [
+        { DestinationCidrBlock: '10.0.0.0/16', TransitGatewayAttachments: [{ ResourceId: 'vpc-0a', TransitGatewayAttachmentId: 'tgw-attach-0a', ResourceType: 'vpc' }], Type: 'propagated', State: 'active' },
+        { DestinationCidrBlock: '10.9.0.0/16', Type: 'static', State: 'blackhole' },
+      ],
+      TransitGatewayRouteTablePropagations: [{ TransitGatewayAttachmentId: 'tgw-attach-0a', ResourceId: 'vpc-0a', ResourceType: 'vpc', State: 'enabled' }],
+    }],
+    EgressOnlyInternetGateways: [{ Attachments: [{ State: 'attached', VpcId: 'vpc-0a' }], EgressOnlyInternetGatewayId: 'eigw-0a', Tags: [] }],
+    VpcEndpoints: [
+      { VpcEndpointId: 'vpce-0s3', VpcEndpointType: 'Gateway', VpcId: 'vpc-0a', ServiceName: 'com.amazonaws.us-east-1.s3', State: 'available', PolicyDocument: '{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}', RouteTableIds: ['rtb-0a'], SubnetIds: [], Groups: [], PrivateDnsEnabled: false, RequesterManaged: false, NetworkInterfaceIds: [], DnsEntries: [], CreationTimestamp: '2026-01-01T00:00:00.000Z', Tags: [], OwnerId: '123456789012' },
+      { VpcEndpointId: 'vpce-0ssm', VpcEndpointType: 'Interface', VpcId: 'vpc-0a', ServiceName: 'com.amazonaws.us-east-1.ssm', State: 'available', PolicyDocument: '{"Statement":[{"Action":"*","Effect":"Allow","Principal":"*","Resource":"*"}]}', RouteTableIds: [], SubnetIds: ['subnet-0a1'], Groups: [{ GroupId: 'sg-0ssm', GroupName: 'ssm' }], PrivateDnsEnabled: true, RequesterManaged: false, NetworkInterfaceIds: ['eni-0ssm'], DnsEntries: [{ DnsName: 'vpce-0ssm.ssm.us-east-1.vpce.amazonaws.com', HostedZoneId: 'Z7HUB22UULQXV' }], CreationTimestamp: '2026-01-01T00:00:00.000Z', Tags: [], OwnerId: '123456789012' },
+    ],
+  };
+}
