@@ -8,16 +8,17 @@
  */
 import type { Ip } from '../model/address.js';
 import type { Packet } from '../model/flow.js';
-import type { Direction, Eni, NatGateway, SgRule, Subnet, TransitGatewayAttachment, Vpc } from '../model/snapshot.js';
+import type { Direction, Eni, NatGateway, Subnet, TransitGatewayAttachment, Vpc } from '../model/snapshot.js';
 import { ICMP, ICMPV6, TCP, UDP, hasPorts, protocolName } from '../net/protocol.js';
 import { cidrContains, formatIp, ipEquals, isPrivateIpv4 } from '../net/ip.js';
 import { type NaclDecision, evaluateNacl } from './nacl.js';
 import { type RouteDecision, evaluateRoute } from './route.js';
-import { type SgDecision, evaluateSecurityGroups, sgRulesFor } from './security-group.js';
+import { type SgDecision, evaluateSecurityGroups } from './security-group.js';
 import { type SnapshotIndex, eniOwnsIp, vpcContaining } from './snapshot-index.js';
 import { internetGatewayOf, listedDetached } from './internet-gateway.js';
 import { hasSection } from './sections.js';
 import { awsServiceAt, isLinkLocalService } from './aws-services.js';
+import { autoTrackedPeer, untrackedAt } from './tracking.js';
 import { associatedRouteTable, attachmentSubnet, tgwDescribed, tgwRoutes, vpcAttachment } from './transit-gateway.js';
 
 export type PathLeg = 'forward' | 'return';
@@ -217,6 +218,8 @@ class PathBuilder {
   readonly unknownHosts = new Map<Eni, Ip>();
   /** The appliance past which the path is assumed (see PathResult.assumedBeyond). */
   beyond: string | null = null;
+  /** The interfaces at the two ends (for automatically tracked peers). */
+  peers: Eni[] = [];
   constructor(readonly index: SnapshotIndex) {}
 
   sg(leg: PathLeg, eni: Eni, direction: Direction, packet: Packet, tracked: boolean): void {
@@ -233,22 +236,16 @@ class PathBuilder {
   }
 
   /**
-   * Is the flow untracked at this interface (ref 4.3)? A TCP or UDP request allowed by a rule for all
-   * addresses (0.0.0.0/0 or ::/0), and a rule the other way for all traffic to all addresses on all
-   * ports; never through a NAT gateway, an egress-only gateway or a transit gateway, which always track.
-   * `direction` is the response's.
+   * Is the flow untracked at this interface (ref 4.3, engine/tracking.ts)? Never through a NAT gateway, an
+   * egress-only or a transit gateway, or with an interface endpoint, a load balancer or a Gateway Load
+   * Balancer endpoint at the other end, which always track. `direction` is the response's.
    */
   private untrackedAt(eni: Eni, direction: Direction, reply: Packet): boolean {
-    if (reply.protocol !== TCP && reply.protocol !== UDP) return false;
     const request = this.hops.find((h) => h.component === 'security-group' && h.path === 'forward' && h.eniId === eni.id && h.direction !== direction);
-    if (!request || request.component !== 'security-group' || !request.sg?.allowed) return false;
+    if (!request || request.component !== 'security-group' || !request.sg) return false;
     const autoTracked = this.hops.some((h) => h.component === 'nat-gateway' || ((h.component === 'internet-gateway' || h.component === 'gateway') && (h.id.startsWith('eigw-') || h.id.startsWith('tgw-'))));
-    if (autoTracked) return false;
-    const everyone = (r: SgRule) => r.peer.kind === 'cidr' && r.peer.cidr.prefix === 0 && r.peer.cidr.family === reply.src.family;
-    if (!request.sg.matched.some(everyone)) return false;
-    return sgRulesFor(this.index, eni.groupIds, direction).some(
-      (r) => everyone(r) && (r.protocol === -1 || (r.protocol === reply.protocol && (r.ports === null || (r.ports.from <= 0 && r.ports.to >= 65535)))),
-    );
+    if (autoTracked || this.peers.some(autoTrackedPeer)) return false;
+    return untrackedAt(this.index, eni, direction, reply, request.sg);
   }
 
   nacl(leg: PathLeg, subnetId: string, direction: Direction, packet: Packet): void {
@@ -442,6 +439,7 @@ export function tracePath(index: SnapshotIndex, input: TraceInput): PathResult {
   // A NAT gateway's own addresses accept no connections: it only forwards what is routed through it.
   const natDst = dst.kind === 'eni' ? natGatewayOfEni(index, dst.eni) : null;
   for (const e of [src, dst]) if (e.kind === 'eni' && e.unassigned) b.unknownHosts.set(e.eni, e.ip);
+  for (const e of [src, dst]) if (e.kind === 'eni') b.peers.push(e.eni);
   // No interface has the destination address: nothing there answers, so there is no return path.
   const unassignedDst = dst.kind === 'eni' && dst.unassigned === true;
   const responds = hasResponse && natDst === null && !unassignedDst;

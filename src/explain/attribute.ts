@@ -11,6 +11,7 @@ import { awsServiceAt } from '../engine/aws-services.js';
 import { type Hop, naclHop, naclSkippedHop, natGatewayOfEni, natTranslates, sgHop } from '../engine/path.js';
 import { type SnapshotIndex, eniOwnsIp, vpcContaining } from '../engine/snapshot-index.js';
 import { type SgDecision, evaluateGroupIds, sgAllows } from '../engine/security-group.js';
+import { autoTrackedPeer, untrackedAt } from '../engine/tracking.js';
 import { cidrContains, parseIp } from '../net/ip.js';
 import { TCP, UDP, isIcmp, protocolName } from '../net/protocol.js';
 import { describePacket } from './describe.js';
@@ -256,9 +257,12 @@ function peerInSameSubnet(ctx: AttributionContext, eni: Eni, peer: Ip): boolean 
 function hopsFor(ctx: AttributionContext, eni: Eni, direction: Direction, traffic: 'request' | 'response', packet: Packet, inbound?: InboundSg): Hop[] {
   const peer = direction === 'inbound' ? packet.src : packet.dst;
   const same = peerInSameSubnet(ctx, eni, peer);
-  const tracked = traffic === 'response';
+  // A response of an untracked flow is judged by the groups' reverse rule, not passed as tracked (ref 4.3).
+  const untracked = traffic === 'response' && !autoTrackedPeer(eni) && !autoTrackedPeer(ctx.index.eniByPrivateIp.get(peer.value)) && untrackedAt(ctx.index, eni, direction, packet);
+  const tracked = traffic === 'response' && !untracked;
   const nacl = same ? naclSkippedHop('forward', eni.subnetId, direction, packet) : naclHop(ctx.index, 'forward', eni.subnetId, direction, packet);
-  const sg = sgHop(ctx.index, 'forward', eni, direction, packet, tracked, direction === 'inbound' ? inbound?.known(packet) : undefined);
+  const evaluated = sgHop(ctx.index, 'forward', eni, direction, packet, tracked, direction === 'inbound' ? inbound?.known(packet) : undefined);
+  const sg: Hop = untracked ? { ...evaluated, untracked: true } as Hop : evaluated;
   return direction === 'inbound' ? [nacl, sg] : [sg, nacl];
 }
 
@@ -566,7 +570,7 @@ function attributeFacts(ctx: AttributionContext, r: RecordFacts): Attribution {
   }
   if (readings.length === 2 && !sameBlocker(readings[0]!, readings[1]!)) {
     const candidates = readings.map((rd) => ({
-      reading: rd.traffic === 'request' ? 'as a request (the peer or this interface starting a connection)' : 'as a response of a tracked connection',
+      reading: rd.traffic === 'request' ? 'as a request (the peer or this interface starting a connection)' : 'as a response (of a connection the other side started)',
       traffic: rd.traffic,
       verdict: rd.blocking ? ('blocked' as const) : ('config-allows' as const),
       blockedBy: rd.blocking ? blockedByOf(rd.blocking, false) : null,

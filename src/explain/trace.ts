@@ -64,7 +64,10 @@ export function buildTraceReport(index: SnapshotIndex, result: PathResult, ctx: 
     // A sentence may start with an AWS id (rtb-0abc...), which keeps its case.
     sentences.push(`${/^[a-z]+-[0-9a-f]{3,}/.test(ev) ? ev : ev.charAt(0).toUpperCase() + ev.slice(1)}.`);
     if (blocking.path === 'return' && blocking.component === 'network-acl') {
-      sentences.push('The request gets through, but network ACLs are stateless: the response needs its own rule, and security groups cannot help here because they already let the tracked response pass.');
+      const untracked = result.hops.some((h) => h.component === 'security-group' && h.path === 'return' && h.untracked === true);
+      sentences.push(untracked
+        ? 'The request gets through, but network ACLs are stateless: the response needs its own rule; the security groups already allow the response (an untracked flow, judged by their rule for all traffic back).'
+        : 'The request gets through, but network ACLs are stateless: the response needs its own rule, and security groups cannot help here because they already let the tracked response pass.');
     }
     fix = fixFor(blocking, index) || null;
     if (fix) sentences.push(`Fix: ${fix}.`);

@@ -308,4 +308,36 @@ describe('untracked flows are not described as tracked responses (ref 4.3)', () 
     const t = await trace(snapshot(), 'eni-db', '8.8.8.8');
     expect(returnSg(t, 'eni-db')).toContain('response of a tracked connection');
   });
+
+  it('explain: a response record of an untracked flow is judged by the reverse rule and said to be untracked, never "response of a tracked connection"', async () => {
+    const [untracked] = await explain(snapshot(), ['2 123456789012 eni-web 10.0.2.10 8.8.8.8 443 50000 6 1 40 1732700000 1732700060 ACCEPT OK']);
+    expect(untracked).toMatchObject({ traffic: 'response', verdict: 'config-allows' });
+    expect(String(untracked!['explanation'])).toContain('untracked flow');
+    expect(String(untracked!['explanation'])).toContain('allowed by sg-open');
+    expect(String(untracked!['explanation'])).not.toContain('response of a tracked connection');
+    // IPv6 too: ::/0 both ways.
+    const [v6] = await explain(snapshot(), ['2 123456789012 eni-web 2600:1f18:1:102::10 2001:db8::1 443 50000 6 1 40 1732700000 1732700060 ACCEPT OK']);
+    expect(String(v6!['explanation'])).toContain('untracked flow');
+    // A narrow inbound rule: tracked.
+    const narrow = group('sg-web', [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '8.8.8.8/32' }] }]);
+    const file = snapshot({ groups: [group('sg-open'), narrow, group('sg-app'), group('sg-peer', OPEN, OPEN, 'vpc-2')], eni: { 'eni-web': { Groups: [{ GroupId: 'sg-web' }] } } });
+    const [tracked] = await explain(file, ['2 123456789012 eni-web 10.0.2.10 8.8.8.8 443 50000 6 1 40 1732700000 1732700060 ACCEPT OK']);
+    expect(String(tracked!['explanation'])).toContain('response of a tracked connection');
+  });
+
+  it.each([['vpc_endpoint', 'an interface endpoint'], ['network_load_balancer', 'a Network Load Balancer'], ['gateway_load_balancer_endpoint', 'a Gateway Load Balancer endpoint']])(
+    'with %s (%s) at the other end the flow is always tracked, even with rules open to all addresses both ways',
+    async (type) => {
+      const file = snapshot({ eni: { 'eni-app': { InterfaceType: type, RequesterManaged: true, Groups: [{ GroupId: 'sg-open' }] } } });
+      const t = await trace(file, 'eni-web', 'eni-app');
+      expect(t.code).toBe(0);
+      expect(returnSg(t, 'eni-app')).toContain('response of a tracked connection');
+      expect(returnSg(t, 'eni-web')).toContain('response of a tracked connection');
+      // Its own groups judge a connection to it (ref 8.11).
+      const closed = snapshot({ groups: [group('sg-open'), group('sg-ep', [], OPEN), group('sg-app'), group('sg-peer', OPEN, OPEN, 'vpc-2')], eni: { 'eni-app': { InterfaceType: type, RequesterManaged: true, Groups: [{ GroupId: 'sg-ep' }] } } });
+      expect((await trace(closed, 'eni-web', 'eni-app')).json.blockedBy).toEqual({ component: 'security-group', ids: ['sg-ep'], direction: 'inbound', path: 'forward' });
+      const [rec] = await explain(file, ['2 123456789012 eni-web 10.0.2.20 10.0.2.10 443 50000 6 1 40 1732700000 1732700060 ACCEPT OK']);
+      expect(String(rec!['explanation'])).not.toContain('untracked flow');
+    },
+  );
 });
