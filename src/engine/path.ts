@@ -38,7 +38,7 @@ export type HopDecision = 'allow' | 'deny' | 'skip';
  * - `blackhole`: the matching route's target is gone (State blackhole);
  * - `no-public-address`: the internet gateway has no public address to translate for this interface address;
  * - `gateway-drops`: the gateway the route leads to refuses the packet (a private NAT gateway's traffic at an
- *   internet gateway);
+ *   internet gateway; a protocol other than TCP or ICMP echo at a gateway endpoint);
  * - `source-dest-check`: the route leads to a network interface that forwards nothing, its source/destination
  *   check being on (ref 7.3 ENI_SOURCE_DEST_CHECK_RESTRICTION);
  * - `no-attachment-in-az`: the route leads to a transit gateway whose VPC attachment has no subnet in the
@@ -473,6 +473,11 @@ export function tracePath(index: SnapshotIndex, input: TraceInput): PathResult {
       `connect to the host behind the NAT gateway instead: a NAT gateway takes no inbound connections (use a load balancer or a public IP on that host)`,
     );
   }
+  if (dst.kind === 'eni' && dst.eni.interfaceType === 'vpc_endpoint') {
+    const ep = index.snapshot.vpcEndpoints.find((e) => e.eniIds.includes(dst.eni.id));
+    const name = ep ? `interface endpoint ${ep.id}${ep.serviceName ? ` (${ep.serviceName})` : ''}` : 'an interface endpoint';
+    b.note(`${dst.eni.id} is the network interface of ${name}: its security groups judge the connection, and the endpoint policy is not evaluated; connections through an interface endpoint are always tracked (ref 4.3).`);
+  }
   if (unassignedDst && dst.eni.subnetId !== '') {
     b.notes.push(`No network interface in the snapshot has ${formatIp(dst.ip)}: the packet is delivered to ${dst.eni.subnetId}, but no security group is known for the address and nothing answers, so no return path is evaluated.`);
   }
@@ -834,6 +839,45 @@ function outOfTgw(b: PathBuilder, leg: PathLeg, exit: Subnet | undefined, eni: E
   return true;
 }
 
+/**
+ * A route to a VPC endpoint (ref 6.1): a gateway endpoint (S3, DynamoDB) carries the packet to its service
+ * for the addresses of the service's prefix list, TCP or ICMP echo only (ref 7.3
+ * VPCE_GATEWAY_PROTOCOL_RESTRICTION), and its policy is not evaluated (noted); a Gateway Load Balancer
+ * endpoint hands it to the appliances behind it, beyond which the path is assumed. False when the path
+ * ends here (dropped, or beyond an appliance).
+ */
+function throughGatewayEndpoint(b: PathBuilder, a: Eni, d: RouteDecision, packet: Packet): boolean {
+  const id = d.target!.id;
+  const ep = b.index.vpcEndpointById.get(id);
+  if (ep?.type === 'GatewayLoadBalancer') {
+    b.beyond = id;
+    b.gateway('forward', 'appliance', id, `to Gateway Load Balancer endpoint ${id}${ep.serviceName ? ` (${ep.serviceName})` : ''}: the appliances behind it are not in the snapshot, so beyond it the path is assumed`, packet);
+    b.note(`The route sends the packet to Gateway Load Balancer endpoint ${id}: the answer holds as far as ${id}, and what its appliances do (and the way back) is assumed, not evaluated.`);
+    return false;
+  }
+  const service = ep?.serviceName ? ep.serviceName : 'its service';
+  const echo = (packet.protocol === ICMP && packet.icmpType === 8) || (packet.protocol === ICMPV6 && packet.icmpType === 128);
+  if (packet.protocol !== TCP && !echo) {
+    b.hops.push({
+      component: 'route',
+      subnetId: a.subnetId,
+      route: d,
+      reason: 'gateway-drops',
+      problem: `${id} is a gateway endpoint, which carries only TCP and ICMP echo to ${service}: it drops ${protocolName(packet.protocol)} (VPCE_GATEWAY_PROTOCOL_RESTRICTION)`,
+      fix: `use TCP to reach ${service}, or route ${formatIp(packet.dst)} through a NAT or internet gateway instead of ${id}`,
+      path: 'forward',
+      decision: 'deny',
+      packet,
+    });
+    return false;
+  }
+  b.gateway('forward', 'gateway', id, `to ${service} through gateway endpoint ${id}; its policy is not evaluated`, packet);
+  b.note(ep
+    ? `The policy of gateway endpoint ${id} (${service}) is not evaluated: vpcwhy assumes it allows the request${ep.hasPolicy ? '' : ' (the snapshot has no policy document for it)'}.`
+    : `${id} is not described${hasSection(b.index.snapshot, 'VpcEndpoints') ? ' in the snapshot' : ' (the snapshot has no describe-vpc-endpoints output)'}: vpcwhy takes it for a gateway endpoint to the service of the route's prefix list, and does not evaluate its policy.`);
+  return true;
+}
+
 function eniToOutside(b: PathBuilder, a: Eni, dst: Endpoint, packet: Packet, reply: Packet, hasResponse: boolean): void {
   const index = b.index;
   const vpc = index.vpcById.get(a.vpcId);
@@ -893,6 +937,8 @@ function eniToOutside(b: PathBuilder, a: Eni, dst: Endpoint, packet: Packet, rep
     } else if (t.kind === 'eni' || t.kind === 'instance') {
       throughAppliance(b, a, d, packet);
       return;
+    } else if (t.kind === 'vpce') {
+      if (!throughGatewayEndpoint(b, a, d, packet)) return;
     } else if (t.kind === 'tgw' && (tgwOut = tgwLeg(b, 'forward', a, t.id, packet, null)).kind !== 'assumed') {
       if (tgwOut.kind !== 'beyond') return;
       if (tgwOut.attachment?.resourceType === 'vpc') {
