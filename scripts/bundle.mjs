@@ -20,7 +20,7 @@ await build({
   outdir,
   // main.js and read-worker.js side by side, as src/pipeline/read-thread.ts expects.
   entryNames: '[name]',
-  external: ['@aws-sdk/*', 'hyparquet', 'hyparquet-compressors'],
+  external: ['@aws-sdk/*', '@duckdb/*', 'hyparquet', 'hyparquet-compressors'],
   // jsonc-parser's main build is UMD with a require esbuild cannot follow: bundle its ESM build instead.
   alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
   // CommonJS dependencies (commander, ipaddr.js) call require for Node's built-in modules.

@@ -6,6 +6,7 @@ import { registerAudit } from './audit.js';
 import { registerExplain } from './explain.js';
 import { registerReach } from './reach.js';
 import { registerSnapshot } from './snapshot.js';
+import { registerSql } from './sql.js';
 import { registerTrace } from './trace.js';
 import { type Io, processIo } from './io.js';
 
@@ -25,6 +26,7 @@ export function buildProgram(setExitCode: SetExitCode, io: Io = processIo()): Co
   registerReach(program, setExitCode, io);
   registerSnapshot(program, setExitCode, io);
   registerAudit(program, setExitCode, io);
+  registerSql(program, setExitCode, io);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

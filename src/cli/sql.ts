@@ -1,0 +1,102 @@
+/** `vpcwhy sql`: the attribution of explain as SQL for Athena, Trino or DuckDB, compiled from a snapshot. */
+import type { Command } from 'commander';
+import { type FlowLogFormat, DEFAULT_FORMAT, parseLogFormat, sameColumns } from '../flowlog/format.js';
+import { E } from '../fp.js';
+import { type Dialect, DIALECTS, type S3Layout, compileSql } from '../sql/compile.js';
+import { localInputs } from '../sql/local-input.js';
+import { EXIT_OK, UsageError } from './errors.js';
+import { type Io, processIo } from './io.js';
+import { collect, loadIndexedSnapshot } from './snapshot-option.js';
+
+export interface SqlCommandOptions {
+  snapshot: string[];
+  dialect?: string;
+  table: string;
+  location?: string;
+  logFormat?: string;
+  parquet?: boolean;
+  summary?: boolean;
+  hive?: boolean;
+  hourly?: boolean;
+  noHeader?: boolean;
+  header?: boolean;
+  since?: string;
+}
+
+export function registerSql(program: Command, setExitCode: (code: number) => void, io: Io = processIo()): void {
+  program
+    .command('sql')
+    .description("compile the snapshot's attribution of REJECTs into SQL for Athena, Trino or DuckDB (DDL, view, query)")
+    .option('--snapshot <path>', 'describe-* JSON file or directory (repeatable)', collect, [])
+    .option('--dialect <dialect>', 'athena | trino | duckdb')
+    .option('--table <name>', 'name of the flow-log table', 'vpc_flow_logs')
+    .option('--location <where>', 'athena/trino: s3://bucket/prefix above AWSLogs/; duckdb: a local file, directory or glob')
+    .option('--log-format <format>', "the flow log's LogFormat ('${version} ${vpc-id} ...'); default: the version-2 format, or a local file's header")
+    .option('--parquet', 'the flow logs are Parquet (text with a header line otherwise)')
+    .option('--no-header', 'athena/trino: the text files have no header line')
+    .option('--hive', 'athena/trino: Hive-compatible S3 prefixes (aws-account-id=.../year=.../month=...)')
+    .option('--hourly', 'athena/trino: hourly partitions (.../yyyy/mm/dd/HH/)')
+    .option('--since <yyyy/mm/dd>', 'athena: first day of the partition projection', '2024/01/01')
+    .option('--summary', 'also print a query of rejects by blocking rule with top sources and ports')
+    .action(async (opts: SqlCommandOptions) => {
+      setExitCode(await runSql(opts, io));
+    });
+}
+
+export async function runSql(opts: SqlCommandOptions, io: Io): Promise<number> {
+  const dialect = opts.dialect as Dialect | undefined;
+  if (!dialect || !DIALECTS.includes(dialect)) throw new UsageError(`--dialect: expected ${DIALECTS.join(', ')}, got ${opts.dialect === undefined ? 'nothing' : JSON.stringify(opts.dialect)}`);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){0,2}$/.test(opts.table)) throw new UsageError(`--table: expected a table name (letters, digits, _ and up to two dots), got ${JSON.stringify(opts.table)}`);
+  if (!/^\d{4}\/\d{2}\/\d{2}$/.test(opts.since ?? '')) throw new UsageError(`--since: expected yyyy/mm/dd, got ${JSON.stringify(opts.since)}`);
+  let given: FlowLogFormat | undefined;
+  if (opts.logFormat !== undefined) {
+    const parsed = parseLogFormat(opts.logFormat, '--log-format');
+    if (E.isLeft(parsed)) throw new UsageError(`--log-format: ${parsed.left.message}`);
+    given = parsed.right;
+  }
+  let format = given ?? DEFAULT_FORMAT;
+  let header = opts.header !== false;
+  let files: string[] | undefined;
+  let parquet = opts.parquet ?? false;
+  let s3: S3Layout | undefined;
+  if (dialect === 'duckdb') {
+    if (opts.location === undefined) throw new UsageError('--location: for --dialect duckdb, give the local flow-log file, directory or glob to read');
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(opts.location)) throw new UsageError(`--location: for --dialect duckdb, expected a local path, got ${opts.location}`);
+    if (/[*?[]/.test(opts.location)) {
+      // A glob is DuckDB's to expand: the format is --log-format (or the default), with a header line.
+      files = [opts.location];
+    } else {
+      const inputs = await localInputs([opts.location], given);
+      if (!inputs.ok) throw new UsageError(`--location: ${inputs.message}`);
+      if (inputs.files.length === 0) throw new UsageError(`--location: ${opts.location} holds no flow-log files`);
+      const first = inputs.files[0]!;
+      const odd = inputs.files.find((f) => f.header !== first.header || !sameColumns(f.format, first.format) || (f.kind === 'parquet') !== (first.kind === 'parquet'));
+      if (odd) throw new UsageError(`--location: ${odd.file} has another format than ${first.file}; give the files of one format at a time`);
+      files = inputs.files.map((f) => f.file);
+      format = first.format;
+      header = first.header;
+      parquet = first.kind === 'parquet';
+    }
+  } else {
+    if (opts.location !== undefined && !/^s3:\/\/[^/]+/.test(opts.location)) throw new UsageError(`--location: for --dialect ${dialect}, expected s3://bucket[/prefix], got ${opts.location}`);
+  }
+  const index = await loadIndexedSnapshot(opts.snapshot, {}, io);
+  if (dialect !== 'duckdb') {
+    const snap = index.snapshot;
+    const accounts = [...new Set([...snap.vpcs.map((v) => v.ownerId), ...snap.securityGroups.map((g) => g.ownerId)].filter((x): x is string => typeof x === 'string' && /^\d{12}$/.test(x)))].sort();
+    const regions = [...new Set(snap.vpcs.map((v) => v.region).filter((x): x is string => typeof x === 'string'))].sort();
+    s3 = { location: opts.location ?? 's3://BUCKET/PREFIX', hive: opts.hive ?? false, hourly: opts.hourly ?? false, accounts, regions, since: opts.since ?? '2024/01/01' };
+  }
+  const compiled = compileSql(index, {
+    dialect,
+    table: opts.table,
+    format,
+    parquet,
+    header,
+    summary: opts.summary ?? false,
+    ...(s3 ? { s3 } : {}),
+    ...(files ? { files } : {}),
+  });
+  io.stdout.write(compiled.script);
+  return EXIT_OK;
+}

@@ -1,0 +1,68 @@
+/**
+ * Embedded DuckDB (@duckdb/node-api, an optional dependency): loaded on demand with a dynamic import, so
+ * vpcwhy runs without it and says so when a command needs it.
+ */
+export const DUCKDB_MISSING = 'DuckDB is not installed: --engine duckdb needs the optional dependency @duckdb/node-api (npm install @duckdb/node-api), or use --engine ts';
+
+type DuckDbModule = typeof import('@duckdb/node-api');
+
+let loaded: Promise<DuckDbModule | null> | null = null;
+
+/** The DuckDB module, or null when it is not installed (or VPCWHY_NO_DUCKDB=1 pretends so, for tests). */
+export function loadDuckDb(): Promise<DuckDbModule | null> {
+  if (process.env['VPCWHY_NO_DUCKDB'] === '1') return Promise.resolve(null);
+  loaded ??= import('@duckdb/node-api').then(
+    (m) => m,
+    () => null,
+  );
+  return loaded;
+}
+
+export type Row = Record<string, unknown>;
+
+/** A DuckDB session in this process: runs scripts, returns the last statement's rows. */
+export class DuckDbSession {
+  private constructor(
+    private readonly instance: import('@duckdb/node-api').DuckDBInstance,
+    private readonly connection: import('@duckdb/node-api').DuckDBConnection,
+  ) {}
+
+  static async open(threads?: number): Promise<DuckDbSession | null> {
+    const m = await loadDuckDb();
+    if (!m) return null;
+    const instance = await m.DuckDBInstance.create(':memory:', threads ? { threads: String(threads) } : {});
+    const connection = await instance.connect();
+    return new DuckDbSession(instance, connection);
+  }
+
+  /** Runs every statement of `sql`; the rows of the last one, as JS values (BIGINT as number). */
+  async script(sql: string): Promise<Row[]> {
+    const extracted = await this.connection.extractStatements(sql);
+    let rows: Row[] = [];
+    for (let i = 0; i < extracted.count; i++) {
+      const prepared = await extracted.prepare(i);
+      const reader = await prepared.runAndReadAll();
+      rows = i === extracted.count - 1 ? normalise(reader.getRowObjects()) : [];
+    }
+    return rows;
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+function value(v: unknown): unknown {
+  if (typeof v === 'bigint') return Number(v);
+  if (v !== null && typeof v === 'object' && 'items' in v && Array.isArray((v as { items: unknown[] }).items)) return (v as { items: unknown[] }).items.map(value);
+  return v;
+}
+
+function normalise(rows: ReadonlyArray<Record<string, unknown>>): Row[] {
+  return rows.map((r) => {
+    const out: Row = {};
+    for (const k of Object.keys(r)) out[k] = value(r[k]);
+    return out;
+  });
+}
