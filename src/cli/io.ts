@@ -30,7 +30,8 @@ function collector(): { stream: Writable; text: () => string } {
   const chunks: Buffer[] = [];
   const stream = new Writable({
     write(chunk: Buffer | string, _encoding, done) {
-      chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+      // A copy: a writer may reuse its buffer once the write is done (pipeline/writer.ts does).
+      chunks.push(Buffer.from(chunk));
       done();
     },
   });

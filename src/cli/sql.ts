@@ -21,6 +21,9 @@ export interface SqlCommandOptions {
   noHeader?: boolean;
   header?: boolean;
   since?: string;
+  days?: string;
+  account: string[];
+  region: string[];
 }
 
 export function registerSql(program: Command, setExitCode: (code: number) => void, io: Io = processIo()): void {
@@ -37,6 +40,9 @@ export function registerSql(program: Command, setExitCode: (code: number) => voi
     .option('--hive', 'athena/trino: Hive-compatible S3 prefixes (aws-account-id=.../year=.../month=...)')
     .option('--hourly', 'athena/trino: hourly partitions (.../yyyy/mm/dd/HH/)')
     .option('--since <yyyy/mm/dd>', 'athena: first day of the partition projection', '2024/01/01')
+    .option('--days <from..to>', 'athena: scan only these days (yyyy/mm/dd..yyyy/mm/dd, or one day), by partition')
+    .option('--account <id>', 'athena: account id in the S3 prefixes (repeatable; default: the snapshot\'s owners)', collect, [])
+    .option('--region <region>', 'athena: region in the S3 prefixes (repeatable; default: the snapshot\'s)', collect, [])
     .option('--summary', 'also print a query of rejects by blocking rule with top sources and ports')
     .action(async (opts: SqlCommandOptions) => {
       setExitCode(await runSql(opts, io));
@@ -85,7 +91,22 @@ export async function runSql(opts: SqlCommandOptions, io: Io): Promise<number> {
     const snap = index.snapshot;
     const accounts = [...new Set([...snap.vpcs.map((v) => v.ownerId), ...snap.securityGroups.map((g) => g.ownerId)].filter((x): x is string => typeof x === 'string' && /^\d{12}$/.test(x)))].sort();
     const regions = [...new Set(snap.vpcs.map((v) => v.region).filter((x): x is string => typeof x === 'string'))].sort();
-    s3 = { location: opts.location ?? 's3://BUCKET/PREFIX', hive: opts.hive ?? false, hourly: opts.hourly ?? false, accounts, regions, since: opts.since ?? '2024/01/01' };
+    let days: { from: string; to: string } | undefined;
+    if (opts.days !== undefined) {
+      const m = /^(\d{4}\/\d{2}\/\d{2})(?:\.\.(\d{4}\/\d{2}\/\d{2}))?$/.exec(opts.days);
+      if (!m) throw new UsageError(`--days: expected yyyy/mm/dd or yyyy/mm/dd..yyyy/mm/dd, got ${JSON.stringify(opts.days)}`);
+      days = { from: m[1]!, to: m[2] ?? m[1]! };
+    }
+    for (const a of opts.account) if (!/^\d{12}$/.test(a)) throw new UsageError(`--account: expected a 12-digit account id, got ${JSON.stringify(a)}`);
+    s3 = {
+      location: opts.location ?? 's3://BUCKET/PREFIX',
+      hive: opts.hive ?? false,
+      hourly: opts.hourly ?? false,
+      accounts: opts.account.length ? opts.account : accounts,
+      regions: opts.region.length ? opts.region : regions,
+      since: opts.since ?? '2024/01/01',
+      ...(days ? { days } : {}),
+    };
   }
   const compiled = compileSql(index, {
     dialect,

@@ -59,6 +59,8 @@ export interface S3Layout {
   readonly regions: readonly string[];
   /** First day of the projection, yyyy/MM/dd. */
   readonly since: string;
+  /** Athena: only these days are scanned (yyyy/MM/dd, inclusive), by their partitions. */
+  readonly days?: { readonly from: string; readonly to: string };
 }
 
 export interface SqlOptions {
@@ -257,33 +259,33 @@ function ddlFor(opts: SqlOptions, s: Sql): string {
     const dateFormat = hourly ? 'yyyy/MM/dd/HH' : 'yyyy/MM/dd';
     const props: Array<[string, string]> = [
       ['projection.enabled', 'true'],
-      ['projection.account_id.type', 'enum'],
-      ['projection.account_id.values', accounts],
-      ['projection.region.type', 'enum'],
-      ['projection.region.values', regions],
+      ['projection.p_account.type', 'enum'],
+      ['projection.p_account.values', accounts],
+      ['projection.p_region.type', 'enum'],
+      ['projection.p_region.values', regions],
     ];
     let template: string;
     let partitions: string;
     if (hive) {
       // Hive-compatible prefixes: AWSLogs/aws-account-id=A/aws-service=vpcflowlogs/aws-region=R/year=Y/month=M/day=D[/hour=H]/
-      partitions = `  account_id string,\n  region string,\n  year string,\n  month string,\n  day string${hourly ? ',\n  hour string' : ''}`;
+      partitions = `  p_account string,\n  p_region string,\n  p_year string,\n  p_month string,\n  p_day string${hourly ? ',\n  p_hour string' : ''}`;
       props.push(
-        ['projection.year.type', 'integer'], ['projection.year.range', `${since.slice(0, 4)},2099`],
-        ['projection.month.type', 'integer'], ['projection.month.range', '1,12'], ['projection.month.digits', '2'],
-        ['projection.day.type', 'integer'], ['projection.day.range', '1,31'], ['projection.day.digits', '2'],
+        ['projection.p_year.type', 'integer'], ['projection.p_year.range', `${since.slice(0, 4)},2099`],
+        ['projection.p_month.type', 'integer'], ['projection.p_month.range', '1,12'], ['projection.p_month.digits', '2'],
+        ['projection.p_day.type', 'integer'], ['projection.p_day.range', '1,31'], ['projection.p_day.digits', '2'],
       );
-      if (hourly) props.push(['projection.hour.type', 'integer'], ['projection.hour.range', '0,23'], ['projection.hour.digits', '2']);
-      template = `${location}/AWSLogs/aws-account-id=\${account_id}/aws-service=vpcflowlogs/aws-region=\${region}/year=\${year}/month=\${month}/day=\${day}${hourly ? '/hour=${hour}' : ''}`;
+      if (hourly) props.push(['projection.p_hour.type', 'integer'], ['projection.p_hour.range', '0,23'], ['projection.p_hour.digits', '2']);
+      template = `${location}/AWSLogs/aws-account-id=\${p_account}/aws-service=vpcflowlogs/aws-region=\${p_region}/year=\${p_year}/month=\${p_month}/day=\${p_day}${hourly ? '/hour=${p_hour}' : ''}`;
     } else {
-      partitions = '  account_id string,\n  region string,\n  `date` string';
+      partitions = '  p_account string,\n  p_region string,\n  p_date string';
       props.push(
-        ['projection.date.type', 'date'],
-        ['projection.date.format', dateFormat],
-        ['projection.date.range', `${since}${hourly ? '/00' : ''},NOW`],
-        ['projection.date.interval', '1'],
-        ['projection.date.interval.unit', hourly ? 'HOURS' : 'DAYS'],
+        ['projection.p_date.type', 'date'],
+        ['projection.p_date.format', dateFormat],
+        ['projection.p_date.range', `${since}${hourly ? '/00' : ''},NOW`],
+        ['projection.p_date.interval', '1'],
+        ['projection.p_date.interval.unit', hourly ? 'HOURS' : 'DAYS'],
       );
-      template = `${location}/AWSLogs/\${account_id}/vpcflowlogs/\${region}/\${date}`;
+      template = `${location}/AWSLogs/\${p_account}/vpcflowlogs/\${p_region}/\${p_date}`;
     }
     props.push(['storage.location.template', template]);
     if (!opts.parquet && opts.header) props.push(['skip.header.line.count', '1']);
@@ -306,9 +308,9 @@ function ddlFor(opts: SqlOptions, s: Sql): string {
   const withProps: string[] = [`external_location = '${location}/AWSLogs/'`, `format = '${opts.parquet ? 'PARQUET' : 'TEXTFILE'}'`];
   if (!opts.parquet) withProps.push(`textfile_field_separator = ' '`);
   if (!opts.parquet && opts.header) withProps.push('skip_header_line_count = 1');
-  const partCols = hive ? ['aws_account_id', 'aws_service', 'aws_region', 'year', 'month', 'day', ...(hourly ? ['hour'] : [])] : [];
+  const partCols = hive ? ['aws-account-id', 'aws-service', 'aws-region', 'year', 'month', 'day', ...(hourly ? ['hour'] : [])] : [];
   if (hive) withProps.push(`partitioned_by = ARRAY[${partCols.map((c) => `'${c}'`).join(', ')}]`);
-  const all = [...columns, ...partCols.map((c) => `  ${c} varchar`)];
+  const all = [...columns, ...partCols.map((c) => `  "${c}" varchar`)];
   const create = `CREATE TABLE IF NOT EXISTS ${opts.table} (\n${all.join(',\n')}\n)\nWITH (\n  ${withProps.join(',\n  ')}\n)`;
   const [schema, name] = opts.table.includes('.') ? [opts.table.slice(0, opts.table.lastIndexOf('.')), opts.table.slice(opts.table.lastIndexOf('.') + 1)] : ['default', opts.table];
   return hive
@@ -339,9 +341,20 @@ function sourceCte(opts: SqlOptions, s: Sql): string {
     `    ${col('pkt-srcaddr')} AS pkt_srcaddr, ${col('pkt-dstaddr')} AS pkt_dstaddr, ${col('reject-reason')} AS reject_reason,`,
     `    ${col('action')} AS action`,
     `  FROM ${opts.table}`,
-    `  WHERE ${col('action')} IN ('ACCEPT', 'REJECT')`,
+    `  WHERE ${col('action')} IN ('ACCEPT', 'REJECT')${partitionFilter(opts)}`,
     ')',
   ].join('\n');
+}
+
+/** Athena: the partitions of --days, so only those days are scanned (and paid for). */
+function partitionFilter(opts: SqlOptions): string {
+  const days = opts.s3?.days;
+  if (opts.dialect !== 'athena' || !days) return '';
+  if (!opts.s3!.hive) {
+    // Hourly partitions are yyyy/MM/dd/HH: a day's hours sort between the day and the day + '/99'.
+    return `\n    AND p_date BETWEEN '${days.from}' AND '${days.to}${opts.s3!.hourly ? '/99' : ''}'`;
+  }
+  return `\n    AND concat(p_year, '/', p_month, '/', p_day) BETWEEN '${days.from}' AND '${days.to}'`;
 }
 
 /** An SG evaluation per class: `allowed` (some rule certainly allows) and `undecided`, for a direction, peer and port. */
