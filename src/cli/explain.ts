@@ -17,6 +17,9 @@ import { heapTrimmer } from './heap.js';
 import { createProgress } from './progress.js';
 import { type Io, processIo } from './io.js';
 import { PLAN_OPTION, collect, loadIndexedSnapshot } from './snapshot-option.js';
+import { DUCKDB_MISSING, DuckDbSession } from '../sql/duckdb.js';
+import { type DuckPlan, planDuckRead } from '../sql/duckdb-reader.js';
+import { localInputs } from '../sql/local-input.js';
 
 export interface ExplainOptions {
   snapshot: string[];
@@ -34,6 +37,7 @@ export interface ExplainOptions {
   until?: string;
   interface: string[];
   allowPartial?: boolean;
+  engine?: string;
 }
 
 export function registerExplain(program: Command, setExitCode: (code: number) => void, io: Io = processIo()): void {
@@ -55,6 +59,7 @@ export function registerExplain(program: Command, setExitCode: (code: number) =>
     .option('--profile <profile>', 'AWS named profile')
     .option('--endpoint-url <url>', 'AWS endpoint URL, as in the AWS CLI')
     .option('--allow-partial', 'live snapshot: go on without describe calls that are denied')
+    .option('--engine <engine>', 'ts | duckdb | auto: duckdb reads local files through embedded DuckDB (optional dependency); auto uses it for large local inputs when installed', 'ts')
     .option('--verbose', 'list every snapshot warning')
     .action(async (logs: string[], opts: ExplainOptions) => {
       setExitCode(await runExplainCommand(logs, opts, io));
@@ -170,9 +175,11 @@ export async function runExplainCommand(logs: string[], opts: ExplainOptions, io
     ...(opts.interface.length > 0 ? { interfaceIds: new Set(opts.interface) } : {}),
   };
   const filter = explainFilter(selection);
+  // --engine duckdb: DuckDB reads the local files (sql/duckdb-reader.ts), from now on, while the snapshot loads.
+  const duck = await startDuckEngine(opts, logs, logFormat, remoteInputs, selection, io);
   // Large local inputs (no stdin, S3 or CloudWatch) are read and parsed on a second thread, from now
   // on: reading overlaps loading the snapshot.
-  const reader = !remoteInputs && !logs.includes('-') && readWorkerWanted(logs)
+  const reader = !duck && !remoteInputs && !logs.includes('-') && readWorkerWanted(logs)
     ? startReadWorker(logs, { logFormat, strict: selection.strict, ...filter.options })
     : null;
   try {
@@ -197,9 +204,12 @@ export async function runExplainCommand(logs: string[], opts: ExplainOptions, io
     const out = streamWriter(io.stdout);
     const snapshotTime = index.snapshot.meta.capturedAt;
     const runOpts = { ...selection, format, ...(snapshotTime ? { snapshotTime } : {}) };
+    const plan = duck ? await duck.plan : null;
+    if (duck && plan && !plan.ok) io.stderr.write(`vpcwhy: note: DuckDB does not read this input as the default reader does (${plan.reason}); it is explained by the default engine\n`);
+    const events = plan?.ok ? (filter.consumed = plan.consumed, plan.events()) : inputs(index, logs, opts, logFormat, remote, filter, reader);
     const result = await runExplain(
       index,
-      inputs(index, logs, opts, logFormat, remote, filter, reader),
+      events,
       { ...runOpts, filter, trimHeap: heapTrimmer() },
       out,
       renderRecordText,
@@ -219,5 +229,50 @@ export async function runExplainCommand(logs: string[], opts: ExplainOptions, io
     return EXIT_OK;
   } finally {
     await reader?.close();
+    duck?.session.close();
   }
+}
+
+/** Local inputs of at least this many bytes are read by DuckDB under --engine auto. */
+export const AUTO_DUCKDB_BYTES = 64 * 1024 * 1024;
+
+interface DuckEngine {
+  readonly session: DuckDbSession;
+  readonly plan: Promise<DuckPlan>;
+}
+
+/** The DuckDB engine when --engine asks for it (and, for auto, the input is large and local); null for the default engine. */
+async function startDuckEngine(
+  opts: ExplainOptions,
+  logs: readonly string[],
+  logFormat: FlowLogFormat | undefined,
+  remoteInputs: boolean,
+  selection: { all: boolean; strict: boolean; interfaceIds?: ReadonlySet<string> },
+  io: Io,
+): Promise<DuckEngine | null> {
+  const engine = opts.engine ?? 'ts';
+  if (!['ts', 'duckdb', 'auto'].includes(engine)) throw new UsageError(`--engine: expected ts, duckdb or auto, got ${JSON.stringify(engine)}`);
+  if (engine === 'ts') return null;
+  const local = !remoteInputs && !logs.includes('-');
+  if (engine === 'duckdb' && !local) throw new UsageError('--engine duckdb reads local files and directories only (no stdin, s3:// or --log-group); use --engine ts or auto');
+  if (engine === 'duckdb' && selection.strict) throw new UsageError('--engine duckdb does not stop at the first bad line: --strict needs --engine ts');
+  if (!local || selection.strict) return null;
+  const inputs = await localInputs(logs, logFormat);
+  if (engine === 'auto' && (!inputs.ok || inputs.files.reduce((n, f) => n + f.bytes, 0) < AUTO_DUCKDB_BYTES)) return null;
+  const session = await DuckDbSession.open();
+  if (!session) {
+    if (engine === 'duckdb') throw new UsageError(DUCKDB_MISSING);
+    return null;
+  }
+  if (!inputs.ok) {
+    // A path that cannot be read: the default engine reports it as it always does.
+    io.stderr.write(`vpcwhy: note: ${inputs.message}; explained by the default engine\n`);
+    session.close();
+    return null;
+  }
+  const plan = planDuckRead(session, inputs.files, inputs.skippedAfter, {
+    consumeAccepts: !selection.all,
+    ...(selection.interfaceIds ? { only: selection.interfaceIds } : {}),
+  });
+  return { session, plan };
 }

@@ -47,6 +47,17 @@ export class DuckDbSession {
     return rows;
   }
 
+  /** Runs one statement for its effect. */
+  async run(sql: string): Promise<void> {
+    await this.connection.run(sql);
+  }
+
+  /** The rows of a query, a chunk at a time (values as DuckDB gives them: INTEGER as number, VARCHAR as string). */
+  async *rows(sql: string): AsyncGenerator<unknown[][]> {
+    const result = await this.connection.stream(sql);
+    for await (const chunk of result.yieldRows()) yield chunk as unknown[][];
+  }
+
   close(): void {
     this.connection.closeSync();
     this.instance.closeSync();
