@@ -1,8 +1,8 @@
 /** `vpcwhy sql`: the attribution of explain as SQL for Athena, Trino or DuckDB, compiled from a snapshot. */
 import type { Command } from 'commander';
-import { type FlowLogFormat, DEFAULT_FORMAT, parseLogFormat, sameColumns } from '../flowlog/format.js';
+import { type FlowLogFormat, DEFAULT_FORMAT, parseLogFormat } from '../flowlog/format.js';
 import { E } from '../fp.js';
-import { type Dialect, DIALECTS, type S3Layout, compileSql } from '../sql/compile.js';
+import { type Dialect, DIALECTS, type S3Layout, type SqlOptions, compileSql } from '../sql/compile.js';
 import { localInputs } from '../sql/local-input.js';
 import { EXIT_OK, UsageError } from './errors.js';
 import { type Io, processIo } from './io.js';
@@ -63,6 +63,7 @@ export async function runSql(opts: SqlCommandOptions, io: Io): Promise<number> {
   let format = given ?? DEFAULT_FORMAT;
   let header = opts.header !== false;
   let files: string[] | undefined;
+  let localFiles: SqlOptions['localFiles'];
   let parquet = opts.parquet ?? false;
   let s3: S3Layout | undefined;
   if (dialect === 'duckdb') {
@@ -75,13 +76,7 @@ export async function runSql(opts: SqlCommandOptions, io: Io): Promise<number> {
       const inputs = await localInputs([opts.location], given);
       if (!inputs.ok) throw new UsageError(`--location: ${inputs.message}`);
       if (inputs.files.length === 0) throw new UsageError(`--location: ${opts.location} holds no flow-log files`);
-      const first = inputs.files[0]!;
-      const odd = inputs.files.find((f) => f.header !== first.header || !sameColumns(f.format, first.format) || (f.kind === 'parquet') !== (first.kind === 'parquet'));
-      if (odd) throw new UsageError(`--location: ${odd.file} has another format than ${first.file}; give the files of one format at a time`);
-      files = inputs.files.map((f) => f.file);
-      format = first.format;
-      header = first.header;
-      parquet = first.kind === 'parquet';
+      localFiles = inputs.files.map((f) => ({ file: f.file, format: f.format, header: f.header, parquet: f.kind === 'parquet' }));
     }
   } else {
     if (opts.location !== undefined && !/^s3:\/\/[^/]+/.test(opts.location)) throw new UsageError(`--location: for --dialect ${dialect}, expected s3://bucket[/prefix], got ${opts.location}`);
@@ -117,6 +112,7 @@ export async function runSql(opts: SqlCommandOptions, io: Io): Promise<number> {
     summary: opts.summary ?? false,
     ...(s3 ? { s3 } : {}),
     ...(files ? { files } : {}),
+    ...(localFiles ? { localFiles } : {}),
   });
   io.stdout.write(compiled.script);
   return EXIT_OK;

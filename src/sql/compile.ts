@@ -73,8 +73,10 @@ export interface SqlOptions {
   readonly header: boolean;
   /** Athena / Trino: the S3 layout. */
   readonly s3?: S3Layout;
-  /** DuckDB: the files to read, in vpcwhy's order, or a glob. */
+  /** DuckDB: a glob to read (in DuckDB's order), with `format` and `header`. */
   readonly files?: readonly string[];
+  /** DuckDB: the files to read in vpcwhy's order, each with its own format (they may differ). */
+  readonly localFiles?: ReadonlyArray<{ readonly file: string; readonly format: FlowLogFormat; readonly header: boolean; readonly parquet: boolean }>;
   readonly summary: boolean;
 }
 
@@ -226,6 +228,24 @@ function sqlLiteralPath(p: string): string {
 
 function ddlFor(opts: SqlOptions, s: Sql): string {
   const fields = opts.format.fields;
+  if (opts.dialect === 'duckdb' && opts.localFiles) {
+    // One read per file, each numbered on its own (row_number() OVER () follows DuckDB's reading order,
+    // insertion order being preserved), with the file's index: ord = index * 2^32 + line, vpcwhy's order.
+    const parts = opts.localFiles.map((f, i) => {
+      const ord = `CAST(${i} AS BIGINT) * 4294967296 + line`;
+      if (f.parquet) {
+        return `SELECT *, ${sqlLiteralPath(f.file)} AS file, ${ord} AS ord FROM (SELECT *, row_number() OVER () AS line FROM read_parquet(${sqlLiteralPath(f.file)}))`;
+      }
+      const cols = f.format.fields.map((c) => `'${columnName(c)}': 'VARCHAR'`).join(', ');
+      return [
+        `SELECT *, ${sqlLiteralPath(f.file)} AS file, ${ord} AS ord FROM (`,
+        `  SELECT *, row_number() OVER () + ${f.header ? 1 : 0} AS line`,
+        `  FROM read_csv(${sqlLiteralPath(f.file)}, delim = ' ', quote = '', escape = '', header = ${f.header}, auto_detect = false,`,
+        `    columns = {${cols}}))`,
+      ].join('\n');
+    });
+    return `CREATE OR REPLACE TABLE ${opts.table} AS\n${parts.join('\nUNION ALL BY NAME\n')}`;
+  }
   if (opts.dialect === 'duckdb') {
     const files = opts.files ?? [];
     const list = files.length === 1 ? sqlLiteralPath(files[0]!) : `[${files.map(sqlLiteralPath).join(', ')}]`;
@@ -322,7 +342,8 @@ function ddlFor(opts: SqlOptions, s: Sql): string {
 // The attribution query
 
 function sourceCte(opts: SqlOptions, s: Sql): string {
-  const has = (f: string) => opts.format.index.has(f);
+  const fields = new Set(opts.localFiles ? opts.localFiles.flatMap((f) => f.format.fields) : opts.format.fields);
+  const has = (f: string) => fields.has(f);
   const col = (f: string) => (has(f) ? `NULLIF(CAST(${s.ident(columnName(f))} AS VARCHAR), '-')` : 'CAST(NULL AS VARCHAR)');
   const int = (f: string) => (has(f) ? `TRY_CAST(NULLIF(CAST(${s.ident(columnName(f))} AS VARCHAR), '-') AS BIGINT)` : 'CAST(NULL AS BIGINT)');
   const duck = opts.dialect === 'duckdb';
