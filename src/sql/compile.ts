@@ -120,7 +120,12 @@ function sqlFor(d: Dialect): Sql {
     splitIds: (x) => (duck ? `string_split(${x}, ',')` : `split(${x}, ',')`),
     arrayAgg: (x, order) => `array_agg(${x} ORDER BY ${order})`,
     ident: (n) => (duck ? `"${n}"` : `"${n}"`),
-    ipv6: (x) => {
+    ipv6: (x0) => {
+      // A trailing dotted quad (::ffff:10.0.1.10) is two groups: rewritten as hex first.
+      const tail = `regexp_extract(${x0}, '[^:]*$')`;
+      const o = (i: number) => `CAST(split_part(${tail}, '.', ${i}) AS BIGINT)`;
+      const hex = (v: string) => (duck ? `lower(hex(${v}))` : `to_base(${v}, 16)`);
+      const x = `(CASE WHEN strpos(${x0}, '.') = 0 THEN ${x0} WHEN ${re(tail, IPV4_RE)} THEN substr(${x0}, 1, length(${x0}) - length(${tail})) || ${hex(`${o(1)} * 256 + ${o(2)}`)} || ':' || ${hex(`${o(3)} * 256 + ${o(4)}`)} END)`;
       // '::' stands for the groups that are missing: a leading or trailing '::' gets a 0 group first so
       // that every group is non-empty, then c colons mean c groups and '::' is replaced by the 8 - c
       // zero groups it hides. Each group is left-padded to 4 digits; anything else (embedded IPv4, zone
@@ -129,13 +134,26 @@ function sqlFor(d: Dialect): Sql {
       const padded = `(CASE WHEN ${l} LIKE '::%' THEN '0' ELSE '' END || ${l} || CASE WHEN ${l} LIKE '%::' THEN '0' ELSE '' END)`;
       const colons = `(length(${padded}) - length(replace(${padded}, ':', '')))`;
       const zeros = duck ? `repeat('0:', CAST(8 - ${colons} AS INTEGER))` : `array_join(repeat('0:', CAST(8 - ${colons} AS INTEGER)), '')`;
-      const full = `(CASE WHEN strpos(${padded}, '::') > 0 THEN (CASE WHEN ${colons} <= 7 THEN replace(${padded}, '::', ':' || ${zeros}) END) ELSE ${padded} END)`;
+      // The 0 groups added by the padding belong to the run '::' stands for: with p of them, '::' may hide
+      // 8 - c groups as long as c <= 7 + p (at least one group, as parseIp wants).
+      const pads = `(CASE WHEN ${l} LIKE '::%' THEN 1 ELSE 0 END + CASE WHEN ${l} LIKE '%::' THEN 1 ELSE 0 END)`;
+      const full = `(CASE WHEN strpos(${padded}, '::') > 0 THEN (CASE WHEN ${colons} <= 7 + ${pads} AND ${colons} <= 8 THEN replace(${padded}, '::', ':' || ${zeros}) END) ELSE ${padded} END)`;
       const joined = duck
         ? `array_to_string(list_transform(string_split(${full}, ':'), g -> lpad(g, 4, '0')), '')`
         : `array_join(transform(split(${full}, ':'), g -> lpad(g, 4, '0')), '')`;
-      return `(CASE WHEN ${x} LIKE '%:%' AND ${re(full, '([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}')} THEN ${joined} END)`;
+      return `(CASE WHEN ${x0} LIKE '%:%' AND ${re(full, '([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}')} THEN ${joined} END)`;
     },
   };
+}
+
+/** The SQL of an address text as an IPv4 integer (NULL when it is not one), for tests and docs. */
+export function ipv4Sql(d: Dialect, x: string): string {
+  return ipv4(sqlFor(d), x);
+}
+
+/** The SQL of an address text as 32 hex digits of IPv6 (NULL when it is not one). */
+export function ipv6Sql(d: Dialect, x: string): string {
+  return sqlFor(d).ipv6(x);
 }
 
 function ipv4(s: Sql, x: string): string {
@@ -527,7 +545,7 @@ function queryFor(opts: SqlOptions, s: Sql, t: SnapshotTables): string {
       WHEN c.service THEN 'config-allows'
       WHEN c.path = 'two-blockers' THEN 'ambiguous'
       WHEN c.path = 'consistent-request' THEN (CASE WHEN c.sg_uncertain THEN 'ambiguous' ELSE 'blocked' END)
-      WHEN c.nacl_state = 'missing' AND NOT (c.direction = 'outbound' AND c.blocker = 'S') THEN 'ambiguous'
+      WHEN c.nacl_state = 'missing' AND NOT (c.direction = 'outbound' AND COALESCE(c.blocker, '') = 'S') THEN 'ambiguous'
       WHEN c.blocker IS NULL THEN 'config-allows'
       WHEN c.blocker = 'N' THEN (CASE WHEN c.nacl_uncertain THEN 'ambiguous' ELSE 'blocked' END)
       ELSE (CASE WHEN c.sg_uncertain THEN 'ambiguous' ELSE 'blocked' END)
