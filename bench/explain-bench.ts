@@ -11,6 +11,7 @@
  *   VPCWHY_BENCH_RUNS     timed explain runs; the fastest is reported (default 1)
  *   VPCWHY_BENCH_PROFILE  1: runs under `node --cpu-prof` (empty log, full log), summarised (top self and total time)
  *   VPCWHY_BENCH_SPLIT    1: also time explain on the REJECT lines alone and on the other lines alone
+ *   VPCWHY_BENCH_DUCKDB   1: also time `explain --engine duckdb` (the optional @duckdb/node-api) on the same log
  *
  * Generates (or reuses, see generate.ts) a snapshot and a flow log, then runs the built CLI as a child
  * process, `node dist/bundle/main.js explain --snapshot <dir> --format jsonl <log>` (the bin), stdout to /dev/null,
@@ -45,6 +46,7 @@ const SEED = envInt('VPCWHY_BENCH_SEED', 1);
 const RUNS = envInt('VPCWHY_BENCH_RUNS', 1);
 const PROFILE = process.env['VPCWHY_BENCH_PROFILE'] === '1';
 const SPLIT = process.env['VPCWHY_BENCH_SPLIT'] === '1';
+const DUCKDB = process.env['VPCWHY_BENCH_DUCKDB'] === '1';
 const OUT = path.resolve(process.env['VPCWHY_BENCH_OUT'] ?? defaultOutDir());
 
 function hasGnuTime(): boolean {
@@ -351,6 +353,19 @@ async function main(): Promise<void> {
   if (best && !failed(base) && !failed(best)) {
     const perRecord = best.seconds - base.seconds;
     if (perRecord > 0) console.log(`explain minus the empty-log run: ${perRecord.toFixed(2)} s = ${fmtN(Math.round(RECORDS / perRecord))} records/s`);
+  }
+
+  // Optional: the embedded DuckDB engine on the same input (issue 17), side by side with the runs above.
+  if (DUCKDB) {
+    const d = await runExplain([...args, '--engine', 'duckdb', data.logFile], { countOutput: true });
+    if (failed(d)) {
+      console.log(describeFailure('explain --engine duckdb', d));
+      ok = false;
+    } else if (best) {
+      console.log(
+        `explain --engine duckdb: ${d.seconds.toFixed(2)} s, peak RSS ${mb(d.maxRssKb)} MB, ${fmtN(d.lines)} JSONL lines; time ratio duckdb/ts ${(d.seconds / best.seconds).toFixed(2)}, RSS ratio ${best.maxRssKb && d.maxRssKb ? (d.maxRssKb / best.maxRssKb).toFixed(2) : 'n/a'}`,
+      );
+    }
   }
 
   // grep -c REJECT on the same file (fastest of 3).
