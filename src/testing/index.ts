@@ -3,6 +3,7 @@
  * (snapshots, security groups, NACLs, routes, flows), and helpers over a real snapshot: reachableFrom,
  * assertNeverReachable, admits, returnPathProblems. fast-check is a peer dependency: bring your own.
  */
+export * from './arbitraries.js';
 export * from './helpers.js';
 export type { PacketSpec, PortSpec, ProtocolSpec, SourceSpec } from './inputs.js';
 export { indexSnapshot, type SnapshotIndex } from '../engine/snapshot-index.js';
