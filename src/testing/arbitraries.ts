@@ -445,10 +445,14 @@ export function snapshotArb(options: SnapshotArbOptions = {}): fc.Arbitrary<Snap
       igw: fc.boolean(),
       subnets: fc.array(fc.record({ acl: fc.nat(), isPublic: fc.boolean(), ipv6: fc.boolean() }), { minLength: 1, maxLength: maxSubnets }),
       acls: fc.array(
-        fc.uniqueArray(
-          fc.record({ ruleNumber: ruleNumberArb, action: fc.constantFrom<'allow' | 'deny'>('allow', 'deny'), egress: fc.boolean(), rule: ruleSpecArb(allowV6, false) }),
-          { maxLength: options.maxNaclEntries ?? 6, selector: (e) => `${e.egress}:${e.ruleNumber}` },
-        ),
+        fc.record({
+          // AWS's default NACL: rule 100 allows everything both ways (and 101 for IPv6), ref 5.5.
+          isDefault: fc.boolean(),
+          entries: fc.uniqueArray(
+            fc.record({ ruleNumber: ruleNumberArb, action: fc.constantFrom<'allow' | 'deny'>('allow', 'deny'), egress: fc.boolean(), rule: ruleSpecArb(allowV6, false) }),
+            { maxLength: options.maxNaclEntries ?? 6, selector: (e) => `${e.egress}:${e.ruleNumber}` },
+          ),
+        }),
         { minLength: 1, maxLength: maxSubnets },
       ),
       groups: fc.array(fc.record({ inbound: fc.array(ruleSpecArb(allowV6, true), { maxLength: maxRules }), outbound: fc.array(ruleSpecArb(allowV6, true), { maxLength: maxRules }) }), { minLength: 1, maxLength: maxGroups }),
@@ -463,7 +467,7 @@ interface Spec {
   readonly ipv6: boolean;
   readonly igw: boolean;
   readonly subnets: readonly { acl: number; isPublic: boolean; ipv6: boolean }[];
-  readonly acls: readonly (readonly { ruleNumber: number; action: 'allow' | 'deny'; egress: boolean; rule: RuleSpec }[])[];
+  readonly acls: readonly { readonly isDefault: boolean; readonly entries: readonly { ruleNumber: number; action: 'allow' | 'deny'; egress: boolean; rule: RuleSpec }[] }[];
   readonly groups: readonly { inbound: readonly RuleSpec[]; outbound: readonly RuleSpec[] }[];
   readonly enis: readonly { subnet: number; groups: readonly number[]; publicIp: boolean; ipv6: boolean }[];
   readonly prefixList: readonly Cidr[];
@@ -503,12 +507,16 @@ function buildSnapshot(spec: Spec): Snapshot {
   };
   const securityGroups = spec.groups.map((g, i) => groupOf(groupIds[i]!, VPC_ID, g.inbound.map((r) => ruleOf(r, groupIds[i]!, 'inbound')), g.outbound.map((r) => ruleOf(r, groupIds[i]!, 'outbound'))));
   const aclIds = spec.acls.map((_, a) => `acl-${a + 1}`);
-  const networkAcls: NetworkAcl[] = spec.acls.map((entries, a) => ({
+  const allowAll = (ruleNumber: number, direction: Direction, text: string, i: number): NaclEntry => ({ ruleNumber, action: 'allow', direction, protocol: -1, cidr: cidrOfText(text), ports: null, icmp: null, source: source(`NetworkAcls[default].Entries[${i}]`) });
+  const defaultAclEntries = [allowAll(100, 'inbound', '0.0.0.0/0', 0), allowAll(100, 'outbound', '0.0.0.0/0', 1), ...(spec.ipv6 ? [allowAll(101, 'inbound', '::/0', 2), allowAll(101, 'outbound', '::/0', 3)] : [])];
+  // Only the first NACL may be the VPC's default one.
+  const networkAcls: NetworkAcl[] = spec.acls.map(({ isDefault: d, entries }, a) => ({ isDefault: d && a === 0, entries }))
+    .map(({ isDefault, entries }, a) => ({
     id: aclIds[a]!,
     vpcId: VPC_ID,
-    isDefault: false,
+    isDefault,
     subnetIds: subnets.filter((_, k) => spec.subnets[k]!.acl % aclIds.length === a).map((s) => s.id),
-    entries: [
+    entries: isDefault ? [...defaultAclEntries, ...defaultNaclEntries(spec.ipv6)] : [
       ...entries.flatMap((e, i): NaclEntry[] => {
         const p = peerOf(e.rule.peer);
         // NACL entries take CIDRs only: a group or prefix-list peer becomes the VPC block.

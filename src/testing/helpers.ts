@@ -249,7 +249,8 @@ export function assertNeverReachable(index: SnapshotIndex, query: NeverReachable
   const counterexample = confirm(index, first.eni, first.result, first.sets);
   const what = `${query.protocol === undefined || query.protocol === 'all' ? 'traffic' : typeof query.protocol === 'number' ? protocolName(query.protocol) : query.protocol}${query.port === undefined ? '' : `/${Array.isArray(query.port) ? query.port.join('-') : String(query.port)}`}`;
   const fromText = `${from}${except.length ? ` (except ${except.map((c) => c.text).join(', ')})` : ''}`;
-  const name = first.eni.name ? ` (${first.eni.name})` : '';
+  const label = first.eni.name ?? (first.eni.instanceId ? index.instanceNameById.get(first.eni.instanceId) : undefined);
+  const name = label ? ` (${label})` : '';
   const lines = [
     `expected no ${what} from ${fromText} to reach ${typeof query.to === 'string' ? query.to : 'the selected interfaces'}, but ${first.eni.id}${name} is reached:`,
     `  counterexample: ${packetText(counterexample.packet)} (confirmed reachable by trace)`,
