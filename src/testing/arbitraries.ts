@@ -33,6 +33,8 @@ import type {
 import { emptySnapshot } from '../model/snapshot.js';
 import { cidrContains, formatIpv4, formatIpv6, parseCidr, parseIp } from '../net/ip.js';
 import { ICMP, ICMPV6, TCP, UDP } from '../net/protocol.js';
+import { internetIntervals } from '../audit/reach.js';
+import type { SnapshotIndex } from '../engine/snapshot-index.js';
 
 const source = (path: string) => ({ file: 'vpcwhy/testing', path });
 
@@ -346,6 +348,21 @@ export function packetArb(options: PacketArbOptions = {}): fc.Arbitrary<Packet> 
       const isIcmp = protocol === ICMP || protocol === ICMPV6;
       return { protocol, src, dst, srcPort: ports ? srcPort : null, dstPort: ports ? dstPort : null, icmpType: isIcmp ? icmpType : null, icmpCode: isIcmp ? icmpCode : null };
     });
+}
+
+/**
+ * Internet hosts of a snapshot (ARCHITECTURE "the internet", reach's `internet`): addresses outside its
+ * VPCs, the private, loopback and link-local ranges and its own public addresses; documentation ranges
+ * count. Uniform over the ranges, then within one; shrinks toward the start of the first range.
+ */
+export function internetAddressArb(index: SnapshotIndex, family: 4 | 6 = 4): fc.Arbitrary<Ip> {
+  const ranges = internetIntervals(index, family);
+  if (ranges.length === 0) throw new Error(`vpcwhy/testing internetAddressArb: no IPv${family} internet address`);
+  return fc.record({ i: fc.nat({ max: ranges.length - 1 }), offset: fc.bigInt({ min: 0n, max: family === 4 ? 0xffffffffn : (1n << 128n) - 1n }) }).map(({ i, offset }): Ip => {
+    const r = ranges[i]!;
+    const v = r.lo + (offset % (r.hi - r.lo + 1n));
+    return family === 4 ? { family: 4, value: Number(v) } : { family: 6, value: v };
+  });
 }
 
 /** Addresses outside every snapshot, for flows: documentation ranges (internet hosts), an on-premises one, any. */

@@ -222,7 +222,7 @@ describe('admits agrees with the point evaluators (ref 4.1, 5.1)', () => {
 });
 
 describe('returnPathProblems (ref 5.1, 5.4)', () => {
-  it('on the example: web-1 serves tcp/443 and 80 over IPv6, whose responses the public NACL drops at rule 32768', async () => {
+  it('on the example: web-1 serves tcp/443 over IPv6, whose responses the public NACL drops at rule 32768', async () => {
     const index = await loadSnapshotForTests(EXAMPLE);
     const problems = returnPathProblems(index);
     expect(problems.map((p) => [p.eniId, p.family, p.aclId, p.example.deniedByRule])).toEqual([[WEB1, 6, 'acl-0public000000001', 32768]]);
