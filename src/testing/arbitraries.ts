@@ -35,6 +35,7 @@ import { cidrContains, formatIpv4, formatIpv6, parseCidr, parseIp } from '../net
 import { ICMP, ICMPV6, TCP, UDP } from '../net/protocol.js';
 import { internetIntervals } from '../audit/reach.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
+import { NO_SENDERS } from './helpers.js';
 
 const source = (path: string) => ({ file: 'vpcwhy/testing', path });
 
@@ -352,11 +353,17 @@ export function packetArb(options: PacketArbOptions = {}): fc.Arbitrary<Packet> 
 
 /**
  * Internet hosts of a snapshot (ARCHITECTURE "the internet", reach's `internet`): addresses outside its
- * VPCs, the private, loopback and link-local ranges and its own public addresses; documentation ranges
- * count. Uniform over the ranges, then within one; shrinks toward the start of the first range.
+ * VPCs, the private, loopback and link-local ranges and its own public addresses, and that some host can
+ * send from (not 0.0.0.0/8, 224.0.0.0/3, ::, ff00::/8); documentation ranges count. Uniform over the ranges, then within one; shrinks toward the start of the first range.
  */
 export function internetAddressArb(index: SnapshotIndex, family: 4 | 6 = 4): fc.Arbitrary<Ip> {
-  const ranges = internetIntervals(index, family);
+  // Less the addresses no host sends from (0.0.0.0/8, multicast and reserved, ::, ff00::/8): NO_SENDERS.
+  let ranges = internetIntervals(index, family);
+  for (const c of NO_SENDERS[family].map(cidrOfText)) {
+    const lo = BigInt(c.network);
+    const hi = lo + (1n << BigInt((family === 4 ? 32 : 128) - c.prefix)) - 1n;
+    ranges = ranges.flatMap((r) => (r.hi < lo || r.lo > hi ? [r] : [...(r.lo < lo ? [{ lo: r.lo, hi: lo - 1n }] : []), ...(r.hi > hi ? [{ lo: hi + 1n, hi: r.hi }] : [])]));
+  }
   if (ranges.length === 0) throw new Error(`vpcwhy/testing internetAddressArb: no IPv${family} internet address`);
   return fc.record({ i: fc.nat({ max: ranges.length - 1 }), offset: fc.bigInt({ min: 0n, max: family === 4 ? 0xffffffffn : (1n << 128n) - 1n }) }).map(({ i, offset }): Ip => {
     const r = ranges[i]!;

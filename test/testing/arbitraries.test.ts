@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
 import { indexSnapshot } from '../../src/engine/snapshot-index.js';
+import { loadSnapshotForTests } from '../../src/testing/index.js';
 import { evaluateNacl } from '../../src/engine/nacl.js';
 import type { Cidr, IcmpMatch, Ip, PortRange } from '../../src/model/address.js';
 import type { Packet } from '../../src/model/flow.js';
@@ -15,6 +16,7 @@ import {
   admits,
   cidrArb,
   flowArb,
+  internetAddressArb,
   ipArb,
   naclEntriesArb,
   naclEntryArb,
@@ -285,6 +287,25 @@ describe('vpcwhy/testing arbitraries are valid by construction (issue 16)', () =
     const g = s.securityGroups[0]!;
     const icmpWithPorts: SgRule = { groupId: g.id, ruleId: 'sgr-x', direction: 'inbound', protocol: 1, ports: { from: 1, to: 2 }, icmp: { type: 8, code: -1 }, peer: { kind: 'cidr', cidr: { family: 4, network: 0, prefix: 0, text: '0.0.0.0/0' } }, source: { file: '', path: '' } };
     expect(snapshotProblems({ ...s, securityGroups: [{ ...g, inbound: [...g.inbound, icmpWithPorts] }, ...s.securityGroups.slice(1)] })).not.toEqual([]);
+  });
+
+  it('internetAddressArb gives internet hosts only: public, outside the VPCs, not the snapshot\'s own public addresses (ARCHITECTURE "the internet")', async () => {
+    const index = await loadSnapshotForTests('examples/three-tier/snapshot');
+    const own = new Set(index.snapshot.enis.flatMap((e) => e.publicIps.map((p) => ipText(p.publicIp))));
+    fc.assert(
+      fc.property(internetAddressArb(index), internetAddressArb(index, 6), (a, b) => {
+        const range = ipaddr.parse(ipText(a)).range();
+        expect(['unicast', 'reserved'].includes(range) || ipText(a).startsWith('192.0.2.') || ipText(a).startsWith('198.51.100.') || ipText(a).startsWith('203.0.113.')).toBe(true);
+        expect(['private', 'loopback', 'linkLocal', 'carrierGradeNat', 'unspecified', 'multicast', 'broadcast'].includes(range)).toBe(false);
+        expect(a.value < 0xe0000000).toBe(true);
+        expect(own.has(ipText(a))).toBe(false);
+        expect(ipText(a).startsWith('10.')).toBe(false);
+        const r6 = ipaddr.parse(ipText(b)).range();
+        expect(['uniqueLocal', 'loopback', 'linkLocal', 'unspecified', 'multicast'].includes(r6)).toBe(false);
+        expect(index.snapshot.vpcs.some((v) => v.cidrs6.some((c) => inside(b, c)))).toBe(false);
+      }),
+      fcParams(300),
+    );
   });
 
   it('flowArb keeps one end inside the snapshot', () => {
