@@ -12,6 +12,7 @@ import type { Family } from '../model/address.js';
 import type { Direction, Eni, NaclEntry, NetworkAcl, SecurityGroup, SgRule, Snapshot, Subnet } from '../model/snapshot.js';
 import type { SourceRef } from '../model/warning.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
+import type { SuppressionMark } from './suppress.js';
 import { awsServiceBlocks } from '../engine/aws-services.js';
 import { type Interval, type PacketSet, cidrInterval, emptySet, setOf, unionAll } from '../net/packet-set.js';
 
@@ -100,6 +101,8 @@ export interface Finding {
   readonly entry?: FindingEntry;
   /** Rule-specific facts, spread into the JSON finding (so never `rule`, `severity`, `resource`, ...). */
   readonly details?: Readonly<Record<string, unknown>>;
+  /** Set by the runner when a `.vpcwhy.yaml` suppression or a baseline covers the finding (suppress.ts). */
+  readonly suppressed?: SuppressionMark;
 }
 
 /** What a rule reports: a finding without its rule id, the severity defaulting to the rule's. */
@@ -131,7 +134,7 @@ export function defineRule(rule: Rule): Rule {
 }
 
 /** Keys of a JSON finding that `details` may not use. */
-export const RESERVED_FINDING_KEYS: readonly string[] = ['rule', 'severity', 'resource', 'message', 'location', 'entry'];
+export const RESERVED_FINDING_KEYS: readonly string[] = ['rule', 'severity', 'resource', 'message', 'location', 'entry', 'suppressed'];
 
 export function locationOf(source: SourceRef | FindingLocation): FindingLocation {
   return 'jsonPath' in source ? source : { file: source.file, jsonPath: source.path };

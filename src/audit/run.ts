@@ -5,19 +5,26 @@
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import { RULES } from '../../rules/index.js';
 import { type Finding, type Report, type Rule, type Severity, RESERVED_FINDING_KEYS, SEVERITIES, locationOf, severityRank } from './rule-api.js';
+import { type SuppressInput, type SuppressionWarning, applySuppressions } from './suppress.js';
 
 export interface AuditOptions {
   /** Rule ids to run (default: every rule of the catalogue). An unknown id is an AuditUsageError. */
   readonly rules?: readonly string[];
   /** Per rule id, option values overriding the rule's defaults. */
   readonly options?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** `.vpcwhy.yaml` suppressions and a baseline (suppress.ts); the rule ids are filled in by the runner. */
+  readonly suppress?: Omit<SuppressInput, 'knownRules' | 'rulesRun'>;
 }
 
 export interface AuditSummary {
   /** The ids of the rules that ran, in catalogue order. */
   readonly rulesRun: readonly string[];
+  /** The findings not suppressed (all of them without a config or a baseline). */
   readonly findings: number;
+  /** Of the findings not suppressed. */
   readonly bySeverity: Readonly<Record<Severity, number>>;
+  /** With a config or a baseline: how many findings each suppressed (they stay in `findings`, marked). */
+  readonly suppressed?: { readonly config: number; readonly baseline: number };
   /** How many resources of each kind the snapshot held (what was audited). */
   readonly resourcesAudited: {
     readonly vpcs: number;
@@ -30,8 +37,11 @@ export interface AuditSummary {
 }
 
 export interface AuditResult {
+  /** Every finding, the suppressed ones with `suppressed` set. */
   readonly findings: readonly Finding[];
   readonly summary: AuditSummary;
+  /** Expired, stale and mistyped suppressions, baseline findings gone (with a config or a baseline). */
+  readonly suppressionWarnings?: readonly SuppressionWarning[];
 }
 
 /** A bad rule id or option: the CLI turns it into a usage error (exit 2). */
@@ -105,15 +115,22 @@ export function runAuditWith(catalogue: readonly Rule[], index: SnapshotIndex, o
   }
   // Array.prototype.sort is stable: findings equal in every key keep the order rules reported them.
   findings.sort(compareFindings);
+  const rulesRun = selected.map((r) => r.meta.id);
+  const suppressed = opts.suppress === undefined ? undefined : applySuppressions(findings, { ...opts.suppress, knownRules: catalogue.map((r) => r.meta.id), rulesRun });
+  const all = suppressed?.findings ?? findings;
+  const reported = all.filter((f) => f.suppressed === undefined);
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  for (const f of findings) bySeverity[f.severity]++;
+  for (const f of reported) bySeverity[f.severity]++;
   const s = index.snapshot;
+  const counts = { config: all.filter((f) => f.suppressed?.kind === 'config').length, baseline: all.filter((f) => f.suppressed?.kind === 'baseline').length };
   return {
-    findings,
+    findings: all,
+    ...(suppressed !== undefined ? { suppressionWarnings: suppressed.warnings } : {}),
     summary: {
-      rulesRun: selected.map((r) => r.meta.id),
-      findings: findings.length,
+      rulesRun,
+      findings: reported.length,
       bySeverity,
+      ...(suppressed !== undefined ? { suppressed: counts } : {}),
       resourcesAudited: {
         vpcs: s.vpcs.length,
         subnets: s.subnets.length,

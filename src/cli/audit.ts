@@ -1,11 +1,16 @@
 /** `vpcwhy audit`: the rules of rules/ over a snapshot; text, json or SARIF; exit 1 on findings at or above --fail-on. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { RULES } from '../../rules/index.js';
 import { type Finding, type Severity, SEVERITIES, severityRank } from '../audit/rule-api.js';
-import { AuditUsageError, runAudit, selectRules } from '../audit/run.js';
+import { formatBaselineLoadError, parseBaseline, renderBaseline } from '../audit/baseline.js';
+import { type AuditOptions, AuditUsageError, runAudit, selectRules } from '../audit/run.js';
+import { type Baseline, type SuppressionConfig, utcDay } from '../audit/suppress.js';
+import { formatConfigLoadError, parseSuppressionConfig } from '../audit/suppress-config.js';
+import { E } from '../fp.js';
+import { printable } from '../report/printable.js';
 import { AUDIT_FORMATS, type AuditFormat, type SarifLocation, renderAuditJson, renderAuditSarif, renderAuditText } from '../report/audit.js';
 import { jsonPositionFinder, type TextPosition } from '../report/json-position.js';
 import { VERSION } from '../version.js';
@@ -20,6 +25,10 @@ interface AuditCliOptions {
   format: string;
   failOn: string;
   verbose?: boolean;
+  /** A file, false with --no-config, undefined: .vpcwhy.yaml when the working directory has one. */
+  config?: string | false;
+  baseline?: string;
+  writeBaseline?: string;
 }
 
 export function registerAudit(program: Command, setExitCode: (code: number) => void, io: Io = processIo()): void {
@@ -31,7 +40,11 @@ export function registerAudit(program: Command, setExitCode: (code: number) => v
     .option('--rules <ids>', `comma-separated rule ids (default: all: ${RULES.map((r) => r.meta.id).join(', ')})`)
     .option('--format <format>', 'text | json | sarif', 'text')
     .option('--fail-on <severity>', 'exit 1 when a finding is at least this severe: low | medium | high | critical', 'low')
-    .option('--verbose', 'list every snapshot warning')
+    .option('--config <file>', `suppressions (YAML; default: ${CONFIG_FILE} in the working directory when there is one)`)
+    .option('--no-config', `ignore ${CONFIG_FILE}`)
+    .option('--baseline <file>', 'report only findings not in this baseline (from --write-baseline or --format json)')
+    .option('--write-baseline <file>', 'write the findings as a baseline to this file and exit 0')
+    .option('--verbose', 'list every snapshot warning and the suppressed findings')
     .action(async (opts: AuditCliOptions) => {
       setExitCode(await runAuditCommand(opts, io));
     });
@@ -87,6 +100,37 @@ export function sarifLocator(cwd: string): (f: Finding) => SarifLocation {
   };
 }
 
+/** The config file `audit` reads from the working directory unless --config or --no-config says otherwise. */
+export const CONFIG_FILE = '.vpcwhy.yaml';
+
+function readText(file: string, option: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    throw new UsageError(`${option}: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
+  }
+}
+
+/** The config (--config, or .vpcwhy.yaml in `cwd`) and the baseline, read and checked; undefined when neither is given. */
+export function loadSuppressInputs(opts: Pick<AuditCliOptions, 'config' | 'baseline'>, cwd: string, now: Date = new Date()): NonNullable<AuditOptions['suppress']> | undefined {
+  let config: SuppressionConfig | undefined;
+  const file = opts.config === false ? undefined : (opts.config ?? (existsSync(path.join(cwd, CONFIG_FILE)) ? CONFIG_FILE : undefined));
+  if (file !== undefined) {
+    const parsed = parseSuppressionConfig(readText(path.resolve(cwd, file), '--config').replace(/^\uFEFF/, ''), file);
+    if (E.isLeft(parsed)) throw new UsageError(formatConfigLoadError(parsed.left));
+    config = parsed.right;
+  }
+  let baseline: Baseline | undefined;
+  if (opts.baseline !== undefined) {
+    const parsed = parseBaseline(readText(path.resolve(cwd, opts.baseline), '--baseline'), opts.baseline);
+    if (E.isLeft(parsed)) throw new UsageError(formatBaselineLoadError(parsed.left));
+    baseline = parsed.right;
+  }
+  if (config === undefined && baseline === undefined) return undefined;
+  return { today: utcDay(now), ...(config !== undefined ? { config } : {}), ...(baseline !== undefined ? { baseline } : {}) };
+}
+
 export async function runAuditCommand(opts: AuditCliOptions, io: Io): Promise<number> {
   if (!(AUDIT_FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`--format: expected text, json or sarif, got "${opts.format}"`);
   const format = opts.format as AuditFormat;
@@ -100,19 +144,36 @@ export async function runAuditCommand(opts: AuditCliOptions, io: Io): Promise<nu
     if (e instanceof AuditUsageError) throw new UsageError(`--rules: ${e.message}`);
     throw e;
   }
+  // Before loading the snapshot: a bad config or baseline fails at once.
+  const suppress = loadSuppressInputs(opts, process.cwd());
   const index = await loadIndexedSnapshot(opts.snapshot, { verbose: opts.verbose ?? false, ...(opts.plan !== undefined ? { plan: opts.plan } : {}) }, io);
   let result;
   try {
-    result = runAudit(index, ids === undefined ? {} : { rules: ids });
+    result = runAudit(index, { ...(ids === undefined ? {} : { rules: ids }), ...(suppress !== undefined ? { suppress } : {}) });
   } catch (e) {
     if (e instanceof AuditUsageError) throw new UsageError(e.message);
     throw e;
   }
-  if (format === 'text') io.stdout.write(renderAuditText(result));
+  for (const w of result.suppressionWarnings ?? []) io.stderr.write(printable(`warning: ${w.file}${w.line !== undefined ? `:${w.line}` : ''}: ${w.message}\n`));
+  if (opts.writeBaseline !== undefined) {
+    const text = renderBaseline(result.findings);
+    try {
+      writeFileSync(opts.writeBaseline, text);
+    } catch (e) {
+      throw new UsageError(`--write-baseline: cannot write ${opts.writeBaseline}: ${(e as Error).message}`);
+    }
+    const n = result.findings.filter((f) => f.suppressed?.kind !== 'config').length;
+    io.stderr.write(printable(`wrote ${opts.writeBaseline}: ${n} finding${n === 1 ? '' : 's'}\n`));
+    return EXIT_OK;
+  }
+  if (format === 'text') io.stdout.write(renderAuditText(result, { verbose: opts.verbose ?? false }));
   else if (format === 'json') io.stdout.write(renderAuditJson(result));
   else {
     const metas = selectRules(RULES, ids).map((r) => r.meta);
-    io.stdout.write(renderAuditSarif(result, { toolVersion: VERSION, rules: metas, docs: readRuleDocs(metas.map((m) => m.id)), locate: sarifLocator(process.cwd()) }));
+    io.stdout.write(
+      renderAuditSarif(result, { toolVersion: VERSION, rules: metas, docs: readRuleDocs(metas.map((m) => m.id)), locate: sarifLocator(process.cwd()), baseline: suppress?.baseline !== undefined }),
+    );
   }
-  return result.findings.some((f) => severityRank(f.severity) >= severityRank(failOn)) ? EXIT_FINDINGS : EXIT_OK;
+  // Only what is not suppressed decides the exit code.
+  return result.findings.some((f) => f.suppressed === undefined && severityRank(f.severity) >= severityRank(failOn)) ? EXIT_FINDINGS : EXIT_OK;
 }

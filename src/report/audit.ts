@@ -5,6 +5,7 @@
  */
 import type { AuditResult } from '../audit/run.js';
 import { type Finding, type FindingEntry, type RuleMeta, type Severity, SEVERITIES } from '../audit/rule-api.js';
+import type { SuppressionMark } from '../audit/suppress.js';
 import { printable } from './printable.js';
 
 export type AuditFormat = 'text' | 'json' | 'sarif';
@@ -36,24 +37,59 @@ export function summaryLine(result: AuditResult): string {
   return `${plural(s.findings, 'finding')} (${parts.join(', ')}) from ${over}`;
 }
 
-/** A table per severity (rule, resource, entry, location), each finding's message under its row. */
-export function renderAuditText(result: AuditResult): string {
+/** Where a suppression comes from: `.vpcwhy.yaml:7`, `baseline findings.json`. */
+function suppressionSource(m: SuppressionMark): string {
+  return m.kind === 'config' ? `${m.file}:${m.line}` : `baseline ${m.file}`;
+}
+
+/** `3 findings suppressed (.vpcwhy.yaml)`, `3 findings suppressed (2 by .vpcwhy.yaml, 1 by baseline b.json)`; null when none. */
+export function suppressedLine(findings: readonly Finding[], verbose: boolean): string | null {
+  const by = new Map<string, number>();
+  for (const f of findings) {
+    const m = f.suppressed;
+    if (m === undefined) continue;
+    const k = m.kind === 'config' ? m.file : `baseline ${m.file}`;
+    by.set(k, (by.get(k) ?? 0) + 1);
+  }
+  if (by.size === 0) return null;
+  const n = [...by.values()].reduce((a, b) => a + b, 0);
+  const from = by.size === 1 ? [...by.keys()][0]! : [...by].map(([k, c]) => `${c} by ${k}`).join(', ');
+  return `${plural(n, 'finding')} suppressed (${from})${verbose ? '' : '; --verbose lists them'}`;
+}
+
+/** A table of findings (rule, resource, entry, then `last`), each finding's `under` text below its row. */
+function findingTable(title: string, fs: readonly Finding[], last: [string, (f: Finding) => string], under: (f: Finding) => string): string[] {
+  const lines = [`${title} (${fs.length})`];
+  const rows = fs.map((f) => [f.rule, f.resource, describeEntry(f.entry), last[1](f)]);
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length), ['RULE', 'RESOURCE', 'ENTRY'][i]!.length));
+  const row = (cells: readonly string[]): string => `  ${cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c)).join('  ')}`.trimEnd();
+  lines.push(row(['RULE', 'RESOURCE', 'ENTRY', last[0]]));
+  fs.forEach((f, i) => {
+    lines.push(row(rows[i]!));
+    lines.push(`      ${under(f)}`);
+  });
+  lines.push('');
+  return lines;
+}
+
+/**
+ * A table per severity (rule, resource, entry, location), each finding's message under its row; then, with
+ * `verbose`, the suppressed findings (their reason under each row) and the line that counts them.
+ */
+export function renderAuditText(result: AuditResult, opts: { readonly verbose?: boolean } = {}): string {
   const lines: string[] = [];
+  const reported = result.findings.filter((f) => f.suppressed === undefined);
   for (const sev of [...SEVERITIES].reverse()) {
-    const fs = result.findings.filter((f) => f.severity === sev);
-    if (fs.length === 0) continue;
-    lines.push(`${sev.toUpperCase()} (${fs.length})`);
-    const rows = fs.map((f) => [f.rule, f.resource, describeEntry(f.entry), `${f.location.file}${f.location.jsonPath ? ` ${f.location.jsonPath}` : ''}`]);
-    const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length), ['RULE', 'RESOURCE', 'ENTRY'][i]!.length));
-    const row = (cells: readonly string[]): string => `  ${cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c)).join('  ')}`.trimEnd();
-    lines.push(row(['RULE', 'RESOURCE', 'ENTRY', 'LOCATION']));
-    fs.forEach((f, i) => {
-      lines.push(row(rows[i]!));
-      lines.push(`      ${f.message}`);
-    });
-    lines.push('');
+    const fs = reported.filter((f) => f.severity === sev);
+    if (fs.length > 0) lines.push(...findingTable(sev.toUpperCase(), fs, ['LOCATION', (f) => `${f.location.file}${f.location.jsonPath ? ` ${f.location.jsonPath}` : ''}`], (f) => f.message));
+  }
+  const suppressed = result.findings.filter((f) => f.suppressed !== undefined);
+  if (opts.verbose === true && suppressed.length > 0) {
+    lines.push(...findingTable('SUPPRESSED', suppressed, ['BY', (f) => suppressionSource(f.suppressed!)], (f) => `${f.severity}: ${f.message} (${f.suppressed!.reason}${f.suppressed!.kind === 'config' && f.suppressed!.expires !== undefined ? `; until ${f.suppressed!.expires}` : ''})`));
   }
   lines.push(summaryLine(result));
+  const line = suppressedLine(result.findings, opts.verbose === true);
+  if (line !== null) lines.push(line);
   return printable(`${lines.join('\n')}\n`);
 }
 
@@ -66,6 +102,7 @@ export function findingJson(f: Finding): Record<string, unknown> {
     message: f.message,
     location: { file: f.location.file, jsonPath: f.location.jsonPath },
     ...(f.entry !== undefined ? { entry: f.entry } : {}),
+    ...(f.suppressed !== undefined ? { suppressed: f.suppressed } : {}),
     ...(f.details ?? {}),
   };
 }
@@ -97,6 +134,8 @@ export interface SarifInput {
   readonly docs: ReadonlyMap<string, string>;
   /** Where a finding's location is (null: the file alone). */
   readonly locate: (f: Finding) => SarifLocation;
+  /** A baseline was given: every result says whether it is new (baselineState). */
+  readonly baseline?: boolean;
 }
 
 function pascal(id: string): string {
@@ -124,6 +163,19 @@ function fingerprint(f: Finding): string {
     h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
   }
   return h.toString(16).padStart(16, '0');
+}
+
+/**
+ * A suppressed finding stays a result, with a SARIF suppression (2.1.0 §3.27.23, §3.35: kind external, the
+ * reason as justification); with a baseline every result not suppressed by the config has a baselineState (§3.27.24): unchanged or new.
+ */
+function sarifSuppression(f: Finding, baseline: boolean): Record<string, unknown> {
+  const m = f.suppressed;
+  // A finding the config suppresses may or may not be in the baseline too: no state is claimed for it.
+  const state = baseline && m?.kind !== 'config' ? { baselineState: m === undefined ? 'new' : 'unchanged' } : {};
+  if (m === undefined) return state;
+  const properties = m.kind === 'config' ? { file: m.file, line: m.line, ...(m.expires !== undefined ? { expires: m.expires } : {}) } : { file: m.file };
+  return { ...state, suppressions: [{ kind: 'external', status: 'accepted', justification: m.reason, properties: { source: m.kind, ...properties } }] };
 }
 
 export function renderAuditSarif(result: AuditResult, input: SarifInput): string {
@@ -156,6 +208,7 @@ export function renderAuditSarif(result: AuditResult, input: SarifInput): string
         },
       ],
       partialFingerprints: { 'vpcwhyFinding/v1': fingerprint(f) },
+      ...sarifSuppression(f, input.baseline === true),
       properties: {
         severity: f.severity,
         'security-severity': SECURITY_SEVERITY[f.severity],
