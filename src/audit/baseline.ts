@@ -141,9 +141,15 @@ export function baselineEntriesOf(findings: readonly Finding[]): BaselineEntry[]
   for (const f of findings) {
     if (f.suppressed?.kind === 'config') continue;
     const key = findingIdentity(f);
+    const entry: BaselineEntry = { rule: f.rule, resource: f.resource, ...(f.entry !== undefined ? { entry: f.entry } : {}), count: 1 };
     const had = byKey.get(key);
-    if (had !== undefined) had.count++;
-    else byKey.set(key, { entry: { rule: f.rule, resource: f.resource, ...(f.entry !== undefined ? { entry: f.entry } : {}), count: 1 }, count: 1 });
+    if (had === undefined) byKey.set(key, { entry, count: 1 });
+    else {
+      had.count++;
+      // Findings of one identity may differ in what identity leaves out (a rule's position beside its sgr- id,
+      // a route's target): the smallest entry is written, so the file does not depend on the findings' order.
+      if (JSON.stringify(entry.entry) < JSON.stringify(had.entry.entry)) had.entry = entry;
+    }
   }
   return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => ({ ...v.entry, count: v.count }));
 }

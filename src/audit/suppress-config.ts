@@ -169,7 +169,7 @@ export function parseSuppressionConfig(text: string, file: string): Either<Confi
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const r = new Reader(file, lines);
   if (doc.errors.length > 0) {
-    for (const e of doc.errors) r.problems.push({ file, line: e.linePos?.[0].line ?? 1, path: '', message: `not valid YAML: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}` });
+    for (const e of doc.errors) r.problems.push({ file, line: lines.linePos(e.pos[0]).line, path: '', message: `not valid YAML: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}` });
     return E.left({ _tag: 'ConfigLoadError', problems: r.problems });
   }
   const root = doc.contents;
