@@ -189,5 +189,6 @@ export function parseSuppressionConfig(text: string, file: string): Either<Confi
       }
     }
   }
-  return r.problems.length > 0 ? E.left({ _tag: 'ConfigLoadError', problems: r.problems }) : E.right({ file, suppressions });
+  // In the order of the file (stable: problems of one line keep the order they were found in).
+  return r.problems.length > 0 ? E.left({ _tag: 'ConfigLoadError', problems: [...r.problems].sort((a, b) => a.line - b.line) }) : E.right({ file, suppressions });
 }
