@@ -2,8 +2,9 @@
  * The baseline file of `vpcwhy audit --baseline FILE` / `--write-baseline FILE`: the findings of a run by
  * identity (rule, resource, entry; see findingIdentity), so a later run reports only new ones.
  *
- * Written (renderBaseline): `{"version": 1, "tool": "vpcwhy", "findings": [{rule, resource, entry?, count?}]}`,
- * sorted by identity, one object per identity (`count` when it is more than 1), two-space indented: stable
+ * Written (renderBaseline): `{"version": 1, "tool": "vpcwhy", "findings": [{rule, resource, entry?, facts?, count?}]}`,
+ * sorted by identity, one object per identity and facts hash (`count` when it is more than 1; `facts` tells
+ * apart findings of one identity, see suppress.ts), two-space indented: stable
  * under reordering of the snapshot, reviewable in a diff. Read (parseBaseline): that, or the output of
  * `vpcwhy audit --format json` (`{findings, summary}`, whose findings the config suppressed are left out:
  * the config keeps suppressing them, and reports them again when it expires). Problems name the JSON path.
@@ -12,7 +13,7 @@ import { DecodeContext, type JsonObject, type Problem, describeValue, getField, 
 import { E } from '../fp.js';
 import type { Either } from '../fp.js';
 import type { Finding, FindingEntry } from './rule-api.js';
-import { type Baseline, type BaselineEntry, findingIdentity } from './suppress.js';
+import { type Baseline, type BaselineEntry, factsHash, findingIdentity } from './suppress.js';
 
 export const BASELINE_VERSION = 1;
 
@@ -77,7 +78,9 @@ function readEntry(ctx: DecodeContext, v: unknown, path: string): FindingEntry |
   return undefined;
 }
 
-function readFinding(ctx: DecodeContext, v: unknown, path: string, counted: boolean): BaselineEntry | undefined {
+const FACTS = /^[0-9a-f]{16}$/;
+
+function readFinding(ctx: DecodeContext, v: unknown, path: string, isBaseline: boolean): BaselineEntry | undefined {
   if (!isObject(v)) {
     ctx.error(path, `expected a finding object, got ${describeValue(v)}`);
     return undefined;
@@ -86,14 +89,21 @@ function readFinding(ctx: DecodeContext, v: unknown, path: string, counted: bool
   const resource = requireString(ctx, v, 'resource', path);
   const rawEntry = getField(v, 'entry');
   const entry = rawEntry === undefined ? undefined : readEntry(ctx, rawEntry, joinPath(path, 'entry'));
+  // A baseline names the facts hash; an audit output has the details themselves, spread into the finding.
+  let facts: string | undefined;
+  if (isBaseline) {
+    const h = getField(v, 'facts');
+    if (typeof h === 'string' && FACTS.test(h)) facts = h;
+    else if (h !== undefined) ctx.error(joinPath(path, 'facts'), `expected 16 hex digits (written by --write-baseline), got ${describeValue(h)}`);
+  } else facts = factsHash(v);
   let count = 1;
-  if (counted && getField(v, 'count') !== undefined) {
+  if (isBaseline && getField(v, 'count') !== undefined) {
     const n = getField(v, 'count');
     if (typeof n === 'number' && Number.isInteger(n) && n >= 1) count = n;
     else ctx.error(joinPath(path, 'count'), `expected a whole number of at least 1, got ${describeValue(n)}`);
   }
   if (rule === undefined || resource === undefined || (rawEntry !== undefined && entry === undefined)) return undefined;
-  return { rule, resource, ...(entry !== undefined ? { entry } : {}), count };
+  return { rule, resource, ...(entry !== undefined ? { entry } : {}), ...(facts !== undefined ? { facts } : {}), count };
 }
 
 /** Reads a baseline (or an `audit --format json` output) from its text. */
@@ -140,8 +150,9 @@ export function baselineEntriesOf(findings: readonly Finding[]): BaselineEntry[]
   const byKey = new Map<string, { entry: BaselineEntry; count: number }>();
   for (const f of findings) {
     if (f.suppressed?.kind === 'config') continue;
-    const key = findingIdentity(f);
-    const entry: BaselineEntry = { rule: f.rule, resource: f.resource, ...(f.entry !== undefined ? { entry: f.entry } : {}), count: 1 };
+    const facts = factsHash(f.details);
+    const key = `${findingIdentity(f)}${facts ?? ''}`;
+    const entry: BaselineEntry = { rule: f.rule, resource: f.resource, ...(f.entry !== undefined ? { entry: f.entry } : {}), ...(facts !== undefined ? { facts } : {}), count: 1 };
     const had = byKey.get(key);
     if (had === undefined) byKey.set(key, { entry, count: 1 });
     else {

@@ -85,7 +85,7 @@ function describe(node: unknown): string {
   if (isScalar(node)) {
     const v = node.value;
     if (v === null) return 'null';
-    if (typeof v === 'string') return `"${v}"`;
+    if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v);
     if (v instanceof Date) return `the date ${v.toISOString().slice(0, 10)}`;
     return `${typeof v} ${String(v)}`;
   }

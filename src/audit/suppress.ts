@@ -10,10 +10,13 @@
  *   a reason and may expire (`expires: 2027-01-31`: suppressed through that day, UTC; from the next day the
  *   finding reports again and a warning says so). One that matches no finding is stale: a warning.
  * - A baseline holds findings by identity: rule id, resource and entry identity (never the message text).
- *   Findings of one identity are counted: a baseline that holds an identity n times covers n findings of it
- *   (in the findings' stable order), the rest are new.
+ *   Several findings may share an identity (nacl-missing-return-path reports one NACL entry once per group
+ *   of interfaces whose replies it drops); a hash of their facts (the rule's scalar details: `case`,
+ *   `family`, `networkInterfaces`, ...) tells them apart. Matching is in two passes: a finding whose identity
+ *   and facts the baseline holds is old; then the baseline's count of an identity left over covers the
+ *   findings of that identity whose facts changed (in the findings' stable order); the rest are new.
  */
-import type { Finding, FindingEntry } from './rule-api.js';
+import { type Finding, type FindingEntry, RESERVED_FINDING_KEYS } from './rule-api.js';
 
 /** A glob of the config: `*` any run of characters, `?` one; everything else (`[0]`, `.`) literal. */
 export function globMatcher(pattern: string): (text: string) => boolean {
@@ -68,11 +71,13 @@ export interface SuppressionConfig {
   readonly suppressions: readonly Suppression[];
 }
 
-/** A finding of a baseline: its identity, and how many findings of that identity it covers. */
+/** A finding of a baseline: its identity, the hash of its facts, and how many findings of both it covers. */
 export interface BaselineEntry {
   readonly rule: string;
   readonly resource: string;
   readonly entry?: FindingEntry;
+  /** factsHash of the finding's details (absent: matched by identity alone). */
+  readonly facts?: string;
   readonly count: number;
 }
 
@@ -173,6 +178,38 @@ export function findingIdentity(f: { readonly rule: string; readonly resource: s
   return JSON.stringify([f.rule, f.resource, entry]);
 }
 
+/** FNV-1a, 64 bits, as 16 hex digits: stable and dependency-free (SARIF fingerprints use it too). */
+export function fnv1a64(text: string): string {
+  let h = 0xcbf29ce484222325n;
+  for (let i = 0; i < text.length; i++) {
+    h ^= BigInt(text.charCodeAt(i));
+    h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return h.toString(16).padStart(16, '0');
+}
+
+const RESERVED = new Set(RESERVED_FINDING_KEYS);
+
+/** Detail keys that are positions in a file, not facts (they change when the file is reordered). */
+const POSITIONAL = /path|index|line/i;
+
+/**
+ * The facts of a finding that tell apart findings of one identity: its details that are strings, numbers,
+ * booleans or non-empty lists of strings, except positions. Nested values (sets of addresses, lists of
+ * objects, of which an empty list may be one) are left out: they change with unrelated edits. `details` may be a JSON finding (fixed keys are skipped).
+ */
+export function factsHash(details: Readonly<Record<string, unknown>> | undefined): string | undefined {
+  const kept: [string, unknown][] = [];
+  for (const [k, v] of Object.entries(details ?? {})) {
+    if (RESERVED.has(k) || POSITIONAL.test(k)) continue;
+    const scalar = (x: unknown): boolean => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean';
+    if (scalar(v) || (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string'))) kept.push([k, v]);
+  }
+  if (kept.length === 0) return undefined;
+  kept.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return fnv1a64(JSON.stringify(kept));
+}
+
 function describeSuppression(s: Suppression): string {
   return `suppression of ${s.rule} on ${s.resource}${s.entry === undefined ? '' : ` (entry ${Object.entries(s.entry).map(([k, v]) => `${k}=${v}`).join(', ')})`}`;
 }
@@ -181,20 +218,45 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+/** Which findings the baseline holds (two passes: identity and facts, then identity alone), and what is left of it. */
+function matchBaseline(findings: readonly Finding[], baseline: Baseline | undefined): { matched: boolean[]; left: { readonly rule: string; n: number }[] } {
+  const matched = findings.map(() => false);
+  if (baseline === undefined) return { matched, left: [] };
+  // Buckets by identity and facts, in the baseline's order.
+  const buckets = new Map<string, { readonly rule: string; readonly facts: string | undefined; n: number }[]>();
+  for (const b of baseline.entries) {
+    const list = buckets.get(findingIdentity(b)) ?? [];
+    const same = list.find((x) => x.facts === b.facts);
+    if (same !== undefined) same.n += b.count;
+    else list.push({ rule: b.rule, facts: b.facts, n: b.count });
+    buckets.set(findingIdentity(b), list);
+  }
+  const keys = findings.map(findingIdentity);
+  const facts = findings.map((f) => factsHash(f.details));
+  findings.forEach((_, i) => {
+    const hit = facts[i] === undefined ? undefined : buckets.get(keys[i]!)?.find((x) => x.facts === facts[i] && x.n > 0);
+    if (hit === undefined) return;
+    hit.n--;
+    matched[i] = true;
+  });
+  findings.forEach((_, i) => {
+    if (matched[i]) return;
+    const hit = buckets.get(keys[i]!)?.find((x) => x.n > 0);
+    if (hit === undefined) return;
+    hit.n--;
+    matched[i] = true;
+  });
+  return { matched, left: [...buckets.values()].flat() };
+}
+
 /** Marks the findings the config and the baseline suppress; warns about expired, stale and mistyped suppressions. */
 export function applySuppressions(findings: readonly Finding[], input: SuppressInput): SuppressOutput {
   const config = input.config?.suppressions ?? [];
   const configFile = input.config?.file ?? '';
   const matched = config.map(() => 0);
   const reportedAgain = config.map(() => 0);
-  const left = new Map<string, { readonly rule: string; n: number }>();
-  for (const b of input.baseline?.entries ?? []) {
-    const k = findingIdentity(b);
-    const had = left.get(k);
-    if (had === undefined) left.set(k, { rule: b.rule, n: b.count });
-    else had.n += b.count;
-  }
-  const out = findings.map((f): Finding => {
+  const inBaseline = matchBaseline(findings, input.baseline);
+  const out = findings.map((f, fi): Finding => {
     let mark: SuppressionMark | undefined;
     const expiredHits: number[] = [];
     config.forEach((s, i) => {
@@ -203,12 +265,8 @@ export function applySuppressions(findings: readonly Finding[], input: SuppressI
       if (!suppressionActive(s, input.today)) expiredHits.push(i);
       else mark ??= { kind: 'config', reason: s.reason, file: configFile, line: s.line, ...(s.expires !== undefined ? { expires: s.expires } : {}) };
     });
-    // A finding the baseline holds uses up one of its count even when the config suppresses it too.
-    const held = left.get(findingIdentity(f));
-    if (input.baseline !== undefined && held !== undefined && held.n > 0) {
-      held.n--;
-      mark ??= { kind: 'baseline', reason: `in the baseline ${input.baseline.file}`, file: input.baseline.file };
-    }
+    // The config's reason is shown when both cover a finding (it uses up the baseline's count all the same).
+    if (input.baseline !== undefined && inBaseline.matched[fi] === true) mark ??= { kind: 'baseline', reason: `in the baseline ${input.baseline.file}`, file: input.baseline.file };
     if (mark === undefined) for (const i of expiredHits) reportedAgain[i]!++;
     return mark === undefined ? f : { ...f, suppressed: mark };
   });
@@ -232,7 +290,7 @@ export function applySuppressions(findings: readonly Finding[], input: SuppressI
   });
   if (input.baseline !== undefined) {
     let gone = 0;
-    for (const { rule, n } of left.values()) if (ran.includes(rule)) gone += n;
+    for (const b of inBaseline.left) if (ran.includes(b.rule)) gone += b.n;
     if (gone > 0) warnings.push({ file: input.baseline.file, message: `${plural(gone, 'finding')} of the baseline ${gone === 1 ? 'is' : 'are'} no longer reported (fixed); --write-baseline rewrites it` });
   }
   return { findings: out, warnings };

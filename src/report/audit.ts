@@ -5,7 +5,7 @@
  */
 import type { AuditResult } from '../audit/run.js';
 import { type Finding, type FindingEntry, type RuleMeta, type Severity, SEVERITIES } from '../audit/rule-api.js';
-import type { SuppressionMark } from '../audit/suppress.js';
+import { type SuppressionMark, fnv1a64 } from '../audit/suppress.js';
 import { printable } from './printable.js';
 
 export type AuditFormat = 'text' | 'json' | 'sarif';
@@ -155,14 +155,7 @@ function tagsOf(meta: RuleMeta): string[] {
 
 /** A fingerprint that survives reformatting of the snapshot: the rule, the resource and the entry. */
 function fingerprint(f: Finding): string {
-  const key = `${f.rule}|${f.resource}|${f.entry ? JSON.stringify(f.entry) : f.location.jsonPath}`;
-  // FNV-1a, 64 bits, hex: stable and dependency-free.
-  let h = 0xcbf29ce484222325n;
-  for (let i = 0; i < key.length; i++) {
-    h ^= BigInt(key.charCodeAt(i));
-    h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
-  }
-  return h.toString(16).padStart(16, '0');
+  return fnv1a64(`${f.rule}|${f.resource}|${f.entry ? JSON.stringify(f.entry) : f.location.jsonPath}`);
 }
 
 /**

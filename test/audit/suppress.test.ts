@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { RULES } from '../../rules/index.js';
 import { runAudit } from '../../src/audit/run.js';
 import type { Finding, FindingEntry } from '../../src/audit/rule-api.js';
-import { type Suppression, type SuppressInput, applySuppressions, findingIdentity, globMatcher, locationResource, resourceNames } from '../../src/audit/suppress.js';
+import { type Suppression, type SuppressInput, applySuppressions, factsHash, findingIdentity, globMatcher, locationResource, resourceNames } from '../../src/audit/suppress.js';
 import { indexSnapshot } from '../../src/engine/snapshot-index.js';
 import { E } from '../../src/fp.js';
 import { loadSnapshotWithPlan } from '../../src/iac/load.js';
@@ -137,6 +137,19 @@ describe('baselines', () => {
     expect(once.findings.map((f) => f.suppressed?.kind ?? 'new')).toEqual(['baseline', 'new']);
     const twice = applyBaseline(fs, [{ rule: 'nacl-missing-return-path', resource: 'acl-1', entry: e, count: 2 }]);
     expect(twice.findings.map((f) => f.suppressed?.kind ?? 'new')).toEqual(['baseline', 'baseline']);
+  });
+
+  it('tells apart findings of one identity by their facts (details), not by their order or messages', () => {
+    const e = naclEntry('acl-1', 32767);
+    const of = (networkInterfaces: string[], message: string) => finding('nacl-missing-return-path', 'acl-1', e, { message, details: { case: 'outbound-connection', networkInterfaces, deniedBy: [{ jsonPath: 'x' }] } });
+    const web = of(['eni-web'], 'z: the web tier');
+    const admin = of(['aws_instance.admin'], 'a: the new admin host');
+    // The baseline held the web finding; the plan adds the admin one, sorted before it.
+    const out = applySuppressions([admin, web], { baseline: { file: 'b.json', entries: [{ rule: 'nacl-missing-return-path', resource: 'acl-1', entry: e, facts: factsHash(web.details)!, count: 1 }] }, today: '2026-06-01', knownRules: KNOWN, rulesRun: KNOWN });
+    expect(out.findings.map((f) => f.suppressed?.kind ?? 'new')).toEqual(['new', 'baseline']);
+    // Facts leave out positions and nested values, and do not depend on key order.
+    expect(factsHash({ networkInterfaces: ['eni-web'], case: 'outbound-connection', deniedBy: [{ jsonPath: 'y' }], jsonPath: 'A[3]' })).toBe(factsHash(web.details));
+    expect(factsHash({ deniedBy: [{ ruleNumber: 1 }], subnetIds: [] })).toBeUndefined();
   });
 
   it('warns when findings of the baseline are gone (of rules that ran), and prefers the config reason when both cover a finding', () => {

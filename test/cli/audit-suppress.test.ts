@@ -156,6 +156,17 @@ describe('vpcwhy audit: baselines', () => {
     expect(r.stdout).toContain(`4 findings suppressed (baseline ${b})`);
   });
 
+  it('reports the one finding a Terraform plan adds, though another finding of the same NACL entry sorts after it', async () => {
+    const b = path.join(dir, 'before-plan.json');
+    expect((await runCli(['audit', '--snapshot', SNAP, '--write-baseline', b])).code).toBe(0);
+    const r = await runCli(['audit', '--snapshot', SNAP, '--plan', 'examples/three-tier/plan.json', '--baseline', b, '--format', 'json']);
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout) as AuditJson;
+    const fresh = out.findings.filter((f) => f.suppressed === undefined);
+    expect(fresh.map((f) => [f.rule, f.resource, f['networkInterfaces']])).toEqual([['nacl-missing-return-path', 'acl-0public000000001', ['aws_instance.admin']]]);
+    expect(out.summary).toMatchObject({ findings: 1, suppressed: { config: 0, baseline: 5 } });
+  });
+
   it('exits 2 naming the JSON path of a bad baseline', async () => {
     const b = file('bad-baseline.json', JSON.stringify({ version: 1, findings: [{ rule: 'blackhole-route' }] }));
     const r = await runCli(['audit', '--snapshot', SNAP, '--baseline', b]);
