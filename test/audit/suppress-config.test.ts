@@ -1,8 +1,11 @@
 /** `.vpcwhy.yaml`: what is read, and every problem named by file, line and path with what was expected. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import { type ConfigLoadError, formatConfigLoadError, parseSuppressionConfig } from '../../src/audit/suppress-config.js';
 import type { SuppressionConfig } from '../../src/audit/suppress.js';
 import { E } from '../../src/fp.js';
+import { fcParams } from '../arbitraries/fc-params.js';
 
 function ok(text: string): SuppressionConfig {
   const r = parseSuppressionConfig(text, '.vpcwhy.yaml');
@@ -101,5 +104,23 @@ describe('parseSuppressionConfig', () => {
       '  c.yaml:2: suppressions[0]: rule: expected a rule id (globs * and ? allowed), but the key is missing',
       '  c.yaml:2: suppressions[0]: resource: expected a resource id, Terraform address or CloudFormation logical id (globs allowed; "*" for every resource), but the key is missing',
     ]);
+  });
+});
+
+describe('parseSuppressionConfig property', () => {
+  const text = fc.string({ minLength: 1, maxLength: 12 }).filter((t) => t.trim() !== '' && !/[\r\n\u0085\u2028\u2029]/.test(t));
+  const day = fc.date({ min: new Date(Date.UTC(2000, 0, 1)), max: new Date(Date.UTC(2099, 11, 31)), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+  const entry = fc.record({ direction: fc.constantFrom('inbound', 'outbound'), ruleNumber: fc.nat(32768), ruleId: text, destination: text }, { requiredKeys: [] }).filter((e) => Object.keys(e).length > 0);
+  const suppression = fc.record({ rule: text, resource: text, reason: text, entry, expires: day }, { requiredKeys: ['rule', 'resource', 'reason'] });
+
+  it('reads back what an independent YAML writer (yaml.stringify) writes, each suppression at the line of its list item', () => {
+    fc.assert(
+      fc.property(fc.array(suppression, { maxLength: 5 }), (list) => {
+        const yamlText = stringify({ suppressions: list }, { lineWidth: 0 });
+        const itemLines = yamlText.split('\n').flatMap((l, i) => (/^ *- /.test(l) ? [i + 1] : []));
+        expect(ok(yamlText).suppressions).toEqual(list.map((s, i) => ({ ...s, line: itemLines[i] })));
+      }),
+      fcParams(200),
+    );
   });
 });
