@@ -137,22 +137,22 @@ export function resourceNames(f: Finding): string[] {
   return at === undefined || at === f.resource ? [f.resource] : [f.resource, at];
 }
 
-function entryMatches(pattern: EntryPattern | undefined, entry: FindingEntry | undefined): boolean {
-  if (pattern === undefined) return true;
-  if (entry === undefined) return false;
-  const fields = entry as unknown as Readonly<Record<string, unknown>>;
-  for (const [k, want] of Object.entries(pattern)) {
-    const got = fields[k];
-    if (typeof want === 'number' ? got !== want : typeof got !== 'string' || !globMatcher(want)(got)) return false;
-  }
-  return true;
-}
-
-/** Whether the suppression names the finding (its dates aside). */
-export function suppressionMatches(s: Suppression, f: Finding): boolean {
-  if (!globMatcher(s.rule)(f.rule)) return false;
-  const res = globMatcher(s.resource);
-  return resourceNames(f).some(res) && entryMatches(s.entry, f.entry);
+/** A compiled suppression: whether it names a finding (its dates aside). */
+export function suppressionMatcher(s: Suppression): (f: Finding) => boolean {
+  const rule = globMatcher(s.rule);
+  const resource = globMatcher(s.resource);
+  const entry = Object.entries(s.entry ?? {}).map(([k, want]): [string, (got: unknown) => boolean] => {
+    if (typeof want === 'number') return [k, (got) => got === want];
+    const glob = globMatcher(want);
+    return [k, (got) => typeof got === 'string' && glob(got)];
+  });
+  return (f) => {
+    if (!rule(f.rule) || !resourceNames(f).some(resource)) return false;
+    if (s.entry === undefined) return true;
+    // A finding without an entry never matches a pattern that names entry fields.
+    const fields = f.entry as unknown as Readonly<Record<string, unknown>> | undefined;
+    return fields !== undefined && entry.every(([k, test]) => test(fields[k]));
+  };
 }
 
 /** Whether the suppression holds on `today` (both `YYYY-MM-DD`). */
@@ -256,11 +256,12 @@ export function applySuppressions(findings: readonly Finding[], input: SuppressI
   const matched = config.map(() => 0);
   const reportedAgain = config.map(() => 0);
   const inBaseline = matchBaseline(findings, input.baseline);
+  const matchers = config.map(suppressionMatcher);
   const out = findings.map((f, fi): Finding => {
     let mark: SuppressionMark | undefined;
     const expiredHits: number[] = [];
     config.forEach((s, i) => {
-      if (!suppressionMatches(s, f)) return;
+      if (!matchers[i]!(f)) return;
       matched[i]!++;
       if (!suppressionActive(s, input.today)) expiredHits.push(i);
       else mark ??= { kind: 'config', reason: s.reason, file: configFile, line: s.line, ...(s.expires !== undefined ? { expires: s.expires } : {}) };
