@@ -96,6 +96,17 @@ describe('vpcwhy audit: suppressions', () => {
     expect(r.stderr).toBe(`warning: ${stale}:2: suppression of sg-redundant-rule on sg-0nothing matches no finding (stale): remove it or correct the pattern\n`);
   });
 
+  it('suppresses a finding of a Terraform plan by the address of the planned resource that caused it', async () => {
+    const plan = 'examples/three-tier/plan.json';
+    const before = await runCli(['audit', '--plan', plan, '--rules', 'unused-security-group', '--format', 'json']);
+    expect(before.code).toBe(1);
+    expect((JSON.parse(before.stdout) as AuditJson).findings.map((f) => [f.resource, (f['location'] as { jsonPath: string }).jsonPath])).toEqual([['sg-0web000000000001', 'aws_vpc_security_group_ingress_rule.web_8443']]);
+    const cfg = file('plan.yaml', 'suppressions:\n  - rule: unused-security-group\n    resource: aws_vpc_security_group_ingress_rule.web_*\n    reason: the group is attached by another stack\n');
+    const r = await runCli(['audit', '--plan', plan, '--rules', 'unused-security-group', '--config', cfg]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`1 finding suppressed (${cfg})`);
+  });
+
   it('exits 2 with the file, the line and what was expected for a bad config, and for a missing one', async () => {
     const bad = file('bad.yaml', 'suppressions:\n  - rule: blackhole-route\n    resource: rtb-1\n    expire: 2027-01-31\n');
     const r = await runCli(['audit', '--snapshot', SNAP, '--config', bad]);
