@@ -103,9 +103,10 @@ export function sarifLocator(cwd: string): (f: Finding) => SarifLocation {
 /** The config file `audit` reads from the working directory unless --config or --no-config says otherwise. */
 export const CONFIG_FILE = '.vpcwhy.yaml';
 
+/** A file's text without a byte-order mark (editors on Windows write one). */
 function readText(file: string, option: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   } catch (e) {
     const code = (e as { code?: string }).code;
     throw new UsageError(`${option}: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
@@ -117,7 +118,7 @@ export function loadSuppressInputs(opts: Pick<AuditCliOptions, 'config' | 'basel
   let config: SuppressionConfig | undefined;
   const file = opts.config === false ? undefined : (opts.config ?? (existsSync(path.join(cwd, CONFIG_FILE)) ? CONFIG_FILE : undefined));
   if (file !== undefined) {
-    const parsed = parseSuppressionConfig(readText(path.resolve(cwd, file), '--config').replace(/^\uFEFF/, ''), file);
+    const parsed = parseSuppressionConfig(readText(path.resolve(cwd, file), '--config'), file);
     if (E.isLeft(parsed)) throw new UsageError(formatConfigLoadError(parsed.left));
     config = parsed.right;
   }
