@@ -16,7 +16,8 @@ import { jsonPositionFinder, type TextPosition } from '../report/json-position.j
 import { VERSION } from '../version.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './errors.js';
 import { type Io, processIo } from './io.js';
-import { PLAN_OPTION, collect, loadIndexedSnapshot } from './snapshot-option.js';
+import { loadIndexedSnapshot } from './snapshot-option.js';
+import { PLAN_SPEC, SNAPSHOT_OPTION, VERBOSE_OPTION, declareOptions, formatOption, withDescription } from './options.js';
 
 interface AuditCliOptions {
   snapshot: string[];
@@ -32,22 +33,24 @@ interface AuditCliOptions {
 }
 
 export function registerAudit(program: Command, setExitCode: (code: number) => void, io: Io = processIo()): void {
-  program
+  const cmd = program
     .command('audit')
-    .description('audit security groups, network ACLs and routes with the rules of rules/ (exact packet-space analysis)')
-    .option('--snapshot <path>', 'describe-* JSON file or directory (repeatable)', collect, [])
-    .option(...PLAN_OPTION)
-    .option('--rules <ids>', `comma-separated rule ids (default: all: ${RULES.map((r) => r.meta.id).join(', ')})`)
-    .option('--format <format>', 'text | json | sarif', 'text')
-    .option('--fail-on <severity>', 'exit 1 when a finding is at least this severe: low | medium | high | critical', 'low')
-    .option('--config <file>', `suppressions (YAML; default: ${CONFIG_FILE} in the working directory when there is one)`)
-    .option('--no-config', `ignore ${CONFIG_FILE}`)
-    .option('--baseline <file>', 'report only findings not in this baseline (from --write-baseline or --format json)')
-    .option('--write-baseline <file>', 'write the findings as a baseline to this file and exit 0')
-    .option('--verbose', 'list every snapshot warning and the suppressed findings')
-    .action(async (opts: AuditCliOptions) => {
-      setExitCode(await runAuditCommand(opts, io));
-    });
+    .description('audit security groups, network ACLs and routes with the rules of rules/ (exact packet-space analysis)');
+  declareOptions(cmd, [
+    SNAPSHOT_OPTION,
+    PLAN_SPEC,
+    { flags: '--rules <ids>', description: `comma-separated rule ids (default: all: ${RULES.map((r) => r.meta.id).join(', ')})` },
+    formatOption(['text', 'json', 'sarif']),
+    { flags: '--fail-on <severity>', description: 'exit 1 when a finding is at least this severe: low | medium | high | critical', default: 'low' },
+    { flags: '--config <file>', description: `suppressions (YAML; default: ${CONFIG_FILE} in the working directory when there is one)` },
+    { flags: '--no-config', description: `ignore ${CONFIG_FILE}` },
+    { flags: '--baseline <file>', description: 'report only findings not in this baseline (from --write-baseline or --format json)' },
+    { flags: '--write-baseline <file>', description: 'write the findings as a baseline to this file and exit 0' },
+    withDescription(VERBOSE_OPTION, 'list every snapshot warning and the suppressed findings'),
+  ], [[0, 'no finding at or above --fail-on'], [1, 'a finding at or above --fail-on']]);
+  cmd.action(async (opts: AuditCliOptions) => {
+    setExitCode(await runAuditCommand(opts, io));
+  });
 }
 
 function ruleIdsOption(text: string | undefined): string[] | undefined {

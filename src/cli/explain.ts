@@ -16,7 +16,8 @@ import { EXIT_BAD_INPUT, EXIT_OK, UsageError } from './errors.js';
 import { heapTrimmer } from './heap.js';
 import { createProgress } from './progress.js';
 import { type Io, processIo } from './io.js';
-import { PLAN_OPTION, collect, loadIndexedSnapshot } from './snapshot-option.js';
+import { loadIndexedSnapshot } from './snapshot-option.js';
+import { ALLOW_PARTIAL_OPTION, ENDPOINT_URL_OPTION, LOG_FORMAT_OPTION, PLAN_SPEC, PROFILE_OPTION, REGION_OPTION, SNAPSHOT_OPTION, STRICT_OPTION, VERBOSE_OPTION, declareOptions, formatOption, withDescription } from './options.js';
 import { DUCKDB_MISSING, DuckDbSession } from '../sql/duckdb.js';
 import { type DuckPlan, planDuckRead } from '../sql/duckdb-reader.js';
 import { localInputs } from '../sql/local-input.js';
@@ -41,29 +42,31 @@ export interface ExplainOptions {
 }
 
 export function registerExplain(program: Command, setExitCode: (code: number) => void, io: Io = processIo()): void {
-  program
+  const cmd = program
     .command('explain')
     .description('name the security group, network ACL rule or other component behind every REJECT in VPC Flow Logs')
-    .argument('[logs...]', 'flow-log files, .gz and Parquet files, directories (walked recursively), s3://bucket/prefix, or - for stdin')
-    .option('--snapshot <path>', 'describe-* JSON file or directory (repeatable); without it, a live snapshot of --region is taken', collect, [])
-    .option(...PLAN_OPTION)
-    .option('--log-format <format>', "the flow log's LogFormat ('${version} ${vpc-id} ...') for input without a header line")
-    .option('--log-group <name>', 'read flow logs from this CloudWatch Logs group (repeatable)', collect, [])
-    .option('--format <format>', 'text | json | jsonl', 'text')
-    .option('--all', 'explain ACCEPT records too')
-    .option('--strict', 'stop at the first bad line (exit 2)')
-    .option('--since <time>', 'S3 / CloudWatch: only records from this time (ISO time, or relative: 2h, 3d)')
-    .option('--until <time>', 'S3 / CloudWatch: only records before this time')
-    .option('--interface <eni-id>', 'only records of this network interface (repeatable)', collect, [])
-    .option('--region <region>', 'AWS region for the live snapshot, S3 and CloudWatch (repeatable for the snapshot)', collect, [])
-    .option('--profile <profile>', 'AWS named profile')
-    .option('--endpoint-url <url>', 'AWS endpoint URL, as in the AWS CLI')
-    .option('--allow-partial', 'live snapshot: go on without describe calls that are denied')
-    .option('--engine <engine>', 'ts | duckdb | auto: duckdb reads local files through embedded DuckDB (optional dependency); auto uses it for large local inputs when installed', 'ts')
-    .option('--verbose', 'list every snapshot warning')
-    .action(async (logs: string[], opts: ExplainOptions) => {
-      setExitCode(await runExplainCommand(logs, opts, io));
-    });
+    .argument('[logs...]', 'flow-log files, .gz and Parquet files, directories (walked recursively), s3://bucket/prefix, or - for stdin');
+  declareOptions(cmd, [
+    { flags: SNAPSHOT_OPTION.flags, description: `${SNAPSHOT_OPTION.description}; without it, a live snapshot of --region is taken`, repeatable: true },
+    PLAN_SPEC,
+    LOG_FORMAT_OPTION,
+    { flags: '--log-group <name>', description: 'read flow logs from this CloudWatch Logs group', repeatable: true },
+    formatOption(['text', 'json', 'jsonl']),
+    { flags: '--all', description: 'explain ACCEPT records too' },
+    STRICT_OPTION,
+    { flags: '--since <time>', description: 'S3 / CloudWatch: only records from this time (ISO time, or relative: 2h, 3d)' },
+    { flags: '--until <time>', description: 'S3 / CloudWatch: only records before this time' },
+    { flags: '--interface <eni-id>', description: 'only records of this network interface', repeatable: true },
+    withDescription(REGION_OPTION, 'AWS region for the live snapshot (several: one snapshot of them all), S3 and CloudWatch'),
+    PROFILE_OPTION,
+    ENDPOINT_URL_OPTION,
+    ALLOW_PARTIAL_OPTION,
+    { flags: '--engine <engine>', description: 'ts | duckdb | auto: duckdb reads local files through embedded DuckDB (optional dependency); auto uses it for large local inputs when installed', default: 'ts' },
+    VERBOSE_OPTION,
+  ], [[0, 'the run completed, whatever the verdicts'], [2, 'bad input or usage, a bad line under --strict, a damaged file, or no record read from any input']], ['[logs...] or --log-group NAME (what to read)']);
+  cmd.action(async (logs: string[], opts: ExplainOptions) => {
+    setExitCode(await runExplainCommand(logs, opts, io));
+  });
 }
 
 /** The CloudWatch column order: --log-format, else the LogFormat of the flow log that writes to the group (by name or ARN). */

@@ -20,6 +20,12 @@ export function buildProgram(setExitCode: SetExitCode, io: Io = processIo()): Co
     .description('Why was my connection rejected? Explains AWS VPC Flow Log REJECTs and traces flows through security groups, network ACLs and routes.')
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
+    // Help to the command's stdout, commander's errors in the one style of errors.ts (`vpcwhy: ...`).
+    .configureOutput({
+      writeOut: (str) => io.stdout.write(str),
+      writeErr: (str) => io.stderr.write(str),
+      outputError: (str, write) => write(`vpcwhy: ${str.replace(/^error: /, '')}`),
+    })
     .exitOverride();
   registerExplain(program, setExitCode, io);
   registerTrace(program, setExitCode, io);

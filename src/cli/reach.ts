@@ -5,7 +5,8 @@ import { parseCidr, parseIp } from '../net/ip.js';
 import { hasPorts, parseProtocol } from '../net/protocol.js';
 import { renderReachJson, renderReachText } from '../report/reach.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './errors.js';
-import { PLAN_OPTION, collect, loadIndexedSnapshot } from './snapshot-option.js';
+import { loadIndexedSnapshot } from './snapshot-option.js';
+import { PLAN_SPEC, SNAPSHOT_OPTION, VERBOSE_OPTION, declareOptions, formatOption } from './options.js';
 import { type Io, processIo } from './io.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
 
@@ -21,20 +22,22 @@ interface ReachOptions {
 }
 
 export function registerReach(program: Command, setExitCode: (code: number) => void, io: Io = processIo()): void {
-  program
+  const cmd = program
     .command('reach')
-    .description('the exact set of connections from --from that reach an interface and whose responses get back (groups, network ACLs both ways, routes, gateways, public addresses)')
-    .option('--snapshot <path>', 'describe-* JSON file or directory (repeatable)', collect, [])
-    .option(...PLAN_OPTION)
-    .requiredOption('--to <eni-id>', 'the network interface connected to')
-    .option('--from <source>', 'internet | any | a CIDR or address | an ENI id | a subnet id', 'internet')
-    .option('--protocol <proto>', 'tcp | udp | icmp | icmpv6 | a protocol number | all (default all)')
-    .option('--port <n|n-m>', 'destination ports (tcp/udp)')
-    .option('--format <format>', 'text | json', 'text')
-    .option('--verbose', 'list every snapshot warning')
-    .action(async (opts: ReachOptions) => {
-      setExitCode(await runReach(opts, io));
-    });
+    .description('the exact set of connections from --from that reach an interface and whose responses get back (groups, network ACLs both ways, routes, gateways, public addresses)');
+  declareOptions(cmd, [
+    SNAPSHOT_OPTION,
+    PLAN_SPEC,
+    { flags: '--to <eni-id>', description: 'the network interface connected to', required: true },
+    { flags: '--from <source>', description: 'internet | any | a CIDR or address | an ENI id | a subnet id', default: 'internet' },
+    { flags: '--protocol <proto>', description: 'tcp | udp | icmp | icmpv6 | a protocol number | all (default all)' },
+    { flags: '--port <n|n-m>', description: 'destination ports (tcp/udp)' },
+    formatOption(['text', 'json']),
+    VERBOSE_OPTION,
+  ], [[0, 'some connection reaches the interface'], [1, 'no connection does']]);
+  cmd.action(async (opts: ReachOptions) => {
+    setExitCode(await runReach(opts, io));
+  });
 }
 
 function parseFrom(index: SnapshotIndex, text: string): ReachFrom {

@@ -14,6 +14,7 @@ import { indexSnapshot, type SnapshotIndex } from '../engine/snapshot-index.js';
 import { E } from '../fp.js';
 import type { Warning } from '../model/warning.js';
 import { UsageError } from './errors.js';
+import { PLAN_SPEC, SNAPSHOT_OPTION, missingOption } from './options.js';
 import type { Io } from './io.js';
 import { printable } from '../report/printable.js';
 
@@ -21,11 +22,8 @@ export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-/** The option of every command that reads a Terraform plan: `.option(...PLAN_OPTION)`. */
-export const PLAN_OPTION = [
-  '--plan <file>',
-  'a Terraform plan as JSON (`terraform show -json PLANFILE`), layered over --snapshot (or alone when it describes everything)',
-] as const;
+/** The option of every command that reads a Terraform plan: `.option(...PLAN_OPTION)` (or PLAN_SPEC with declareOptions). */
+export const PLAN_OPTION = [PLAN_SPEC.flags, PLAN_SPEC.description] as const;
 
 const unknownsByIndex = new WeakMap<SnapshotIndex, readonly PlanUnknown[]>();
 const idsByIndex = new WeakMap<SnapshotIndex, ReadonlyMap<string, string>>();
@@ -48,7 +46,7 @@ export async function loadIndexedSnapshot(
   opts: { quiet?: boolean; verbose?: boolean; plan?: string | undefined },
   io: Pick<Io, 'stderr'>,
 ): Promise<SnapshotIndex> {
-  if (paths.length === 0 && opts.plan === undefined) throw new UsageError('--snapshot PATH is required (files or directories of `aws ec2 describe-*` JSON)');
+  if (paths.length === 0 && opts.plan === undefined) throw missingOption(SNAPSHOT_OPTION);
   if (opts.plan === '') throw new UsageError('--plan: expected the JSON file of `terraform show -json PLANFILE`');
   const result = await loadSnapshotWithPlan(paths, opts.plan)();
   if (E.isLeft(result)) throw new UsageError(result.left._tag === 'PlanLoadError' ? formatPlanLoadError(result.left) : formatSnapshotLoadError(result.left));

@@ -9,7 +9,8 @@ import { promises as fs } from 'node:fs';
 import * as nodePath from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from './errors.js';
-import { PLAN_OPTION, collect, loadIndexedSnapshot, planUnknownsOf } from './snapshot-option.js';
+import { loadIndexedSnapshot, planUnknownsOf } from './snapshot-option.js';
+import { ALLOW_PARTIAL_OPTION, ENDPOINT_URL_OPTION, type OptionSpec, PLAN_SPEC, PROFILE_OPTION, REGION_OPTION, SNAPSHOT_OPTION, declareOptions, missingOption, withDescription } from './options.js';
 import { SNAPSHOT_SECTIONS, missingSections } from '../engine/sections.js';
 import { type Io, processIo } from './io.js';
 
@@ -24,28 +25,32 @@ export interface SnapshotCommandOptions {
   plan?: string | undefined;
 }
 
+const OUTPUT_OPTION: OptionSpec = { flags: '-o, --output <file>', description: 'where to write the snapshot (- for stdout)', required: 'unless --check', requiredHint: 'or use --check --snapshot S to check a snapshot' };
+
 export function registerSnapshot(program: Command, setExitCode: (code: number) => void, io: Io = processIo()): void {
-  program
+  const cmd = program
     .command('snapshot')
-    .description('take a snapshot of live AWS accounts (read-only EC2 describe calls) and write it as JSON for --snapshot')
-    .option('--region <region>', 'AWS region (repeatable; default AWS_REGION, AWS_DEFAULT_REGION or the profile\'s region)', collect, [])
-    .option('--profile <name>', 'profile of the shared AWS config / credentials files (default AWS_PROFILE)')
-    .option('--endpoint-url <url>', 'send EC2 calls to this URL instead of the regional endpoint')
-    .option('--allow-partial', 'skip calls that are denied and record them under VpcwhySnapshot.missing')
-    .option('-o, --output <file>', 'where to write the snapshot (- for stdout); required unless --check')
-    .option('--check', 'take nothing: list the describe-* sections the --snapshot files lack and what is assumed for each')
-    .option('--snapshot <path>', 'with --check: describe-* JSON file or directory (repeatable)', collect, [])
-    .option(PLAN_OPTION[0], `with --check: ${PLAN_OPTION[1]}`)
-    .action(async (opts: SnapshotCommandOptions) => {
-      setExitCode(opts.check ? await runSnapshotCheck(opts, io) : await runSnapshot(opts, io));
-    });
+    .description('take a snapshot of live AWS accounts (read-only EC2 describe calls) and write it as JSON for --snapshot');
+  declareOptions(cmd, [
+    withDescription(REGION_OPTION, "AWS region (default AWS_REGION, AWS_DEFAULT_REGION or the profile's region)"),
+    withDescription(PROFILE_OPTION, 'profile of the shared AWS config / credentials files (default AWS_PROFILE)'),
+    withDescription(ENDPOINT_URL_OPTION, 'send EC2 calls to this URL instead of the regional endpoint'),
+    withDescription(ALLOW_PARTIAL_OPTION, 'skip calls that are denied and record them under VpcwhySnapshot.missing'),
+    OUTPUT_OPTION,
+    { flags: '--check', description: 'take nothing: list the describe-* sections the --snapshot files lack and what is assumed for each' },
+    { ...SNAPSHOT_OPTION, description: `with --check: ${SNAPSHOT_OPTION.description}`, required: 'with --check, unless --plan is given' },
+    withDescription(PLAN_SPEC, `with --check: ${PLAN_SPEC.description}`),
+  ], [[0, 'the snapshot is written, or checked (--check)']]);
+  cmd.action(async (opts: SnapshotCommandOptions) => {
+    setExitCode(opts.check ? await runSnapshotCheck(opts, io) : await runSnapshot(opts, io));
+  });
 }
 
 /** Runs the command; resolves to the exit code (0), throws UsageError (exit 2) on failure. */
 export async function runSnapshot(opts: SnapshotCommandOptions, io: Io): Promise<number> {
   if (opts.plan !== undefined) throw new UsageError('--plan is read only with --check (vpcwhy snapshot --check --snapshot S --plan plan.json)');
   if (opts.snapshot !== undefined && opts.snapshot.length > 0) throw new UsageError('--snapshot is read only with --check (vpcwhy snapshot --check --snapshot S)');
-  if (opts.output === undefined) throw new UsageError("required option '-o, --output <file>' not specified (or use --check --snapshot S to check a snapshot)");
+  if (opts.output === undefined) throw missingOption(OUTPUT_OPTION);
   if (opts.output === '') throw new UsageError('--output: expected a file name, or - for stdout');
   const toStdout = opts.output === '-';
   if (!toStdout) await checkWritable(opts.output);

@@ -6,7 +6,8 @@ import { type Dialect, DIALECTS, type S3Layout, type SqlOptions, compileSql } fr
 import { localInputs } from '../sql/local-input.js';
 import { EXIT_OK, UsageError } from './errors.js';
 import { type Io, processIo } from './io.js';
-import { collect, loadIndexedSnapshot } from './snapshot-option.js';
+import { loadIndexedSnapshot } from './snapshot-option.js';
+import { LOG_FORMAT_OPTION, REGION_OPTION, SNAPSHOT_OPTION, declareOptions, withDescription } from './options.js';
 
 export interface SqlCommandOptions {
   snapshot: string[];
@@ -27,26 +28,28 @@ export interface SqlCommandOptions {
 }
 
 export function registerSql(program: Command, setExitCode: (code: number) => void, io: Io = processIo()): void {
-  program
+  const cmd = program
     .command('sql')
-    .description("compile the snapshot's attribution of REJECTs into SQL for Athena, Trino or DuckDB (DDL, view, query)")
-    .option('--snapshot <path>', 'describe-* JSON file or directory (repeatable)', collect, [])
-    .option('--dialect <dialect>', 'athena | trino | duckdb')
-    .option('--table <name>', 'name of the flow-log table', 'vpc_flow_logs')
-    .option('--location <where>', 'athena/trino: s3://bucket/prefix above AWSLogs/; duckdb: a local file, directory or glob')
-    .option('--log-format <format>', "the flow log's LogFormat ('${version} ${vpc-id} ...'); default: the version-2 format, or a local file's header")
-    .option('--parquet', 'the flow logs are Parquet (text with a header line otherwise)')
-    .option('--no-header', 'athena/trino: the text files have no header line')
-    .option('--hive', 'athena/trino: Hive-compatible S3 prefixes (aws-account-id=.../year=.../month=...)')
-    .option('--hourly', 'athena/trino: hourly partitions (.../yyyy/mm/dd/HH/)')
-    .option('--since <yyyy/mm/dd>', 'athena: first day of the partition projection', '2024/01/01')
-    .option('--days <from..to>', 'athena: scan only these days (yyyy/mm/dd..yyyy/mm/dd, or one day), by partition')
-    .option('--account <id>', 'athena: account id in the S3 prefixes (repeatable; default: the snapshot\'s owners)', collect, [])
-    .option('--region <region>', 'athena: region in the S3 prefixes (repeatable; default: the snapshot\'s)', collect, [])
-    .option('--summary', 'also print a query of rejects by blocking rule with top sources and ports')
-    .action(async (opts: SqlCommandOptions) => {
-      setExitCode(await runSql(opts, io));
-    });
+    .description("compile the snapshot's attribution of REJECTs into SQL for Athena, Trino or DuckDB (DDL, view, query)");
+  declareOptions(cmd, [
+    { ...SNAPSHOT_OPTION, required: true },
+    { flags: '--dialect <dialect>', description: 'athena | trino | duckdb', required: true, requiredHint: 'athena, trino or duckdb' },
+    { flags: '--table <name>', description: 'name of the flow-log table', default: 'vpc_flow_logs' },
+    { flags: '--location <where>', description: 'athena/trino: s3://bucket/prefix above AWSLogs/; duckdb: a local file, directory or glob', required: 'for duckdb' },
+    withDescription(LOG_FORMAT_OPTION, "the flow log's LogFormat ('${version} ${vpc-id} ...'); default: the version-2 format, or a local file's header"),
+    { flags: '--parquet', description: 'the flow logs are Parquet (text with a header line otherwise)' },
+    { flags: '--no-header', description: 'athena/trino: the text files have no header line' },
+    { flags: '--hive', description: 'athena/trino: Hive-compatible S3 prefixes (aws-account-id=.../year=.../month=...)' },
+    { flags: '--hourly', description: 'athena/trino: hourly partitions (.../yyyy/mm/dd/HH/)' },
+    { flags: '--since <yyyy/mm/dd>', description: 'athena: first day of the partition projection', default: '2024/01/01' },
+    { flags: '--days <from..to>', description: 'athena: scan only these days (yyyy/mm/dd..yyyy/mm/dd, or one day), by partition' },
+    { flags: '--account <id>', description: "athena: account id in the S3 prefixes (default: the snapshot's owners)", repeatable: true },
+    withDescription(REGION_OPTION, "athena: region in the S3 prefixes (default: the snapshot's)"),
+    { flags: '--summary', description: 'also print a query of rejects by blocking rule with top sources and ports' },
+  ], [[0, 'the SQL is printed']]);
+  cmd.action(async (opts: SqlCommandOptions) => {
+    setExitCode(await runSql(opts, io));
+  });
 }
 
 export async function runSql(opts: SqlCommandOptions, io: Io): Promise<number> {

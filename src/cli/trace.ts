@@ -10,7 +10,8 @@ import { formatIp, ipEquals, parseIp } from '../net/ip.js';
 import { ICMP, ICMPV6, hasPorts, isIcmp, parseProtocol } from '../net/protocol.js';
 import { renderTraceText } from '../report/trace-text.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './errors.js';
-import { PLAN_OPTION, collect, loadIndexedSnapshot, planIdOf, planUnknownsOf } from './snapshot-option.js';
+import { loadIndexedSnapshot, planIdOf, planUnknownsOf } from './snapshot-option.js';
+import { PLAN_SPEC, SNAPSHOT_OPTION, VERBOSE_OPTION, declareOptions, formatOption } from './options.js';
 import { type Io, processIo } from './io.js';
 
 /** The assumed source port: inside Linux's 32768-61000 and Windows' 49152-65535 ephemeral ranges (ref 5.3). */
@@ -117,24 +118,26 @@ function withPlanUnknowns(report: TraceReport, index: SnapshotIndex, ends: reado
 }
 
 export function registerTrace(program: Command, setExitCode: (code: number) => void, io: Io = processIo()): void {
-  program
+  const cmd = program
     .command('trace')
-    .description('trace a hypothetical flow hop by hop: security groups, network ACLs, routes, and the return path')
-    .option('--snapshot <path>', 'describe-* JSON file or directory (repeatable)', collect, [])
-    .option(...PLAN_OPTION)
-    .requiredOption('--from <eni-or-ip>', 'source: an ENI id (eni-..., or the Terraform address of a planned interface or instance) or an IP address')
-    .requiredOption('--to <eni-or-ip>', 'destination: an ENI id or an IP address')
-    .requiredOption('--protocol <proto>', 'tcp | udp | icmp | icmpv6 | a protocol number')
-    .option('--port <n>', 'destination port (tcp/udp)')
-    .option('--src-port <n>', `source port (default ${DEFAULT_SRC_PORT}, an ephemeral port)`)
-    .option('--icmp-type <n>', 'ICMP type (default: echo request, 8 or 128)')
-    .option('--icmp-code <n>', 'ICMP code (default 0)')
-    .option('--ipv6', 'when both ends are ENI ids, use their IPv6 addresses')
-    .option('--format <format>', 'text | json', 'text')
-    .option('--verbose', 'list every snapshot warning')
-    .action(async (opts: TraceOptions) => {
-      setExitCode(await runTrace(opts, io));
-    });
+    .description('trace a hypothetical flow hop by hop: security groups, network ACLs, routes, and the return path');
+  declareOptions(cmd, [
+    SNAPSHOT_OPTION,
+    PLAN_SPEC,
+    { flags: '--from <eni-or-ip>', description: 'source: an ENI id (eni-..., or the Terraform address of a planned interface or instance) or an IP address', required: true },
+    { flags: '--to <eni-or-ip>', description: 'destination: an ENI id or an IP address', required: true },
+    { flags: '--protocol <proto>', description: 'tcp | udp | icmp | icmpv6 | a protocol number', required: true },
+    { flags: '--port <n>', description: 'destination port', required: 'for tcp and udp' },
+    { flags: '--src-port <n>', description: `source port (default ${DEFAULT_SRC_PORT}, an ephemeral port)` },
+    { flags: '--icmp-type <n>', description: 'ICMP type (default: echo request, 8 or 128)' },
+    { flags: '--icmp-code <n>', description: 'ICMP code (default 0)' },
+    { flags: '--ipv6', description: 'when both ends are ENI ids, use their IPv6 addresses' },
+    formatOption(['text', 'json']),
+    VERBOSE_OPTION,
+  ], [[0, 'the flow is delivered and its responses get back'], [1, 'the flow is blocked (the blocking rule is named)']]);
+  cmd.action(async (opts: TraceOptions) => {
+    setExitCode(await runTrace(opts, io));
+  });
 }
 
 export async function runTrace(opts: TraceOptions, io: Io): Promise<number> {

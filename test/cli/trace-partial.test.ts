@@ -238,7 +238,7 @@ describe('vpcwhy snapshot --check', () => {
     expect((await runCli(['snapshot', '--check', '--snapshot', snapshot({}), '-o', '-'])).stderr).toContain('--check writes nothing');
     const noOut = await runCli(['snapshot']);
     expect(noOut.code).toBe(2);
-    expect(noOut.stderr).toContain("required option '-o, --output <file>' not specified");
+    expect(noOut.stderr).toContain('--output FILE is required (or use --check --snapshot S to check a snapshot)');
   });
 });
 
