@@ -1,4 +1,5 @@
 /** `vpcwhy explain`: attribute every REJECT of a flow log to the rule that blocked it. */
+import { promises as fsp } from 'node:fs';
 import type { Command } from 'commander';
 import { type RemoteOptions, isAwsSourceError } from '../aws/remote-common.js';
 import { isS3Url, parseS3Url } from '../aws/s3-url.js';
@@ -7,11 +8,15 @@ import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import { type ExplainFormat, explainFilter, runExplain, streamWriter } from '../pipeline/run.js';
 import { type FlowLogFormat, parseLogFormat } from '../flowlog/format.js';
 import { type FlowLogEvent, readFlowLogs } from '../flowlog/reader.js';
+import { expandInputs } from '../flowlog/sources.js';
 import type { AcceptFilter } from '../pipeline/accept-index.js';
 import { type ReadWorker, startReadWorker, useReadWorker } from '../pipeline/read-thread.js';
 import { E } from '../fp.js';
 import { renderRecordText, renderSummaryText } from '../report/explain-text.js';
 import { renderExplainWarnings } from '../report/explain.js';
+import { printable } from '../report/printable.js';
+import type { ExplainSummary } from '../explain/summary.js';
+import { customFormatAdvice } from '../flowlog/known-formats.js';
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError } from './errors.js';
 import { heapTrimmer } from './heap.js';
 import { createProgress } from './progress.js';
@@ -172,6 +177,8 @@ export async function runExplainCommand(logs: string[], opts: ExplainOptions, io
     io.stderr.write('vpcwhy: warning: --since and --until select S3 objects and CloudWatch events; local files and stdin are read whole\n');
   }
 
+  await warnEmptyDirectories(logs, io);
+
   const selection = {
     all: opts.all ?? false,
     strict: opts.strict ?? false,
@@ -219,7 +226,7 @@ export async function runExplainCommand(logs: string[], opts: ExplainOptions, io
     );
     const { summary, strictFailure, failure } = result;
     if (format === 'text') {
-      out.write(renderSummaryText(summary));
+      out.write(renderSummaryText(summary, { strict: selection.strict }));
       await out.flush();
     }
     io.stderr.write(renderExplainWarnings(summary, { format, all: opts.all ?? false, strictFailure: failure ? null : strictFailure }));
@@ -227,13 +234,47 @@ export async function runExplainCommand(logs: string[], opts: ExplainOptions, io
       if (isAwsSourceError(failure) || failure instanceof UsageError) throw new UsageError(failure.message);
       throw failure;
     }
-    if (strictFailure) return EXIT_BAD_INPUT;
+    const nothing = noRecordRead(summary, logs, opts);
+    if (nothing !== null) io.stderr.write(printable(`vpcwhy: ${nothing}\n`));
+    if (strictFailure || nothing !== null) return EXIT_BAD_INPUT;
     if (summary.fileErrors.length > 0) return EXIT_BAD_INPUT;
     return EXIT_OK;
   } finally {
     await reader?.close();
     duck?.session.close();
   }
+}
+
+/** A directory given as input that holds no file to read (a mistyped or not yet synced path) is warned about. */
+async function warnEmptyDirectories(logs: readonly string[], io: Io): Promise<void> {
+  for (const input of logs) {
+    if (input === '-' || isS3Url(input)) continue;
+    const isDir = await fsp.stat(input).then((st) => st.isDirectory(), () => false);
+    if (!isDir) continue;
+    let found = false;
+    for await (const item of expandInputs([input])) {
+      if (item.kind === 'file') {
+        found = true;
+        break;
+      }
+    }
+    if (!found) io.stderr.write(printable(`vpcwhy: warning: ${input}: the directory holds no flow-log file; nothing is read from it\n`));
+  }
+}
+
+/**
+ * Why a run read no record from any of its inputs (exit 2), or null when it read one. Not asked with
+ * --interface or --log-group: there, no record can be the answer (CloudWatch drops ACCEPTs at the source).
+ */
+export function noRecordRead(summary: ExplainSummary, logs: readonly string[], opts: Pick<ExplainOptions, 'interface' | 'logGroup'>): string | null {
+  if (summary.records > 0 || opts.interface.length > 0 || opts.logGroup.length > 0) return null;
+  const inputs = logs.length <= 3 ? logs.join(', ') : `${logs.slice(0, 3).join(', ')} and ${logs.length - 3} more`;
+  if (summary.badLines > 0) {
+    const advice = customFormatAdvice(summary.badLineSamples.map((b) => b.message), summary.badLines);
+    return `no record read from ${inputs}: ${advice ?? `${summary.badLines} bad line${summary.badLines === 1 ? '' : 's'} and no good one`}`;
+  }
+  if (summary.files === 0) return `no record read from ${inputs}: no flow-log file found`;
+  return `no record read from ${inputs}: ${summary.files === 1 ? 'the file holds' : `the ${summary.files} files hold`} no flow-log line`;
 }
 
 /** Local inputs of at least this many bytes are read by DuckDB under --engine auto. */

@@ -53,9 +53,10 @@ export async function loadIndexedSnapshot(
   const snap = result.right.snapshot;
   if (!opts.quiet) printWarnings(snap.warnings, opts.verbose ?? false, io);
   if (snap.enis.length === 0 && snap.securityGroups.length === 0 && snap.networkAcls.length === 0 && snap.routeTables.length === 0) {
-    // Not an error (a partial snapshot may be meant), but every answer will be "unknown": say why.
-    const what = opts.plan === undefined ? 'are these `aws ec2 describe-*` outputs?' : 'does the plan describe AWS network resources?';
-    io.stderr.write(`warning: ${[...paths, ...(opts.plan === undefined ? [] : [opts.plan])].join(', ')}: no network interfaces, security groups, network ACLs or route tables found; ${what}\n`);
+    // Every answer would be "unknown interface": an empty file, `{}`, a directory without JSON or a
+    // mistyped path's empty directory is refused, not run.
+    const what = opts.plan === undefined ? 'give files or directories of `aws ec2 describe-*` JSON output' : 'does the plan describe AWS network resources?';
+    throw new UsageError(`${[...paths, ...(opts.plan === undefined ? [] : [opts.plan])].join(', ')}: no network interfaces, security groups, network ACLs or route tables found; ${what}`);
   }
   const index = indexSnapshot(snap);
   unknownsByIndex.set(index, result.right.unknowns);
@@ -63,9 +64,26 @@ export async function loadIndexedSnapshot(
   return index;
 }
 
+/**
+ * The snapshot's warnings on stderr: first those that can change an answer (a missing referenced group, a
+ * prefix list without entries, a plan value unknown until apply), then the others (the first 20 unless
+ * `all`), then the describe-* outputs vpcwhy does not model, in one line (each listed with `all`).
+ */
 export function printWarnings(warnings: readonly Warning[], all: boolean, io: Pick<Io, 'stderr'>): void {
   if (warnings.length === 0) return;
-  const shown = all ? warnings : warnings.slice(0, 20);
-  for (const w of shown) io.stderr.write(printable(`warning: ${w.source.file}: ${w.source.path ? `${w.source.path}: ` : ''}${w.message}\n`));
-  if (warnings.length > shown.length) io.stderr.write(`warning: ... and ${warnings.length - shown.length} more warnings (--verbose lists them all)\n`);
+  const line = (w: Warning): string => `warning: ${w.source.file}: ${w.source.path ? `${w.source.path}: ` : ''}${w.message}\n`;
+  const notModelled = warnings.filter((w) => w.kind === 'not-modelled');
+  const rest = [...warnings.filter((w) => w.kind === 'changes-answers'), ...warnings.filter((w) => w.kind === undefined)];
+  const shown = all ? rest : rest.slice(0, 20);
+  for (const w of shown) io.stderr.write(printable(line(w)));
+  if (rest.length > shown.length) io.stderr.write(`warning: ... and ${rest.length - shown.length} more warnings (--verbose lists them all)\n`);
+  if (notModelled.length === 0) return;
+  if (all) {
+    // The key is the source path: said once.
+    for (const w of notModelled) io.stderr.write(printable(`warning: ${w.source.file}: ${w.source.path}: not modelled by vpcwhy; ignored\n`));
+    return;
+  }
+  const keys = [...new Set(notModelled.map((w) => w.source.path.replace(/^.*\./, '')))];
+  const named = keys.slice(0, 5).join(', ') + (keys.length > 5 ? ` and ${keys.length - 5} more` : '');
+  io.stderr.write(printable(`warning: ${notModelled.length} describe-* output${notModelled.length === 1 ? '' : 's'} not modelled by vpcwhy, ignored: ${named} (--verbose lists them)\n`));
 }

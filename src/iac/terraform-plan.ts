@@ -306,7 +306,7 @@ class Layering {
   noteUnknown(r: PlanResource, v: Val, objectId: string, consequence: string, why?: string, onlyFor?: 'internet'): void {
     const source = this.src(r, v);
     this.unknowns.push({ address: r.address, attribute: v.text(), objectId, consequence, source, ...(onlyFor !== undefined ? { onlyFor } : {}) });
-    this.ctx.warnings.push({ source, message: `unknown until apply${why === undefined ? '' : ` (${why})`}; ${consequence}` });
+    this.ctx.warnings.push({ source, message: `unknown until apply${why === undefined ? '' : ` (${why})`}; ${consequence}`, kind: 'changes-answers' });
   }
 
   /**

@@ -14,7 +14,8 @@ export function renderRecordText(file: string, line: number, a: Pick<Attribution
   return printable(`${file}:${line}: ${LABEL[a.verdict]}\n  ${a.explanation}\n\n`);
 }
 
-export function renderSummaryText(s: ExplainSummary): string {
+/** `strict`: the run stopped at its first bad line (--strict), so that line was not skipped. */
+export function renderSummaryText(s: ExplainSummary, opts: { readonly strict?: boolean } = {}): string {
   const lines: string[] = ['Summary'];
   lines.push(
     `  ${s.records} records in ${s.files} file${s.files === 1 ? '' : 's'}: ${s.rejected} REJECT, ${s.accepted} ACCEPT${s.nodata ? `, ${s.nodata} NODATA` : ''}${s.skipdata ? `, ${s.skipdata} SKIPDATA (records were lost in those windows)` : ''}`,
@@ -34,7 +35,7 @@ export function renderSummaryText(s: ExplainSummary): string {
     if (groups.length > 20) lines.push(`  ... and ${groups.length - 20} more rules (use --format json for all)`);
   }
   if (s.badLines) {
-    lines.push('', `Bad lines: ${s.badLines} (skipped)`);
+    lines.push('', `Bad lines: ${s.badLines} (${opts.strict ? 'the run stopped at it: --strict' : 'skipped'})`);
     for (const b of s.badLineSamples.slice(0, 10)) lines.push(`  ${b.file}:${b.line}: ${b.message}`);
     if (s.badLines > 10) lines.push(`  ... and ${s.badLines - 10} more`);
   }

@@ -227,7 +227,7 @@ describe('vpcwhy snapshot --check', () => {
 
   it('a section the live taker could not read (VpcwhySnapshot.missing) is missing even when its key is there', async () => {
     const file = path.join(dir, 'live.json');
-    writeFileSync(file, JSON.stringify({ VpcwhySnapshot: { version: 1, regions: ['us-east-1'], missing: ['ec2:DescribeInternetGateways'] }, Regions: { 'us-east-1': { Vpcs: [], InternetGateways: [] } } }));
+    writeFileSync(file, JSON.stringify({ VpcwhySnapshot: { version: 1, regions: ['us-east-1'], missing: ['ec2:DescribeInternetGateways'] }, Regions: { 'us-east-1': { Vpcs: [], InternetGateways: [], SecurityGroups: [{ GroupId: 'sg-1', VpcId: 'vpc-1', IpPermissions: [], IpPermissionsEgress: [] }] } } }));
     const r = await runCli(['snapshot', '--check', '--snapshot', file]);
     expect(r.stdout).toContain('InternetGateways (aws ec2 describe-internet-gateways)');
     expect(r.stdout).not.toContain('  Vpcs');

@@ -260,7 +260,8 @@ function readSection(
   }
   if (SILENT_KEYS.has(key) || warned.has(key)) return;
   warned.add(key);
-  ctx.warn(path, unknownKeyMessage(key));
+  if (UNMODELLED_AWS_KEYS.has(key)) ctx.warnings.push({ source: ctx.source(path), message: unknownKeyMessage(key), kind: 'not-modelled' });
+  else ctx.warn(path, unknownKeyMessage(key));
 }
 
 function unknownKeyMessage(key: string): string {

@@ -130,7 +130,9 @@ function assembleSecurityGroups(
   return out;
 }
 
-function checkReferences(s: Omit<Snapshot, 'warnings' | 'meta'>, warnings: Warning[]): void {
+function checkReferences(s: Omit<Snapshot, 'warnings' | 'meta'>, out: Warning[]): void {
+  // Each of these leaves a value the answers depend on unknown.
+  const warnings = { push: (w: Omit<Warning, 'kind'>): void => void out.push({ ...w, kind: 'changes-answers' }) };
   const groups = new Set(s.securityGroups.map((g) => g.id));
   const lists = new Map(s.prefixLists.map((pl) => [pl.id, pl]));
   const prefixListProblem = (id: string, what: string): string | undefined => {
