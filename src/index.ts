@@ -25,6 +25,7 @@ export { evaluateRoute, type RouteDecision } from './engine/route.js';
 export { tracePath, resolveEndpoint, type Hop, type Endpoint, type PathResult } from './engine/path.js';
 
 export { buildTraceReport, type TraceReport } from './explain/trace.js';
+export { trace, loadSnapshotIndex, TraceQueryError, DEFAULT_SRC_PORT, type TraceQuery, type TraceQueryOptions } from './trace.js';
 export { attributeRecord, type Attribution, type Verdict, type RecordFacts } from './explain/attribute.js';
 export { runExplain, explainFilter, streamWriter, type ExplainRunOptions, type Writer } from './pipeline/run.js';
 export type { BlockedBy } from './explain/hops.js';

@@ -17,6 +17,7 @@ import { UsageError } from './errors.js';
 import { PLAN_SPEC, SNAPSHOT_OPTION, missingOption } from './options.js';
 import type { Io } from './io.js';
 import { printable } from '../report/printable.js';
+import { emptySnapshotMessage, isEmptySnapshot } from '../trace.js';
 
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -52,11 +53,12 @@ export async function loadIndexedSnapshot(
   if (E.isLeft(result)) throw new UsageError(result.left._tag === 'PlanLoadError' ? formatPlanLoadError(result.left) : formatSnapshotLoadError(result.left));
   const snap = result.right.snapshot;
   if (!opts.quiet) printWarnings(snap.warnings, opts.verbose ?? false, io);
-  if (snap.enis.length === 0 && snap.securityGroups.length === 0 && snap.networkAcls.length === 0 && snap.routeTables.length === 0) {
+  if (isEmptySnapshot(snap)) {
     // Every answer would be "unknown interface": an empty file, `{}`, a directory without JSON or a
     // mistyped path's empty directory is refused, not run.
-    const what = opts.plan === undefined ? 'give files or directories of `aws ec2 describe-*` JSON output' : 'does the plan describe AWS network resources?';
-    throw new UsageError(`${[...paths, ...(opts.plan === undefined ? [] : [opts.plan])].join(', ')}: no network interfaces, security groups, network ACLs or route tables found; ${what}`);
+    throw new UsageError(opts.plan === undefined
+      ? emptySnapshotMessage(paths)
+      : emptySnapshotMessage([...paths, opts.plan], 'does the plan describe AWS network resources?'));
   }
   const index = indexSnapshot(snap);
   unknownsByIndex.set(index, result.right.unknowns);

@@ -32,6 +32,7 @@ import {
   unionAll,
 } from '../net/packet-set.js';
 import { protocolName, TCP, UDP } from '../net/protocol.js';
+import { emptySnapshotMessage, isEmptySnapshot } from '../trace.js';
 import { type PacketSpec, type PortSpec, type ProtocolSpec, type SourceSpec, fail, parseCidrOrAddress, parsePortSpec, parseProtocolSpec, parseSource, toPacket } from './inputs.js';
 
 // ---------------------------------------------------------------------------------------------------
@@ -53,9 +54,7 @@ export async function loadSnapshotForTests(paths: string | readonly string[], op
   const result = await loadSnapshot(list)();
   if (result._tag === 'Left') throw new Error(`vpcwhy/testing loadSnapshotForTests: ${formatSnapshotLoadError(result.left)}`);
   const s = result.right;
-  if (s.enis.length === 0 && s.securityGroups.length === 0 && s.networkAcls.length === 0 && s.routeTables.length === 0) {
-    fail('loadSnapshotForTests', `${list.join(', ')}: no network interfaces, security groups, network ACLs or route tables found; are these \`aws ec2 describe-*\` outputs?`);
-  }
+  if (isEmptySnapshot(s)) fail('loadSnapshotForTests', emptySnapshotMessage(list, 'are these `aws ec2 describe-*` outputs?'));
   if (options.failOnWarnings && s.warnings.length > 0) {
     const lines = s.warnings.map((w) => `  ${w.source.file}: ${w.source.path ? `${w.source.path}: ` : ''}${w.message}`);
     fail('loadSnapshotForTests', `${s.warnings.length} warning${s.warnings.length === 1 ? '' : 's'} (failOnWarnings):\n${lines.join('\n')}`);

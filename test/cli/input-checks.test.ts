@@ -48,8 +48,9 @@ describe('explain: input it warns about or refuses', () => {
     }
   });
 
-  it('warns when the snapshot holds nothing vpcwhy reads', async () => {
+  it('refuses a snapshot that holds nothing vpcwhy reads (exit 2; every class and command: unusable-input.test.ts)', async () => {
     const r = await runCli(['explain', '--snapshot', file('empty.json', '{}'), '--format', 'jsonl', LOG]);
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain('no network interfaces, security groups, network ACLs or route tables found');
   });
 
