@@ -326,9 +326,10 @@ async function main(): Promise<void> {
   const args = ['explain', '--snapshot', data.snapshotDir, '--format', 'jsonl'];
   let ok = true;
 
-  // Fixed cost: start-up, snapshot load and index, with an empty log.
+  // Fixed cost: start-up, snapshot load and index, with a log of one NODATA record (a run that reads no
+  // record at all is exit 2).
   const empty = path.join(OUT, 'empty.log');
-  writeFileSync(empty, '');
+  writeFileSync(empty, '2 123456789012 eni-00000000000000000 - - - - - - - 1732700000 1732700060 - NODATA\n');
   const base = await runExplain([...args, empty]);
   if (failed(base)) {
     console.log(describeFailure('explain (empty log)', base));

@@ -49,5 +49,8 @@ export function customFormatAdvice(messages: readonly string[], total = messages
     ? `no format vpcwhy knows has ${count} fields`
     : `${count} fields fit ${fits.map((f) => f.name).join(' or ')}`;
   const lines = total === 1 ? 'the line read has' : `the ${total} lines read${total > messages.length ? ` (the first ${messages.length} of them)` : ''} have`;
-  return `${lines} ${count} fields, not the ${expected} of the ${label}: probably a custom format. Pass the flow log's LogFormat (aws ec2 describe-flow-logs shows it) as --log-format '\${version} \${interface-id} ...', or put its header line first; ${fitText}`;
+  const what = label === 'default format'
+    ? "probably a custom format. Pass the flow log's LogFormat (aws ec2 describe-flow-logs shows it) as --log-format '${version} ${interface-id} ...', or put its header line first"
+    : `the ${label} does not match them. Give the flow log's LogFormat (aws ec2 describe-flow-logs shows it)`;
+  return `${lines} ${count} fields, not the ${expected} of the ${label}: ${what}; ${fitText}`;
 }

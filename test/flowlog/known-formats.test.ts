@@ -31,6 +31,12 @@ describe('customFormatAdvice', () => {
     expect(customFormatAdvice(parsed)).toContain('21 fields fit every VPC field of versions 2-3');
   });
 
+  it('a --log-format that does not match the lines: says so, and which known format the count fits', () => {
+    expect(customFormatAdvice(['expected 1 field (--log-format), got 14'], 13)).toBe(
+      "the 13 lines read (the first 1 of them) have 14 fields, not the 1 of the --log-format: the --log-format does not match them. Give the flow log's LogFormat (aws ec2 describe-flow-logs shows it); 14 fields fit the default format (version 2)",
+    );
+  });
+
   it('says how many of the bad lines it saw; gives no advice for mixed counts or other errors', () => {
     expect(customFormatAdvice(['expected 14 fields (default format), got 7'], 500)).toContain('the 500 lines read (the first 1 of them) have 7 fields');
     expect(customFormatAdvice(['expected 14 fields (default format), got 7', 'expected 14 fields (default format), got 8'])).toBeNull();
