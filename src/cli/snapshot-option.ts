@@ -2,8 +2,8 @@
  * `--snapshot PATH` (repeatable) and `--plan FILE`: load, layer the Terraform plan, and index, turning load
  * errors into a UsageError.
  *
- * A command takes `--plan` with two lines: `.option(...PLAN_OPTION)` on its Command, and `plan: opts.plan`
- * in the options of loadIndexedSnapshot. The values the plan leaves unknown until apply are then warned
+ * A command takes `--plan` with two lines: PLAN_SPEC among its options (declareOptions, options.ts), and
+ * `plan: opts.plan` in the options of loadIndexedSnapshot. The values the plan leaves unknown until apply are then warned
  * about, and `planUnknownsOf(index)` lists them.
  */
 import { formatSnapshotLoadError } from '../aws/load-snapshot.js';
@@ -19,11 +19,12 @@ import type { Io } from './io.js';
 import { printable } from '../report/printable.js';
 import { emptySnapshotMessage, isEmptySnapshot } from '../trace.js';
 
+/** For a command not (yet) declared with declareOptions (options.ts), which collects repeatable options itself. */
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-/** The option of every command that reads a Terraform plan: `.option(...PLAN_OPTION)` (or PLAN_SPEC with declareOptions). */
+/** PLAN_SPEC as `.option(...PLAN_OPTION)` arguments, for a command not declared with declareOptions. */
 export const PLAN_OPTION = [PLAN_SPEC.flags, PLAN_SPEC.description] as const;
 
 const unknownsByIndex = new WeakMap<SnapshotIndex, readonly PlanUnknown[]>();

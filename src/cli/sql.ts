@@ -7,7 +7,7 @@ import { localInputs } from '../sql/local-input.js';
 import { EXIT_OK, UsageError } from './errors.js';
 import { type Io, processIo } from './io.js';
 import { loadIndexedSnapshot } from './snapshot-option.js';
-import { LOG_FORMAT_OPTION, REGION_OPTION, SNAPSHOT_OPTION, declareOptions, withDescription } from './options.js';
+import { LOG_FORMAT_OPTION, REGION_OPTION, SNAPSHOT_OPTION, declareOptions, missingOption, withDescription } from './options.js';
 
 export interface SqlCommandOptions {
   snapshot: string[];
@@ -70,7 +70,7 @@ export async function runSql(opts: SqlCommandOptions, io: Io): Promise<number> {
   let parquet = opts.parquet ?? false;
   let s3: S3Layout | undefined;
   if (dialect === 'duckdb') {
-    if (opts.location === undefined) throw new UsageError('--location: for --dialect duckdb, give the local flow-log file, directory or glob to read');
+    if (opts.location === undefined) throw missingOption({ flags: '--location <where>', description: '', requiredHint: 'with --dialect duckdb: the local flow-log file, directory or glob to read' });
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(opts.location)) throw new UsageError(`--location: for --dialect duckdb, expected a local path, got ${opts.location}`);
     if (/[*?[]/.test(opts.location)) {
       // A glob is DuckDB's to expand: the format is --log-format (or the default), with a header line.

@@ -60,6 +60,7 @@ describe('a missing option: one message style, exit 2', () => {
     [['reach', '--snapshot', SNAP], 'vpcwhy: --to ENI-ID is required\n'],
     [['sql', '--snapshot', SNAP], 'vpcwhy: --dialect DIALECT is required (athena, trino or duckdb)\n'],
     [['snapshot'], 'vpcwhy: --output FILE is required (or use --check --snapshot S to check a snapshot)\n'],
+    [['sql', '--snapshot', SNAP, '--dialect', 'duckdb'], 'vpcwhy: --location WHERE is required (with --dialect duckdb: the local flow-log file, directory or glob to read)\n'],
   ])('%j', async (args, message) => {
     const r = await runCli(args);
     expect(r.code).toBe(2);
