@@ -205,35 +205,34 @@ export interface ReachDomain {
   readonly internet: readonly Interval<bigint>[];
 }
 
+/** The addresses a `from` names, for one family (before reachDomain's exclusions). */
+export function fromIntervals(index: SnapshotIndex, from: ReachFrom, family: Family): Interval<bigint>[] {
+  const all = [{ lo: 0n, hi: addressMax(family) }];
+  switch (from.kind) {
+    case 'internet':
+      return internetIntervals(index, family);
+    case 'any':
+      return all;
+    case 'cidr':
+      return from.cidr.family === family ? [cidrInterval(from.cidr)] : [];
+    case 'eni': {
+      const eni = index.eniById.get(from.eniId);
+      return eni ? eniAddressIntervals(eni, family, 'private') : [];
+    }
+    case 'subnet': {
+      const s = index.subnetById.get(from.subnetId);
+      return s ? (family === 4 ? (s.cidr4 ? [s.cidr4] : []) : s.cidrs6).map(cidrInterval) : [];
+    }
+  }
+}
+
 /**
  * The packets a reach answer is about, per family: sources from `from`, destinations the target's addresses
  * that such a source addresses (an internet host its public IPv4 or IPv6 address, anyone else every address).
  */
 export function reachDomain(index: SnapshotIndex, target: Eni, from: ReachFrom, family: Family): ReachDomain {
-  const all = [{ lo: 0n, hi: addressMax(family) }];
   const internet = internetIntervals(index, family);
-  let sources: Interval<bigint>[];
-  switch (from.kind) {
-    case 'internet':
-      sources = internet;
-      break;
-    case 'any':
-      sources = all;
-      break;
-    case 'cidr':
-      sources = from.cidr.family === family ? [cidrInterval(from.cidr)] : [];
-      break;
-    case 'eni': {
-      const eni = index.eniById.get(from.eniId);
-      sources = eni ? eniAddressIntervals(eni, family, 'private') : [];
-      break;
-    }
-    case 'subnet': {
-      const s = index.subnetById.get(from.subnetId);
-      sources = s ? (family === 4 ? (s.cidr4 ? [s.cidr4] : []) : s.cidrs6).map(cidrInterval) : [];
-      break;
-    }
-  }
+  const sources = fromIntervals(index, from, family);
   const excluded = [...nonSenders(index, family), ...eniAddressIntervals(target, family, 'all')];
   return {
     family,
@@ -723,11 +722,60 @@ export function fromText(from: ReachFrom): string {
 export function reach(index: SnapshotIndex, query: ReachQuery): ReachResult {
   const target = index.eniById.get(query.to);
   if (!target) throw new Error(`no network interface ${query.to} in the snapshot`);
+  return analyse(index, query.to, fromText(query.from), query, (family) => {
+    const domain = reachDomain(index, target, query.from, family);
+    return { sources: domain.sources, internet: domain.internet, destinations: (isInternet) => (isInternet ? domain.internetDestinations : domain.otherDestinations) };
+  });
+}
+
+export interface ReachOutQuery {
+  /** Senders inside the snapshot (an interface, a subnet, a CIDR: its addresses inside the VPCs). */
+  readonly from: ReachFrom;
+  /** Destinations per family: only their addresses outside the snapshot's VPCs and public addresses count. */
+  readonly to: Readonly<Record<Family, readonly Interval<bigint>[]>>;
+  /** How the result names the destinations (`internet`, a CIDR). */
+  readonly toText: string;
+  readonly protocol?: number;
+  readonly ports?: Interval<number>;
+}
+
+/** The destinations reachOut asks about: `to` less the snapshot's VPCs, its public addresses and the addresses no host has. */
+export function reachOutDestinations(index: SnapshotIndex, to: readonly Interval<bigint>[], family: Family): Interval<bigint>[] {
+  return subtractIntervals(to, [...vpcIntervals(index, family), ...snapshotPublicAddresses(index, family), ...nonSenders(index, family), ...(family === 4 ? [cidrIv('255.255.255.255/32')] : [])], family);
+}
+
+/** The senders reachOut asks about: `from`'s addresses inside the snapshot's VPCs that start connections. */
+export function reachOutSources(index: SnapshotIndex, from: ReachFrom, family: Family): Interval<bigint>[] {
+  return subtractIntervals(intersectIntervals(fromIntervals(index, from, family), vpcIntervals(index, family)), nonSenders(index, family), family);
+}
+
+/**
+ * The exact set of connections from senders inside the snapshot to addresses outside it (the internet,
+ * on-premises networks, peers beyond the snapshot) that trace says connect, forward and return: reach's
+ * analysis with the destinations split at the same cuts as the sources.
+ */
+export function reachOut(index: SnapshotIndex, query: ReachOutQuery): ReachResult {
+  return analyse(index, query.toText, fromText(query.from), query, (family) => {
+    const dsts = reachOutDestinations(index, query.to[family], family);
+    const cuts = structuralIntervals(index, family).filter((c) => intersectIntervals([c], dsts).length > 0);
+    const pieces = splitAt([{ lo: 0n, hi: addressMax(family) }], cuts).flatMap((piece) => intersectIntervals([piece], dsts));
+    return { sources: reachOutSources(index, query.from, family), internet: internetIntervals(index, family), destinations: () => pieces };
+  });
+}
+
+interface FamilyDomain {
+  readonly sources: readonly Interval<bigint>[];
+  readonly internet: readonly Interval<bigint>[];
+  /** The destination intervals for a region of sources (inside the internet or not). */
+  readonly destinations: (isInternet: boolean) => readonly Interval<bigint>[];
+}
+
+function analyse(index: SnapshotIndex, to: string, from: string, query: { protocol?: number; ports?: Interval<number> }, domainOf: (family: Family) => FamilyDomain): ReachResult {
   const analysis = new ReachAnalysis(index);
   const sets: Record<Family, PacketSet> = { 4: emptySet(4), 6: emptySet(6) };
   const rows: ReachRow[] = [];
   for (const family of [4, 6] as const) {
-    const domain = reachDomain(index, target, query.from, family);
+    const domain = domainOf(family);
     if (domain.sources.length === 0) continue;
     // Only cuts inside the domain tell its packets apart: an excluded address (another interface's public
     // address, from the internet) is a hole in a region, not a boundary between two.
@@ -736,13 +784,11 @@ export function reach(index: SnapshotIndex, query: ReachQuery): ReachResult {
     const regions = splitAt([{ lo: 0n, hi: addressMax(family) }], cuts)
       .map((piece) => intersectIntervals([piece], domain.sources))
       .filter((srcs) => srcs.length > 0);
-    const internet = domain.internet;
     const classes = protocolClasses(family, query.protocol, query.ports);
     const byLabels = new Map<string, { by: AllowedBy[]; sets: PacketSet[] }>();
     for (const src of regions) {
-      const isInternet = intersectIntervals(src, internet).length > 0;
-      const dsts = isInternet ? domain.internetDestinations : domain.otherDestinations;
-      for (const dst of dsts) {
+      const isInternet = intersectIntervals(src, domain.internet).length > 0;
+      for (const dst of domain.destinations(isInternet)) {
         for (const cls of classes) {
           for (const part of analysis.region(family, src, dst, cls.boxes)) {
             const by = orderLabels(part.by);
@@ -764,8 +810,8 @@ export function reach(index: SnapshotIndex, query: ReachQuery): ReachResult {
   }
   rows.sort((x, y) => x.family - y.family || rowOrder(x) - rowOrder(y));
   return {
-    to: query.to,
-    from: fromText(query.from),
+    to,
+    from,
     allowed: rows,
     sets,
     unknown: [...analysis.unknown.values()],

@@ -9,7 +9,7 @@ import { type AllowedBy, type ReachQuery, type ReachResult, reach } from '../aud
 import { type NaclAdmission, naclAdmits, sgAdmits } from '../audit/admit.js';
 import { formatSnapshotLoadError, loadSnapshot } from '../aws/load-snapshot.js';
 import { evaluateNacl } from '../engine/nacl.js';
-import { type Hop, type PathResult, resolveEndpoint, tracePath } from '../engine/path.js';
+import type { Hop, PathResult } from '../engine/path.js';
 import { type SnapshotIndex, indexSnapshot } from '../engine/snapshot-index.js';
 import type { Family, Ip } from '../model/address.js';
 import type { Packet } from '../model/flow.js';
@@ -33,7 +33,10 @@ import {
 } from '../net/packet-set.js';
 import { protocolName, TCP, UDP } from '../net/protocol.js';
 import { emptySnapshotMessage, isEmptySnapshot } from '../trace.js';
+import { examplePacket, packetText, pickPacket, tracePacket } from '../audit/packet-example.js';
 import { type PacketSpec, type PortSpec, type ProtocolSpec, type SourceSpec, fail, parseCidrOrAddress, parsePortSpec, parseProtocolSpec, parseSource, toPacket } from './inputs.js';
+
+export { examplePacket, packetText };
 
 // ---------------------------------------------------------------------------------------------------
 // Loading
@@ -139,53 +142,13 @@ function targetsOf(index: SnapshotIndex, to: NeverReachableQuery['to'], where: s
   return [eni];
 }
 
-/** A member of a box that reads well: a host address rather than a network address, an ephemeral source port. */
-function pickPacket(family: Family, x: Box): Packet {
-  const ip = (v: bigint): Ip => (family === 4 ? { family: 4, value: Number(v) } : { family: 6, value: v });
-  const src = x.s1 > x.s0 ? x.s0 + 1n : x.s0;
-  const protocol = x.p0;
-  const kind = protocolKind(protocol);
-  const srcPort = x.a0 <= 50000 && 50000 <= x.a1 ? 50000 : x.a0;
-  return {
-    protocol,
-    src: ip(src),
-    dst: ip(x.d0),
-    srcPort: kind === 'ports' ? srcPort : null,
-    dstPort: kind === 'ports' ? x.b0 : null,
-    icmpType: kind === 'icmp' ? x.a0 : null,
-    icmpCode: kind === 'icmp' ? x.b0 : null,
-  };
-}
-
-/** Sources an example packet is taken from first, when the set has them (documentation addresses, ref ARCHITECTURE "the internet"). */
-const EXAMPLE_SOURCES: Readonly<Record<Family, readonly bigint[]>> = {
-  4: ['198.51.100.7', '203.0.113.5', '192.0.2.10'].map((t) => BigInt(parseIp(t)!.value)),
-  6: ['2001:db8::7'].map((t) => BigInt(parseIp(t)!.value)),
-};
-
-/** A member of a non-empty set: from a documentation address when the set holds one, else from its first box. */
-export function examplePacket(set: PacketSet): Packet {
-  for (const v of EXAMPLE_SOURCES[set.family]) {
-    const x = set.boxes.find((b) => b.s0 <= v && v <= b.s1);
-    if (x) return pickPacket(set.family, { ...x, s0: v, s1: v });
-  }
-  return pickPacket(set.family, set.boxes[0]!);
-}
-
 /** Traces a packet between the endpoints its addresses resolve to (as `vpcwhy trace --from A --to B`). */
 export function traceOfPacket(index: SnapshotIndex, packet: Packet): PathResult {
-  const src = resolveEndpoint(index, formatIp(packet.src), parseIp);
-  const dst = resolveEndpoint(index, formatIp(packet.dst), parseIp);
-  if (!src.ok) fail('traceOfPacket', src.message);
-  if (!dst.ok) fail('traceOfPacket', dst.message);
-  return tracePath(index, { src: src.endpoint, dst: dst.endpoint, packet });
-}
-
-export function packetText(p: Packet): string {
-  const name = protocolName(p.protocol);
-  const host = (ip: Ip, port: number | null) => (port === null ? formatIp(ip) : ip.family === 6 ? `[${formatIp(ip)}]:${port}` : `${formatIp(ip)}:${port}`);
-  const icmp = p.icmpType === null ? '' : ` type ${p.icmpType} code ${p.icmpCode ?? 0}`;
-  return `${host(p.src, p.srcPort)} -> ${host(p.dst, p.dstPort)} ${name}${icmp}`;
+  try {
+    return tracePacket(index, packet);
+  } catch (e) {
+    return fail('traceOfPacket', (e as Error).message);
+  }
 }
 
 function allowedByText(b: AllowedBy): string {
