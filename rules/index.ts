@@ -6,6 +6,7 @@
 import type { Rule } from '../src/audit/rule-api.js';
 import blackholeRoute from './blackhole-route.js';
 import defaultSecurityGroupHasRules from './default-security-group-has-rules.js';
+import intent from './intent.js';
 import internetExposedAdminPort from './internet-exposed-admin-port.js';
 import internetExposedAllPorts from './internet-exposed-all-ports.js';
 import internetExposedDatabasePort from './internet-exposed-database-port.js';
@@ -35,11 +36,14 @@ export const RULES: readonly Rule[] = [
   blackholeRoute,
   // Quotas
   quotaNear,
+  // Intents (vpcwhy audit --intents FILE; nothing without one)
+  intent,
 ];
 
 export {
   blackholeRoute,
   defaultSecurityGroupHasRules,
+  intent,
   internetExposedAdminPort,
   internetExposedAllPorts,
   internetExposedDatabasePort,

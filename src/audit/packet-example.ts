@@ -29,17 +29,31 @@ export function pickPacket(family: Family, x: Box): Packet {
   };
 }
 
-/** Sources an example packet is taken from first, when the set has them (documentation addresses, ref ARCHITECTURE "the internet"). */
+/** Addresses an example packet is taken from (and to) first, when the set has them (documentation addresses, ref ARCHITECTURE "the internet"). */
 const EXAMPLE_SOURCES: Readonly<Record<Family, readonly bigint[]>> = {
   4: ['198.51.100.7', '203.0.113.5', '192.0.2.10'].map((t) => BigInt(parseIp(t)!.value)),
   6: ['2001:db8::7'].map((t) => BigInt(parseIp(t)!.value)),
 };
 
-/** A member of a non-empty set: from a documentation address when the set holds one, else from its first box. */
+/**
+ * A member of a non-empty set: from a documentation address when the set holds one, to one too when the
+ * destinations allow it (an internet destination reads better as 203.0.113.5 than as 1.0.0.0), else from
+ * its first box.
+ */
 export function examplePacket(set: PacketSet): Packet {
-  for (const v of EXAMPLE_SOURCES[set.family]) {
-    const x = set.boxes.find((b) => b.s0 <= v && v <= b.s1);
-    if (x) return pickPacket(set.family, { ...x, s0: v, s1: v });
+  const docs = EXAMPLE_SOURCES[set.family];
+  const docIn = (lo: bigint, hi: bigint, not: bigint | null) => docs.find((v) => lo <= v && v <= hi && v !== not);
+  for (const v of docs) {
+    const boxes = set.boxes.filter((b) => b.s0 <= v && v <= b.s1);
+    if (boxes.length === 0) continue;
+    const withDst = boxes.find((b) => docIn(b.d0, b.d1, v) !== undefined);
+    const x = withDst ?? boxes[0]!;
+    const d = withDst ? docIn(x.d0, x.d1, v)! : null;
+    return pickPacket(set.family, { ...x, s0: v, s1: v, ...(d !== null ? { d0: d, d1: d } : {}) });
+  }
+  for (const x of set.boxes) {
+    const d = docIn(x.d0, x.d1, null);
+    if (d !== undefined) return pickPacket(set.family, { ...x, d0: d, d1: d });
   }
   return pickPacket(set.family, set.boxes[0]!);
 }

@@ -59,6 +59,11 @@ export interface ReachQuery {
   readonly protocol?: number;
   /** Destination ports (TCP and UDP); when given, only TCP and UDP are asked about. */
   readonly ports?: Interval<number>;
+  /**
+   * Only the forward path: the requests that arrive at the destination, whatever becomes of their
+   * responses (the sets then hold what a one-way packet gets through). Default false: connections.
+   */
+  readonly forwardOnly?: boolean;
 }
 
 /** A rule that lets a row's packets through. */
@@ -111,12 +116,12 @@ function complementIntervals(family: Family, xs: readonly Interval<bigint>[]): I
   return out;
 }
 
-function subtractIntervals(a: readonly Interval<bigint>[], b: readonly Interval<bigint>[], family: Family): Interval<bigint>[] {
+export function subtractIntervals(a: readonly Interval<bigint>[], b: readonly Interval<bigint>[], family: Family): Interval<bigint>[] {
   const keep = complementIntervals(family, b);
   return intersectIntervals(a, keep);
 }
 
-function intersectIntervals(a: readonly Interval<bigint>[], b: readonly Interval<bigint>[]): Interval<bigint>[] {
+export function intersectIntervals(a: readonly Interval<bigint>[], b: readonly Interval<bigint>[]): Interval<bigint>[] {
   const out: Interval<bigint>[] = [];
   for (const x of mergeIntervals(a)) {
     for (const y of mergeIntervals(b)) {
@@ -363,6 +368,8 @@ type Filter =
 
 interface HopShape {
   readonly key: string;
+  /** The leg of the path the hop is on. */
+  readonly path: 'forward' | 'return';
   /** Null: the hop decides the whole region (allow or skip; a deny makes the region empty). */
   readonly filter: Filter | null;
   readonly denies: boolean;
@@ -412,18 +419,18 @@ function shapeOf(index: SnapshotIndex, h1: Hop, h2: Hop, c1: Corner, c2: Corner)
   if (h1.component === 'network-acl' && h2.component === 'network-acl' && h1.nacl !== null && h2.nacl !== null) {
     const acl = index.naclBySubnet.get(h1.subnetId);
     if (!acl) return null;
-    return { key, filter: { kind: 'nacl', acl, direction: h1.direction }, denies: false, map: safeMap, forAllB };
+    return { key, path: h1.path, filter: { kind: 'nacl', acl, direction: h1.direction }, denies: false, map: safeMap, forAllB };
   }
   if (h1.component === 'security-group' && h2.component === 'security-group' && h1.sg !== null && h2.sg !== null && h1.path === 'forward') {
     const eni = index.eniById.get(h1.eniId);
     if (!eni) return null;
-    return { key, filter: { kind: 'sg', eni, direction: h1.direction }, denies: false, map: safeMap, forAllB: null };
+    return { key, path: h1.path, filter: { kind: 'sg', eni, direction: h1.direction }, denies: false, map: safeMap, forAllB: null };
   }
   // The response passes a group as tracked, or (untracked, ref 4.3) by a rule for all traffic to all
   // addresses: either way the group lets it through.
   if (h1.decision !== h2.decision) return null;
   if (map === null) return null;
-  return { key, filter: null, denies: h1.decision === 'deny', map, forAllB: null };
+  return { key, path: h1.path, filter: null, denies: h1.decision === 'deny', map, forAllB: null };
 }
 
 function hopKey(h: Hop): string {
@@ -532,7 +539,11 @@ class ReachAnalysis {
   readonly notes = new Set<string>();
   readonly unknown = new Map<string, UnknownRule>();
   refinements = 0;
-  constructor(readonly index: SnapshotIndex) {}
+  constructor(
+    readonly index: SnapshotIndex,
+    /** Judge the forward path only: requests that arrive, whatever becomes of their responses. */
+    readonly forwardOnly = false,
+  ) {}
 
   nacl(acl: NetworkAcl, direction: Direction, family: Family): NaclAdmission {
     const key = `${acl.id}|${direction}|${family}`;
@@ -582,9 +593,10 @@ class ReachAnalysis {
       return this.split(family, srcs, dst, cls);
     }
     const regionSet: PacketSet = { family, boxes: srcs.flatMap((src) => cls.map((b) => ({ s0: src.lo, s1: src.hi, d0: dst.lo, d1: dst.hi, ...b }))) };
-    if (shape.some((h) => h.denies)) return [];
+    const judged = this.forwardOnly ? shape.filter((h) => h.path === 'forward') : shape;
+    if (judged.some((h) => h.denies)) return [];
     let parts: Part[] = [{ set: regionSet, by: [] }];
-    for (const h of shape) {
+    for (const h of judged) {
       if (h.filter === null) continue;
       const pieces = this.pieces(h.filter, family);
       const next: Part[] = [];
@@ -737,11 +749,16 @@ export interface ReachOutQuery {
   readonly toText: string;
   readonly protocol?: number;
   readonly ports?: Interval<number>;
+  /** As ReachQuery's: the forward path only. */
+  readonly forwardOnly?: boolean;
 }
+
+/** Addresses no host has: this network, multicast and reserved (IPv4 224.0.0.0/3 with the broadcast); unspecified and multicast (IPv6). */
+const NO_HOST: Readonly<Record<Family, readonly string[]>> = { 4: ['0.0.0.0/8', '224.0.0.0/3'], 6: ['::/128', 'ff00::/8'] };
 
 /** The destinations reachOut asks about: `to` less the snapshot's VPCs, its public addresses and the addresses no host has. */
 export function reachOutDestinations(index: SnapshotIndex, to: readonly Interval<bigint>[], family: Family): Interval<bigint>[] {
-  return subtractIntervals(to, [...vpcIntervals(index, family), ...snapshotPublicAddresses(index, family), ...nonSenders(index, family), ...(family === 4 ? [cidrIv('255.255.255.255/32')] : [])], family);
+  return subtractIntervals(to, [...vpcIntervals(index, family), ...snapshotPublicAddresses(index, family), ...nonSenders(index, family), ...NO_HOST[family].map(cidrIv)], family);
 }
 
 /** The senders reachOut asks about: `from`'s addresses inside the snapshot's VPCs that start connections. */
@@ -770,8 +787,8 @@ interface FamilyDomain {
   readonly destinations: (isInternet: boolean) => readonly Interval<bigint>[];
 }
 
-function analyse(index: SnapshotIndex, to: string, from: string, query: { protocol?: number; ports?: Interval<number> }, domainOf: (family: Family) => FamilyDomain): ReachResult {
-  const analysis = new ReachAnalysis(index);
+function analyse(index: SnapshotIndex, to: string, from: string, query: { protocol?: number; ports?: Interval<number>; forwardOnly?: boolean }, domainOf: (family: Family) => FamilyDomain): ReachResult {
+  const analysis = new ReachAnalysis(index, query.forwardOnly ?? false);
   const sets: Record<Family, PacketSet> = { 4: emptySet(4), 6: emptySet(6) };
   const rows: ReachRow[] = [];
   for (const family of [4, 6] as const) {

@@ -14,6 +14,7 @@ import type { SourceRef } from '../model/warning.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import type { SuppressionMark } from './suppress.js';
 import { awsServiceBlocks } from '../engine/aws-services.js';
+import type { IntentsDocument } from './intents.js';
 import { type Interval, type PacketSet, cidrInterval, emptySet, setOf, unionAll } from '../net/packet-set.js';
 
 export type { Cidr, Family, Ip } from '../model/address.js';
@@ -40,6 +41,7 @@ export type { NaclAdmission, NaclPiece, SgAdmission, SgPiece, UnknownPeer } from
 export * from '../net/packet-set.js';
 export { TCP, UDP, ICMP, ICMPV6 } from '../net/protocol.js';
 export { reach, type ReachResult, type AllowedBy } from './reach.js';
+export { checkIntents, intentJson, intentOutcomeJson, type IntentOutcome, type IntentsDocument } from './intents.js';
 export { exposedServices, allPortsSources, internetReach, type ExposedService } from './exposure.js';
 export { EXPOSURE_OPTIONS, checkAllPorts, checkExposedPorts } from './exposure-rule.js';
 
@@ -89,6 +91,9 @@ export interface FindingLocation {
   readonly file: string;
   /** The JSON path inside the file (`NetworkAcls[2].Entries[5]`); '' for the whole file. */
   readonly jsonPath: string;
+  /** The line (1-based), for files that are not JSON (an intents file's statement). */
+  readonly line?: number;
+  readonly column?: number;
 }
 
 export interface Finding {
@@ -118,6 +123,8 @@ export interface Report {
 export interface RuleContext {
   readonly index: SnapshotIndex;
   readonly snapshot: Snapshot;
+  /** The run's intents file (`vpcwhy audit --intents`), read by the intent rule; absent without one. */
+  readonly intents?: IntentsDocument;
   /** The rule's options: its meta defaults overridden by the run's options for this rule id. */
   readonly options: Readonly<Record<string, unknown>>;
   report(finding: Report): void;

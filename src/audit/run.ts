@@ -4,6 +4,7 @@
  */
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import { RULES } from '../../rules/index.js';
+import { type IntentOutcome, type IntentsDocument, checkIntents } from './intents.js';
 import { type Finding, type Report, type Rule, type Severity, RESERVED_FINDING_KEYS, SEVERITIES, locationOf, severityRank } from './rule-api.js';
 import { type SuppressInput, type SuppressionWarning, applySuppressions } from './suppress.js';
 
@@ -14,6 +15,8 @@ export interface AuditOptions {
   readonly options?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** `.vpcwhy.yaml` suppressions and a baseline (suppress.ts); the rule ids are filled in by the runner. */
   readonly suppress?: Omit<SuppressInput, 'knownRules' | 'rulesRun'>;
+  /** The intents the `intent` rule checks (parseIntents); without them it reports nothing. */
+  readonly intents?: IntentsDocument;
 }
 
 export interface AuditSummary {
@@ -42,7 +45,12 @@ export interface AuditResult {
   readonly summary: AuditSummary;
   /** Expired, stale and mistyped suppressions, baseline findings gone (with a config or a baseline). */
   readonly suppressionWarnings?: readonly SuppressionWarning[];
+  /** Every statement of the intents file with its outcome (passed ones too), when the intent rule ran on one. */
+  readonly intents?: readonly IntentOutcome[];
 }
+
+/** The rule that reports the intents that do not hold (rules/intent.ts). */
+export const INTENT_RULE = 'intent';
 
 /** A bad rule id or option: the CLI turns it into a usage error (exit 2). */
 export class AuditUsageError extends Error {}
@@ -111,7 +119,7 @@ export function runAuditWith(catalogue: readonly Rule[], index: SnapshotIndex, o
         ...(r.details !== undefined ? { details: r.details } : {}),
       });
     };
-    rule.check({ index, snapshot: index.snapshot, options, report });
+    rule.check({ index, snapshot: index.snapshot, options, report, ...(opts.intents !== undefined ? { intents: opts.intents } : {}) });
   }
   // Array.prototype.sort is stable: findings equal in every key keep the order rules reported them.
   findings.sort(compareFindings);
@@ -123,7 +131,9 @@ export function runAuditWith(catalogue: readonly Rule[], index: SnapshotIndex, o
   for (const f of reported) bySeverity[f.severity]++;
   const s = index.snapshot;
   const counts = { config: all.filter((f) => f.suppressed?.kind === 'config').length, baseline: all.filter((f) => f.suppressed?.kind === 'baseline').length };
+  const intents = opts.intents !== undefined && selected.some((r) => r.meta.id === INTENT_RULE) ? { intents: checkIntents(index, opts.intents) } : {};
   return {
+    ...intents,
     findings: all,
     ...(suppressed !== undefined ? { suppressionWarnings: suppressed.warnings } : {}),
     summary: {

@@ -6,11 +6,12 @@ import type { Command } from 'commander';
 import { RULES } from '../../rules/index.js';
 import { type Finding, type Severity, SEVERITIES, severityRank } from '../audit/rule-api.js';
 import { formatBaselineLoadError, parseBaseline, renderBaseline } from '../audit/baseline.js';
-import { type AuditOptions, AuditUsageError, runAudit, selectRules } from '../audit/run.js';
+import { type AuditOptions, AuditUsageError, INTENT_RULE, runAudit, selectRules } from '../audit/run.js';
 import { type Baseline, type SuppressionConfig, utcDay } from '../audit/suppress.js';
 import { formatConfigLoadError, parseSuppressionConfig } from '../audit/suppress-config.js';
 import { E } from '../fp.js';
 import { printable } from '../report/printable.js';
+import { type IntentsDocument, IntentReferenceError, checkIntents, formatIntentsError, parseIntents } from '../audit/intents.js';
 import { AUDIT_FORMATS, type AuditFormat, type SarifLocation, renderAuditJson, renderAuditSarif, renderAuditText } from '../report/audit.js';
 import { jsonPositionFinder, type TextPosition } from '../report/json-position.js';
 import { VERSION } from '../version.js';
@@ -25,6 +26,7 @@ interface AuditCliOptions {
   rules?: string;
   format: string;
   failOn: string;
+  intents?: string;
   verbose?: boolean;
   /** A file, false with --no-config, undefined: .vpcwhy.yaml when the working directory has one. */
   config?: string | false;
@@ -41,6 +43,7 @@ export function registerAudit(program: Command, setExitCode: (code: number) => v
     PLAN_SPEC,
     { flags: '--rules <ids>', description: `comma-separated rule ids (default: all: ${RULES.map((r) => r.meta.id).join(', ')})` },
     formatOption(['text', 'json', 'sarif']),
+    { flags: '--intents <file>', description: 'a YAML file of must-allow / must-deny statements to check exactly (docs/intents.md); each that fails is an intent finding' },
     { flags: '--fail-on <severity>', description: 'exit 1 when a finding is at least this severe: low | medium | high | critical', default: 'low' },
     { flags: '--config <file>', description: `suppressions (YAML; default: ${CONFIG_FILE} in the working directory when there is one)` },
     { flags: '--no-config', description: `ignore ${CONFIG_FILE}` },
@@ -89,6 +92,8 @@ export function sarifLocator(cwd: string): (f: Finding) => SarifLocation {
     const abs = path.resolve(cwd, f.location.file);
     const rel = path.relative(cwd, abs);
     const uri = rel.startsWith('..') || path.isAbsolute(rel) ? pathToFileURL(abs).href : rel.split(path.sep).join('/');
+    // A finding in a file that is not JSON (an intents statement) carries its line.
+    if (f.location.line !== undefined) return { uri, line: f.location.line, ...(f.location.column !== undefined ? { column: f.location.column } : {}) };
     let finder = finders.get(abs);
     if (finder === undefined) {
       try {
@@ -135,6 +140,12 @@ export function loadSuppressInputs(opts: Pick<AuditCliOptions, 'config' | 'basel
   return { today: utcDay(now), ...(config !== undefined ? { config } : {}), ...(baseline !== undefined ? { baseline } : {}) };
 }
 
+function readIntents(file: string): IntentsDocument {
+  const parsed = parseIntents(readText(file, '--intents'), file);
+  if (parsed._tag === 'Left') throw new UsageError(`--intents: ${formatIntentsError(parsed.left)}`);
+  return parsed.right;
+}
+
 export async function runAuditCommand(opts: AuditCliOptions, io: Io): Promise<number> {
   if (!(AUDIT_FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`--format: expected text, json or sarif, got "${opts.format}"`);
   const format = opts.format as AuditFormat;
@@ -150,10 +161,21 @@ export async function runAuditCommand(opts: AuditCliOptions, io: Io): Promise<nu
   }
   // Before loading the snapshot: a bad config or baseline fails at once.
   const suppress = loadSuppressInputs(opts, process.cwd());
+  const intents = opts.intents === undefined ? undefined : readIntents(opts.intents);
+  // --intents with --rules: the intent rule runs too.
+  const selected = intents !== undefined && ids !== undefined && !ids.includes(INTENT_RULE) ? [...ids, INTENT_RULE] : ids;
   const index = await loadIndexedSnapshot(opts.snapshot, { verbose: opts.verbose ?? false, ...(opts.plan !== undefined ? { plan: opts.plan } : {}) }, io);
+  if (intents !== undefined) {
+    try {
+      checkIntents(index, intents);
+    } catch (e) {
+      if (e instanceof IntentReferenceError) throw new UsageError(`--intents: ${e.message}`);
+      throw e;
+    }
+  }
   let result;
   try {
-    result = runAudit(index, { ...(ids === undefined ? {} : { rules: ids }), ...(suppress !== undefined ? { suppress } : {}) });
+    result = runAudit(index, { ...(selected === undefined ? {} : { rules: selected }), ...(intents !== undefined ? { intents } : {}), ...(suppress !== undefined ? { suppress } : {}) });
   } catch (e) {
     if (e instanceof AuditUsageError) throw new UsageError(e.message);
     throw e;
@@ -173,7 +195,7 @@ export async function runAuditCommand(opts: AuditCliOptions, io: Io): Promise<nu
   if (format === 'text') io.stdout.write(renderAuditText(result, { verbose: opts.verbose ?? false }));
   else if (format === 'json') io.stdout.write(renderAuditJson(result));
   else {
-    const metas = selectRules(RULES, ids).map((r) => r.meta);
+    const metas = selectRules(RULES, selected).map((r) => r.meta);
     io.stdout.write(
       renderAuditSarif(result, { toolVersion: VERSION, rules: metas, docs: readRuleDocs(metas.map((m) => m.id)), locate: sarifLocator(process.cwd()), baseline: suppress?.baseline !== undefined }),
     );

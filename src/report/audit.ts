@@ -4,6 +4,7 @@
  * code scanning reads it. Pure: positions in files and rule docs are passed in.
  */
 import type { AuditResult } from '../audit/run.js';
+import { type IntentOutcome, intentOutcomeJson } from '../audit/intents.js';
 import { type Finding, type FindingEntry, type RuleMeta, type Severity, SEVERITIES } from '../audit/rule-api.js';
 import { type SuppressionMark, fnv1a64 } from '../audit/suppress.js';
 import { printable } from './printable.js';
@@ -87,10 +88,25 @@ export function renderAuditText(result: AuditResult, opts: { readonly verbose?: 
   if (opts.verbose === true && suppressed.length > 0) {
     lines.push(...findingTable('SUPPRESSED', suppressed, ['BY', (f) => suppressionSource(f.suppressed!)], (f) => `${f.severity}: ${f.message} (${f.suppressed!.reason}${f.suppressed!.kind === 'config' && f.suppressed!.expires !== undefined ? `; until ${f.suppressed!.expires}` : ''})`));
   }
+  if (result.intents !== undefined) lines.push(...intentsText(result.intents), '');
   lines.push(summaryLine(result));
   const line = suppressedLine(result.findings, opts.verbose === true);
   if (line !== null) lines.push(line);
   return printable(`${lines.join('\n')}\n`);
+}
+
+/** `INTENTS (3 passed, 1 failed)`, then one line per statement in file order (a passed one with its message; the others are findings). */
+export function intentsText(outcomes: readonly IntentOutcome[]): string[] {
+  const count = (s: IntentOutcome['status']) => outcomes.filter((o) => o.status === s).length;
+  const parts = (['passed', 'failed', 'undetermined'] as const).filter((s) => count(s) > 0).map((s) => `${count(s)} ${s}`);
+  const lines = [`INTENTS (${parts.join(', ')})`];
+  const width = Math.max(...outcomes.map((o) => o.status.length));
+  for (const o of outcomes) {
+    lines.push(`  ${o.status.toUpperCase().padEnd(width)}  ${o.intent.name}  (${o.intent.kind}, line ${o.intent.position.line})`);
+    // A statement that does not hold is a finding above, with its counterexample.
+    if (o.status === 'passed') lines.push(`      ${o.message}`);
+  }
+  return lines;
 }
 
 /** A finding as the JSON contract has it: the fixed fields, the entry, then the details spread in. */
@@ -100,7 +116,7 @@ export function findingJson(f: Finding): Record<string, unknown> {
     severity: f.severity,
     resource: f.resource,
     message: f.message,
-    location: { file: f.location.file, jsonPath: f.location.jsonPath },
+    location: { file: f.location.file, jsonPath: f.location.jsonPath, ...(f.location.line !== undefined ? { line: f.location.line, column: f.location.column } : {}) },
     ...(f.entry !== undefined ? { entry: f.entry } : {}),
     ...(f.suppressed !== undefined ? { suppressed: f.suppressed } : {}),
     ...(f.details ?? {}),
@@ -108,7 +124,8 @@ export function findingJson(f: Finding): Record<string, unknown> {
 }
 
 export function renderAuditJson(result: AuditResult): string {
-  return `${JSON.stringify({ findings: result.findings.map(findingJson), summary: result.summary }, null, 2)}\n`;
+  const intents = result.intents === undefined ? {} : { intents: result.intents.map(intentOutcomeJson) };
+  return `${JSON.stringify({ findings: result.findings.map(findingJson), summary: result.summary, ...intents }, null, 2)}\n`;
 }
 
 // ---------------------------------------------------------------------------------------------------
