@@ -131,7 +131,7 @@ class Fail extends Error {
  */
 export function parseIntents(text: string, file: string): Either<IntentsParseError, IntentsDocument> {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
   const at = (node: Node | null | undefined): IntentPosition => {
     const offset = (node as ParsedNode | null | undefined)?.range?.[0] ?? 0;
     const p = lineCounter.linePos(offset);
