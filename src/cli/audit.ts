@@ -11,13 +11,14 @@ import { type Baseline, type SuppressionConfig, utcDay } from '../audit/suppress
 import { formatConfigLoadError, parseSuppressionConfig } from '../audit/suppress-config.js';
 import { E } from '../fp.js';
 import { printable } from '../report/printable.js';
-import { type IntentsDocument, IntentReferenceError, checkIntents, formatIntentsError, parseIntents } from '../audit/intents.js';
+import { type IntentEnd, type IntentsDocument, IntentReferenceError, checkIntents, formatIntentsError, parseIntents } from '../audit/intents.js';
 import { AUDIT_FORMATS, type AuditFormat, type SarifLocation, renderAuditJson, renderAuditSarif, renderAuditText } from '../report/audit.js';
 import { jsonPositionFinder, type TextPosition } from '../report/json-position.js';
 import { VERSION } from '../version.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './errors.js';
 import { type Io, processIo } from './io.js';
-import { loadIndexedSnapshot } from './snapshot-option.js';
+import { loadIndexedSnapshot, planIdOf } from './snapshot-option.js';
+import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import { PLAN_SPEC, SNAPSHOT_OPTION, VERBOSE_OPTION, declareOptions, formatOption, withDescription } from './options.js';
 
 interface AuditCliOptions {
@@ -146,6 +147,11 @@ function readIntents(file: string): IntentsDocument {
   return parsed.right;
 }
 
+function withPlanIds(index: SnapshotIndex, doc: IntentsDocument): IntentsDocument {
+  const end = (e: IntentEnd): IntentEnd => (e.kind === 'id' ? { kind: 'id', id: planIdOf(index, e.id) } : e);
+  return { ...doc, intents: doc.intents.map((i) => ({ ...i, from: end(i.from), to: end(i.to) })) };
+}
+
 export async function runAuditCommand(opts: AuditCliOptions, io: Io): Promise<number> {
   if (!(AUDIT_FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`--format: expected text, json or sarif, got "${opts.format}"`);
   const format = opts.format as AuditFormat;
@@ -161,10 +167,12 @@ export async function runAuditCommand(opts: AuditCliOptions, io: Io): Promise<nu
   }
   // Before loading the snapshot: a bad config or baseline fails at once.
   const suppress = loadSuppressInputs(opts, process.cwd());
-  const intents = opts.intents === undefined ? undefined : readIntents(opts.intents);
+  const parsedIntents = opts.intents === undefined ? undefined : readIntents(opts.intents);
   // --intents with --rules: the intent rule runs too.
-  const selected = intents !== undefined && ids !== undefined && !ids.includes(INTENT_RULE) ? [...ids, INTENT_RULE] : ids;
+  const selected = parsedIntents !== undefined && ids !== undefined && !ids.includes(INTENT_RULE) ? [...ids, INTENT_RULE] : ids;
   const index = await loadIndexedSnapshot(opts.snapshot, { verbose: opts.verbose ?? false, ...(opts.plan !== undefined ? { plan: opts.plan } : {}) }, io);
+  // With --plan, a Terraform address names its resource (an instance: its primary interface), as in trace.
+  const intents = parsedIntents === undefined ? undefined : withPlanIds(index, parsedIntents);
   if (intents !== undefined) {
     try {
       checkIntents(index, intents);

@@ -22,7 +22,7 @@ describe('vpcwhy audit', () => {
     expect(r.stdout).toMatch(/^HIGH \(\d+\)\n {2}RULE +RESOURCE +ENTRY +LOCATION\n/);
     expect(r.stdout).toContain('MEDIUM (1)');
     expect(r.stdout).toContain('blackhole-route  rtb-0private00000001  route 172.16.0.0/12 -> pcx-0gone00000000001');
-    expect(r.stdout).toMatch(/\d+ findings \(\d+ high, 1 medium\) from 12 rules over 3 security groups/);
+    expect(r.stdout).toMatch(/\d+ findings \(\d+ high, 1 medium\) from 13 rules over 3 security groups/);
   });
 
   it('exits 0 when no finding reaches --fail-on, 1 when one does', async () => {
