@@ -401,6 +401,22 @@ interface Piece {
   readonly described: Readonly<Record<Family, PacketSet>>;
 }
 
+/**
+ * The addresses AWS reserves in every subnet, which no host has and so no connection comes from: the
+ * first four and the last of each subnet block (network, router, DNS, future use, broadcast; ref 3).
+ */
+function reservedAddresses(index: SnapshotIndex, family: Family): Interval<bigint>[] {
+  const out: Interval<bigint>[] = [];
+  for (const s of index.snapshot.subnets) {
+    for (const c of family === 4 ? (s.cidr4 ? [s.cidr4] : []) : s.cidrs6) {
+      if (c.family !== family) continue;
+      const iv = cidrInterval(c);
+      out.push({ lo: iv.lo, hi: iv.lo + 3n > iv.hi ? iv.hi : iv.lo + 3n }, { lo: iv.hi, hi: iv.hi });
+    }
+  }
+  return out;
+}
+
 function hull(ports: readonly Interval<number>[] | null): Interval<number> | undefined {
   if (ports === null || ports.length === 0) return undefined;
   return { lo: Math.min(...ports.map((p) => p.lo)), hi: Math.max(...ports.map((p) => p.hi)) };
@@ -419,6 +435,7 @@ function pieces(index: SnapshotIndex, file: string, intent: Intent, cache: Map<s
   };
   const out: Piece[] = [];
   const service = { 4: serviceSet(intent, 4), 6: serviceSet(intent, 6) };
+  const reserved = { 4: reservedAddresses(index, 4), 6: reservedAddresses(index, 6) };
   for (const source of from.sources) {
     const sourceKey = JSON.stringify(source, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
     for (const target of to.enis) {
@@ -427,10 +444,13 @@ function pieces(index: SnapshotIndex, file: string, intent: Intent, cache: Map<s
       const described = { 4: emptySet(4), 6: emptySet(6) } as Record<Family, PacketSet>;
       for (const family of [4, 6] as const) {
         const d = reachDomain(index, target, source, family);
-        // reach cuts its sources at the internet's edges: internet sources address the public addresses.
-        const internetPart = intersectIntervals(d.sources, d.internet);
-        const otherPart = subtractIntervals(d.sources, d.internet, family);
-        let set = unionAll(family, [product(family, internetPart, d.internetDestinations), product(family, otherPart, d.otherDestinations)]);
+        // reach cuts its sources at the internet's edges: internet sources address the public addresses
+        // (and IPv6). Anyone else addresses the private ones; a public address only when `to` names it.
+        const sources = subtractIntervals(d.sources, reserved[family], family);
+        const internetPart = intersectIntervals(sources, d.internet);
+        const otherPart = subtractIntervals(sources, d.internet, family);
+        const privateSide = to.within || family === 6 ? d.otherDestinations : subtractIntervals(d.otherDestinations, d.internetDestinations, family);
+        let set = unionAll(family, [product(family, internetPart, d.internetDestinations), product(family, otherPart, privateSide)]);
         if (to.within) set = to.within.family === family ? intersect(set, setOf(family, { dst: cidrInterval(to.within) })) : emptySet(family);
         described[family] = intersect(set, service[family]);
       }
@@ -443,7 +463,7 @@ function pieces(index: SnapshotIndex, file: string, intent: Intent, cache: Map<s
       const result = memo(`out|${intent.toText}|${sourceKey}|${JSON.stringify(q)}`, () => reachOut(index, { from: source, to: outside, toText: intent.toText, ...q }));
       const described = { 4: emptySet(4), 6: emptySet(6) } as Record<Family, PacketSet>;
       for (const family of [4, 6] as const) {
-        described[family] = intersect(product(family, senders(family), reachOutDestinations(index, outside[family], family)), service[family]);
+        described[family] = intersect(product(family, subtractIntervals(senders(family), reserved[family], family), reachOutDestinations(index, outside[family], family)), service[family]);
       }
       const eniId = source.kind === 'eni' ? source.eniId : fromText(source);
       if (!isEmpty(described[4]) || !isEmpty(described[6])) out.push({ eniId, result, described });
@@ -535,6 +555,11 @@ function confirm(index: SnapshotIndex, intent: Intent, piece: Piece, sets: Recor
   const candidates: Packet[] = [];
   for (const family of [4, 6] as const) {
     if (isEmpty(sets[family])) continue;
+    // TCP reads best, then UDP, then ICMP (of `all traffic`, protocol 0 is the first box).
+    for (const p of [TCP, UDP, family === 4 ? ICMP : ICMPV6]) {
+      const some = intersect(sets[family], setOf(family, { protocols: { lo: p, hi: p } }));
+      if (!isEmpty(some)) candidates.push(examplePacket(some));
+    }
     candidates.push(examplePacket(sets[family]));
     for (const x of sets[family].boxes.slice(0, 8)) candidates.push(pickPacket(family, x));
   }
