@@ -330,7 +330,8 @@ function protocolClasses(family: Family, protocol: number | undefined, ports: In
   }
   const others: ProtoClass['boxes'][number][] = [];
   let lo = 0;
-  for (const p of [ICMP, TCP, UDP, ICMPV6, 256]) {
+  // Every other protocol, the other family's ICMP included (58 over IPv4, 1 over IPv6: one class, at type 0 code 0).
+  for (const p of [...(family === 4 ? [ICMP] : []), TCP, UDP, ...(family === 6 ? [ICMPV6] : []), 256]) {
     for (let q = lo; q < p; q++) if (want(q)) others.push({ p0: q, p1: q, a0: 0, a1: 0, b0: 0, b1: 0 });
     lo = p + 1;
   }
