@@ -678,5 +678,6 @@ export function intentOutcomeJson(o: IntentOutcome): Record<string, unknown> {
     violating: o.violating.slice(0, 20),
     ...(o.violating.length > 20 ? { violatingRows: o.violating.length } : {}),
     unknown: o.unknown,
+    notes: o.notes,
   };
 }
