@@ -551,6 +551,7 @@ function noConnectionReason(index: SnapshotIndex, intent: Intent): string {
   const to = intent.to;
   if (intent.from.kind === 'internet' && to.kind === 'id') return `nothing on the internet can address ${intent.toText} (no interface there has a public IPv4 or an IPv6 address)`;
   if (to.kind === 'id' && (index.groupById.has(to.id) || index.subnetById.has(to.id))) return `${intent.toText} has no network interfaces in the snapshot`;
+  if (intent.from.kind === 'id' && index.groupById.has(intent.from.id)) return `${intent.fromText} has no network interfaces in the snapshot`;
   return `no address of ${intent.fromText} can send to an address of ${intent.toText} that this snapshot holds or routes outside`;
 }
 

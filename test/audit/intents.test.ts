@@ -237,6 +237,15 @@ describe('intents on snapshots built in code', () => {
     expect(tracePacket(index, o.counterexample!.packet).reachable).toBe(false);
   });
 
+  it('a group without interfaces describes no connection: must-allow fails saying so, must-deny holds', () => {
+    const index = webSnapshot([], { rules: [] });
+    const s = indexSnapshot({ ...index.snapshot, securityGroups: [...index.snapshot.securityGroups, sg('sg-empty', [])] });
+    const allow = one(s, 'must-allow', 'from: sg-empty, to: eni-web, protocol: tcp, ports: 443');
+    expect(allow.status).toBe('failed');
+    expect(allow.message).toBe('fails: the statement describes no connection: sg-empty has no network interfaces in the snapshot.');
+    expect(one(s, 'must-deny', 'from: eni-web, to: sg-empty, protocol: all').status).toBe('passed');
+  });
+
   it('checkIntents is cached per index and document (the rule and the renderers share one run)', () => {
     const index = webSnapshot([]);
     const d = doc('  - name: a\n    must-deny: { from: internet, to: eni-web, protocol: udp }\n');
