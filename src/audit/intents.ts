@@ -99,6 +99,20 @@ export interface Intent {
 export interface IntentsDocument {
   readonly file: string;
   readonly intents: readonly Intent[];
+  /**
+   * Values of the configuration unknown until apply (a Terraform plan's), by the model object they belong
+   * to: a statement whose paths touch one is undetermined, never decided on a guess.
+   */
+  readonly unknownValues?: readonly IntentUnknownValue[];
+}
+
+export interface IntentUnknownValue {
+  /** The group, ACL, table, subnet or interface id. */
+  readonly objectId: string;
+  /** `aws_security_group.web ingress[0].cidr_blocks[0]`. */
+  readonly what: string;
+  /** Set when the value matters only to traffic with the internet (an unknown public address). */
+  readonly onlyFor?: 'internet';
 }
 
 /** A bad intents file: where, and what was expected. */
@@ -490,7 +504,10 @@ export function checkIntents(index: SnapshotIndex, doc: IntentsDocument): readon
   const hit = byDoc.get(doc);
   if (hit) return hit;
   const cache = new Map<string, ReachResult>();
-  const out = doc.intents.map((intent) => checkIntent(index, doc.file, intent, cache));
+  const out = doc.intents.map((intent): IntentOutcome => {
+    const { pieces: _pieces, ...outcome } = checkIntent(index, doc.file, intent, cache, doc.unknownValues ?? []);
+    return outcome;
+  });
   byDoc.set(doc, out);
   return out;
 }
@@ -503,11 +520,56 @@ function unique<T>(xs: readonly T[], key: (x: T) => string): T[] {
   });
 }
 
-function checkIntent(index: SnapshotIndex, file: string, intent: Intent, cache: Map<string, ReachResult>): IntentOutcome {
+/** The groups, subnets, ACLs and route tables on the paths of a statement's pieces, and its interfaces. */
+function objectsTouched(index: SnapshotIndex, intent: Intent, ps: readonly Piece[]): Set<string> {
+  const out = new Set<string>();
+  const addEni = (eni: Eni | undefined) => {
+    if (!eni) return;
+    out.add(eni.id);
+    for (const g of eni.groupIds) out.add(g);
+    addSubnet(eni.subnetId);
+  };
+  const addSubnet = (id: string) => {
+    out.add(id);
+    const acl = index.naclBySubnet.get(id);
+    if (acl) out.add(acl.id);
+    const rt = index.routeTableBySubnet.get(id);
+    if (rt) out.add(rt.id);
+  };
+  for (const p of ps) {
+    addEni(index.eniById.get(p.eniId));
+    const src = p.result.from;
+    addEni(index.eniById.get(src));
+    if (index.subnetById.has(src)) addSubnet(src);
+  }
+  for (const end of [intent.from, intent.to]) {
+    if (end.kind !== 'id') continue;
+    out.add(end.id);
+    for (const e of index.snapshot.enis) if (e.id === end.id || e.groupIds.includes(end.id) || e.subnetId === end.id) addEni(e);
+  }
+  return out;
+}
+
+/** An outcome with the pieces it was decided on. */
+type Decided = IntentOutcome & { readonly pieces: readonly Piece[] };
+
+function checkIntent(index: SnapshotIndex, file: string, intent: Intent, cache: Map<string, ReachResult>, unknownValues: readonly IntentUnknownValue[]): Decided {
+  const decided = decide(index, file, intent, cache);
+  if (unknownValues.length === 0 || decided.status === 'undetermined') return decided;
+  const touched = objectsTouched(index, intent, decided.pieces);
+  const internet = intent.from.kind === 'internet' || intent.to.kind === 'internet';
+  const hit = unknownValues.filter((u) => touched.has(u.objectId) && (u.onlyFor !== 'internet' || internet));
+  if (hit.length === 0) return decided;
+  const shown = hit.slice(0, 5).map((u) => u.what).join('; ');
+  const message = `undetermined: unknown until apply on its paths: ${shown}${hit.length > 5 ? ` and ${hit.length - 5} more` : ''}. By what is known, it ${decided.status === 'passed' ? 'holds' : 'fails'}: ${decided.message.replace(/^(holds|fails): /, '')}`;
+  return { ...decided, status: 'undetermined', message };
+}
+
+function decide(index: SnapshotIndex, file: string, intent: Intent, cache: Map<string, ReachResult>): Decided {
   const ps = pieces(index, file, intent, cache);
   const unknown = unique(ps.flatMap((p) => p.result.unknown), (u) => `${u.groupId}|${u.rule}`);
   const notes = unique(ps.flatMap((p) => p.result.notes), (n) => n);
-  const base = { intent, unknown, notes, pairsChecked: ps.length };
+  const base = { intent, unknown, notes, pairsChecked: ps.length, pieces: ps };
   const violations = ps.map((p) => {
     const bad = (f: Family) => (intent.kind === 'must-allow' ? subtract(p.described[f], p.result.sets[f]) : intersect(p.described[f], p.result.sets[f]));
     return { piece: p, sets: { 4: bad(4), 6: bad(6) } as Record<Family, PacketSet> };

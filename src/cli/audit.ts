@@ -17,7 +17,7 @@ import { jsonPositionFinder, type TextPosition } from '../report/json-position.j
 import { VERSION } from '../version.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './errors.js';
 import { type Io, processIo } from './io.js';
-import { loadIndexedSnapshot, planIdOf } from './snapshot-option.js';
+import { loadIndexedSnapshot, planIdOf, planUnknownsOf } from './snapshot-option.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import { PLAN_SPEC, SNAPSHOT_OPTION, VERBOSE_OPTION, declareOptions, formatOption, withDescription } from './options.js';
 
@@ -147,9 +147,11 @@ function readIntents(file: string): IntentsDocument {
   return parsed.right;
 }
 
-function withPlanIds(index: SnapshotIndex, doc: IntentsDocument): IntentsDocument {
+/** With --plan: Terraform addresses as the ids they name, and the values unknown until apply. */
+function withPlan(index: SnapshotIndex, doc: IntentsDocument): IntentsDocument {
   const end = (e: IntentEnd): IntentEnd => (e.kind === 'id' ? { kind: 'id', id: planIdOf(index, e.id) } : e);
-  return { ...doc, intents: doc.intents.map((i) => ({ ...i, from: end(i.from), to: end(i.to) })) };
+  const unknownValues = planUnknownsOf(index).map((u) => ({ objectId: u.objectId, what: `${u.address}${u.attribute === '' ? '' : ` ${u.attribute}`} (${u.consequence})`, ...(u.onlyFor ? { onlyFor: u.onlyFor } : {}) }));
+  return { ...doc, intents: doc.intents.map((i) => ({ ...i, from: end(i.from), to: end(i.to) })), ...(unknownValues.length > 0 ? { unknownValues } : {}) };
 }
 
 export async function runAuditCommand(opts: AuditCliOptions, io: Io): Promise<number> {
@@ -172,7 +174,7 @@ export async function runAuditCommand(opts: AuditCliOptions, io: Io): Promise<nu
   const selected = parsedIntents !== undefined && ids !== undefined && !ids.includes(INTENT_RULE) ? [...ids, INTENT_RULE] : ids;
   const index = await loadIndexedSnapshot(opts.snapshot, { verbose: opts.verbose ?? false, ...(opts.plan !== undefined ? { plan: opts.plan } : {}) }, io);
   // With --plan, a Terraform address names its resource (an instance: its primary interface), as in trace.
-  const intents = parsedIntents === undefined ? undefined : withPlanIds(index, parsedIntents);
+  const intents = parsedIntents === undefined ? undefined : withPlan(index, parsedIntents);
   if (intents !== undefined) {
     try {
       checkIntents(index, intents);

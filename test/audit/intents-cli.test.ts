@@ -143,6 +143,16 @@ describe('vpcwhy audit --intents', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('with --plan, a statement whose paths touch a value unknown until apply is undetermined, never decided on a guess', async () => {
+    const f = file('unknown.yaml', 'intents:\n  - name: admin closed to the internet\n    must-deny: { from: internet, to: aws_instance.admin, protocol: all }\n  - name: web reaches admin\n    must-allow: { from: sg-0web000000000001, to: aws_instance.admin, protocol: tcp, ports: 22 }\n');
+    const r = await runCli(['audit', '--snapshot', SNAP, '--plan', 'examples/three-tier/plan.json', '--intents', f, '--rules', 'intent', '--format', 'json']);
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout) as Json;
+    expect(out.intents!.map((o) => o.status)).toEqual(['undetermined', 'passed']);
+    expect(out.intents![0]!.message).toMatch(/^undetermined: unknown until apply on its paths: aws_instance\.admin public_ip \(.*\)\. By what is known, it holds: /);
+    expect(out.findings.map((x) => [x.severity, x.status])).toEqual([['medium', 'undetermined']]);
+  });
+
   it('with --plan, a Terraform address names the planned resource (aws_instance.admin: its interface)', async () => {
     const f = file('plan.yaml', 'intents:\n  - name: web reaches admin over ssh\n    must-allow: { from: sg-0web000000000001, to: aws_instance.admin, protocol: tcp, ports: 22 }\n');
     const r = await runCli(['audit', '--snapshot', SNAP, '--plan', 'examples/three-tier/plan.json', '--intents', f, '--rules', 'intent']);
