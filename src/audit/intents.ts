@@ -399,11 +399,7 @@ function serviceSet(intent: Intent, family: Family): PacketSet {
       parts.push(setOf(family, { ...(protocols ? { protocols } : {}), srcPorts: src, dstPorts: dst }));
     }
   }
-  // The other family's ICMP (58 over IPv4, 1 over IPv6) is one class for the path walk, judged at type 0
-  // code 0 as reach judges it: its types and codes are not told apart.
-  const cross = family === 4 ? ICMPV6 : ICMP;
-  const crossTypes = unionAll(family, [setOf(family, { protocols: { lo: cross, hi: cross }, icmpTypes: { lo: 1, hi: 255 } }), setOf(family, { protocols: { lo: cross, hi: cross }, icmpCodes: { lo: 1, hi: 255 } })]);
-  return subtract(unionAll(family, parts), crossTypes);
+  return unionAll(family, parts);
 }
 
 function product(family: Family, srcs: readonly Interval<bigint>[], dsts: readonly Interval<bigint>[]): PacketSet {

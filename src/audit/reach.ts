@@ -310,7 +310,7 @@ interface ProtoClass {
   readonly boxes: readonly { p0: number; p1: number; a0: number; a1: number; b0: number; b1: number }[];
 }
 
-function protocolClasses(family: Family, protocol: number | undefined, ports: Interval<number> | undefined): ProtoClass[] {
+function protocolClasses(protocol: number | undefined, ports: Interval<number> | undefined): ProtoClass[] {
   const want = (p: number) => protocol === undefined || protocol === -1 || protocol === p;
   const out: ProtoClass[] = [];
   const b = ports ?? { lo: 0, hi: 65535 };
@@ -321,17 +321,16 @@ function protocolClasses(family: Family, protocol: number | undefined, ports: In
     out.push({ boxes: [{ p0: p, p1: p, a0: NAT_PORTS.from, a1: 65535, b0: b.lo, b1: b.hi }] });
   }
   if (ports !== undefined) return out;
-  // ICMP over IPv4, ICMPv6 over IPv6; an echo request is the one message with a response (ref 2.4).
-  const icmp = family === 4 ? ICMP : ICMPV6;
-  const echo = family === 4 ? 8 : 128;
-  if (want(icmp)) {
+  // ICMP and ICMPv6, over either family (the other family's is rare but a packet all the same): an echo
+  // request (8, 128) is the one message with a response (ref 2.4), so it is a class of its own.
+  for (const [icmp, echo] of [[ICMP, 8], [ICMPV6, 128]] as const) {
+    if (!want(icmp)) continue;
     out.push({ boxes: [{ p0: icmp, p1: icmp, a0: echo, a1: echo, b0: 0, b1: 255 }] });
     out.push({ boxes: [{ p0: icmp, p1: icmp, a0: 0, a1: echo - 1, b0: 0, b1: 255 }, { p0: icmp, p1: icmp, a0: echo + 1, a1: 255, b0: 0, b1: 255 }] });
   }
   const others: ProtoClass['boxes'][number][] = [];
   let lo = 0;
-  // Every other protocol, the other family's ICMP included (58 over IPv4, 1 over IPv6: one class, at type 0 code 0).
-  for (const p of [...(family === 4 ? [ICMP] : []), TCP, UDP, ...(family === 6 ? [ICMPV6] : []), 256]) {
+  for (const p of [ICMP, TCP, UDP, ICMPV6, 256]) {
     for (let q = lo; q < p; q++) if (want(q)) others.push({ p0: q, p1: q, a0: 0, a1: 0, b0: 0, b1: 0 });
     lo = p + 1;
   }
@@ -802,7 +801,7 @@ function analyse(index: SnapshotIndex, to: string, from: string, query: { protoc
     const regions = splitAt([{ lo: 0n, hi: addressMax(family) }], cuts)
       .map((piece) => intersectIntervals([piece], domain.sources))
       .filter((srcs) => srcs.length > 0);
-    const classes = protocolClasses(family, query.protocol, query.ports);
+    const classes = protocolClasses(query.protocol, query.ports);
     const byLabels = new Map<string, { by: AllowedBy[]; sets: PacketSet[] }>();
     for (const src of regions) {
       const isInternet = intersectIntervals(src, domain.internet).length > 0;
