@@ -13,10 +13,10 @@ import { tracePacket } from '../../src/audit/packet-example.js';
 import { type SnapshotIndex, indexSnapshot } from '../../src/engine/snapshot-index.js';
 import type { Ip } from '../../src/model/address.js';
 import type { Packet } from '../../src/model/flow.js';
-import type { Eni, SgRule, Snapshot } from '../../src/model/snapshot.js';
+import type { Eni } from '../../src/model/snapshot.js';
 import { cidrContains, ipEquals, parseCidr, parseIp } from '../../src/net/ip.js';
-import { snapshotArb } from '../../src/testing/index.js';
 import { expectCoverage, fcParams } from '../arbitraries/fc-params.js';
+import { openedSnapshotArb } from '../arbitraries/opened.js';
 
 type End = { kind: 'internet' } | { kind: 'eni' | 'sg' | 'subnet'; n: number } | { kind: 'cidr'; text: string };
 
@@ -199,22 +199,6 @@ function sample(index: SnapshotIndex, spec: Spec, r: readonly number[]): Packet 
   return inStatement(index, spec, p) ? p : null;
 }
 
-const SRC = { file: 'generated', path: '$' };
-const OPEN = ['0.0.0.0/0', '::/0'].map((t) => parseCidr(t)!);
-
-/** The snapshot as drawn, with every NACL allowing all first, or with the groups allowing all too (so statements hold often enough). */
-function opened(snapshot: Snapshot, how: 'as-drawn' | 'open-nacls' | 'open-all'): Snapshot {
-  if (how === 'as-drawn') return snapshot;
-  const networkAcls = snapshot.networkAcls.map((a) => ({
-    ...a,
-    entries: [...OPEN.flatMap((cidr, i) => (['inbound', 'outbound'] as const).map((direction) => ({ ruleNumber: 1 + i, action: 'allow' as const, direction, protocol: -1, cidr, ports: null, icmp: null, source: SRC }))), ...a.entries],
-  }));
-  if (how === 'open-nacls') return { ...snapshot, networkAcls };
-  const allow = (groupId: string, direction: 'inbound' | 'outbound'): SgRule[] => OPEN.map((cidr) => ({ groupId, direction, protocol: -1, ports: null, icmp: null, peer: { kind: 'cidr', cidr }, source: SRC }));
-  const securityGroups = snapshot.securityGroups.map((g) => ({ ...g, inbound: [...g.inbound, ...allow(g.id, 'inbound')], outbound: [...g.outbound, ...allow(g.id, 'outbound')] }));
-  return { ...snapshot, networkAcls, securityGroups };
-}
-
 function arrives(index: SnapshotIndex, p: Packet): boolean {
   return !tracePacket(index, p).hops.some((h) => h.path === 'forward' && h.decision === 'deny');
 }
@@ -224,12 +208,11 @@ describe('checkIntents agrees with tracePath on generated snapshots (ref 4.1, 5.
     const counts: Record<string, number> = { 'must-allow passed': 0, 'must-allow failed': 0, 'must-deny passed': 0, 'must-deny failed': 0, 'sampled packets': 0 };
     fc.assert(
       fc.property(
-        snapshotArb({ maxSubnets: 2, maxInterfaces: 3, maxGroups: 2, maxRulesPerGroup: 2, maxNaclEntries: 4 }),
-        fc.constantFrom<'as-drawn' | 'open-nacls' | 'open-all'>('as-drawn', 'open-nacls', 'open-all'),
+        openedSnapshotArb({ maxSubnets: 2, maxInterfaces: 3, maxGroups: 2, maxRulesPerGroup: 2, maxNaclEntries: 4 }),
         fc.array(specArb, { minLength: 1, maxLength: 3 }),
         fc.array(fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), { minLength: 7, maxLength: 7 }), { minLength: 8, maxLength: 8 }),
-        (drawn, how, raw, draws) => {
-          const index = indexSnapshot(opened(drawn, how));
+        (snapshot, raw, draws) => {
+          const index = indexSnapshot(snapshot);
           const specs = raw.filter((s) => !(s.from.kind === 'internet' && s.to.kind === 'internet'));
           if (specs.length === 0) return;
           const parsed = parseIntents(yamlOf(index, specs), 'generated.yaml');
