@@ -41,3 +41,6 @@ export { parseLogFormat, formatFromHeader, DEFAULT_FORMAT, type FlowLogFormat } 
 
 export { reach, reachDomain, internetIntervals, type ReachQuery, type ReachResult, type ReachRow, type ReachFrom, type AllowedBy } from './audit/reach.js';
 export { renderReachJson, renderReachText, reachExplanation } from './report/reach.js';
+export { diffSnapshots, diffBreaks, type DiffResult, type DiffOptions, type DiffRow, type EniDiff, type DiffUnknown } from './audit/diff.js';
+export { Replay, replayFlowLogs, type ReplayResult, type ReplayGroup } from './explain/replay.js';
+export { renderDiffJson, renderDiffText, type DiffReport } from './report/diff.js';

@@ -6,6 +6,7 @@
 export * from '../net/packet-set.js';
 export * from './admit.js';
 export * from './reach.js';
+export * from './diff.js';
 export { defineRule, SEVERITIES, severityRank } from './rule-api.js';
 export type { Finding, FindingEntry, FindingLocation, Report, Rule, RuleContext, RuleMeta, RuleOptionMeta, Severity } from './rule-api.js';
 export { AuditUsageError, INTENT_RULE, compareFindings, runAudit, runAuditWith, selectRules } from './run.js';

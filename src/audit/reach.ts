@@ -95,6 +95,8 @@ export interface ReachResult {
   readonly notes: readonly string[];
   /** How many regions had to be split because their corners took different paths (0 when the cuts are complete). */
   readonly refinements: number;
+  /** The same set in parts, one per list of rules (the rows of a part carry its `by`), disjoint within a family. */
+  readonly parts?: readonly { readonly family: Family; readonly by: readonly AllowedBy[]; readonly set: PacketSet }[];
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -780,6 +782,33 @@ export function reachOut(index: SnapshotIndex, query: ReachOutQuery): ReachResul
   });
 }
 
+/** Addresses no connection is opened to: "this network", loopback, link-local, multicast and broadcast. */
+const IPV4_NO_DESTINATION = ['0.0.0.0/8', '127.0.0.0/8', '169.254.0.0/16', '224.0.0.0/3'];
+const IPV6_NO_DESTINATION = ['::/127', 'fe80::/10', 'ff00::/8'];
+
+/**
+ * The addresses outside every VPC of `indexes` that a connection can be opened to: the internet and networks
+ * reached through gateways (on-premises, peered VPCs not in the snapshots), without the snapshots' own public
+ * addresses (what reaches those is the inbound answer of their interfaces) and AWS's link-local services.
+ */
+export function outsideDestinations(indexes: readonly SnapshotIndex[], family: Family): Interval<bigint>[] {
+  const not = (family === 4 ? IPV4_NO_DESTINATION : IPV6_NO_DESTINATION).map(cidrIv);
+  for (const c of LINK_LOCAL_SERVICE_RANGES) if (c.family === family) not.push(cidrInterval(c));
+  for (const index of indexes) not.push(...vpcIntervals(index, family), ...snapshotPublicAddresses(index, family));
+  return complementIntervals(family, not);
+}
+
+/**
+ * The exact set of connections interface `eniId` may open to addresses outside every VPC of `outsideOf`
+ * (outsideDestinations) and whose responses get back: reachOut from the interface. `from` of the result is
+ * the interface, `to` is "outside".
+ */
+export function reachOutbound(index: SnapshotIndex, eniId: string, outsideOf: readonly SnapshotIndex[] = [index]): ReachResult {
+  if (!index.eniById.has(eniId)) throw new Error(`no network interface ${eniId} in the snapshot`);
+  const all = outsideOf.includes(index) ? outsideOf : [index, ...outsideOf];
+  return reachOut(index, { from: { kind: 'eni', eniId }, to: { 4: outsideDestinations(all, 4), 6: outsideDestinations(all, 6) }, toText: 'outside' });
+}
+
 interface FamilyDomain {
   readonly sources: readonly Interval<bigint>[];
   readonly internet: readonly Interval<bigint>[];
@@ -791,6 +820,7 @@ function analyse(index: SnapshotIndex, to: string, from: string, query: { protoc
   const analysis = new ReachAnalysis(index, query.forwardOnly ?? false);
   const sets: Record<Family, PacketSet> = { 4: emptySet(4), 6: emptySet(6) };
   const rows: ReachRow[] = [];
+  const labelled: { family: Family; by: readonly AllowedBy[]; set: PacketSet }[] = [];
   for (const family of [4, 6] as const) {
     const domain = domainOf(family);
     if (domain.sources.length === 0) continue;
@@ -821,6 +851,7 @@ function analyse(index: SnapshotIndex, to: string, from: string, query: { protoc
     for (const { by, sets: parts } of [...byLabels.values()].sort((x, y) => labelKey(x.by).localeCompare(labelKey(y.by)))) {
       const set = normalize(unionAll(family, parts));
       all.push(set);
+      labelled.push({ family, by, set });
       for (const row of renderSet(set)) rows.push({ ...row, allowedBy: by });
     }
     sets[family] = unionAll(family, all);
@@ -831,6 +862,7 @@ function analyse(index: SnapshotIndex, to: string, from: string, query: { protoc
     from,
     allowed: rows,
     sets,
+    parts: labelled,
     unknown: [...analysis.unknown.values()],
     notes: [...analysis.notes],
     refinements: analysis.refinements,

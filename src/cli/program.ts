@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { EXIT_BAD_INPUT, reportFatal } from './errors.js';
 import { registerAudit } from './audit.js';
+import { registerDiff } from './diff.js';
 import { registerExplain } from './explain.js';
 import { registerReach } from './reach.js';
 import { registerSnapshot } from './snapshot.js';
@@ -32,6 +33,7 @@ export function buildProgram(setExitCode: SetExitCode, io: Io = processIo()): Co
   registerReach(program, setExitCode, io);
   registerSnapshot(program, setExitCode, io);
   registerAudit(program, setExitCode, io);
+  registerDiff(program, setExitCode, io);
   registerSql(program, setExitCode, io);
   for (const c of program.commands) c.exitOverride();
   return program;

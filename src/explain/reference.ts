@@ -36,7 +36,7 @@ function tupleKey(r: FlowRecord, reversed: boolean): string | null {
 }
 
 /** The accepted tuples seen so far (ref 8.5, 8.6), bounded as ReferenceOptions.reverseCapacity says. */
-class AcceptedTuples {
+export class AcceptedTuples {
   private readonly seen = new Set<string>();
   constructor(private readonly capacity: number) {}
 
