@@ -17,6 +17,9 @@ export type { SnapshotLoadError } from './aws/load-snapshot.js';
 export { loadSnapshotWithPlan, loadPlan, parsePlanText, type SnapshotWithPlanError } from './iac/load.js';
 export { layerPlan, type LayeredPlan, type PlanUnknown } from './iac/terraform-plan.js';
 export { readPlanDocument, formatPlanLoadError, type PlanDocument, type PlanLoadError, type PlanResource } from './iac/plan-document.js';
+export { loadSnapshotWithIac, loadTemplate, type IacLoadError } from './iac/load.js';
+export { parseTemplateText, formatCfnLoadError, type CfnTemplate, type CfnLoadError, type CfnProblem } from './iac/cfn-template.js';
+export { layerTemplates, type CfnLayerResult } from './iac/cloudformation.js';
 
 export { indexSnapshot, type SnapshotIndex } from './engine/snapshot-index.js';
 export { evaluateNacl, NACL_DEFAULT_RULE_IPV4, NACL_DEFAULT_RULE_IPV6, type NaclDecision } from './engine/nacl.js';

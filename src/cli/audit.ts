@@ -13,17 +13,19 @@ import { E } from '../fp.js';
 import { printable } from '../report/printable.js';
 import { type IntentEnd, type IntentsDocument, IntentReferenceError, checkIntents, formatIntentsError, parseIntents } from '../audit/intents.js';
 import { AUDIT_FORMATS, type AuditFormat, type SarifLocation, renderAuditJson, renderAuditSarif, renderAuditText } from '../report/audit.js';
-import { jsonPositionFinder, type TextPosition } from '../report/json-position.js';
+import type { TextPosition } from '../report/json-position.js';
+import { jsonTemplatePositionFinder, yamlPositionFinder } from '../iac/cfn-template.js';
 import { VERSION } from '../version.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './errors.js';
 import { type Io, processIo } from './io.js';
 import { loadIndexedSnapshot, planIdOf, planUnknownsOf } from './snapshot-option.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
-import { PLAN_SPEC, SNAPSHOT_OPTION, VERBOSE_OPTION, declareOptions, formatOption, withDescription } from './options.js';
+import { CFN_SPEC, PLAN_SPEC, SNAPSHOT_OPTION, VERBOSE_OPTION, declareOptions, formatOption, withDescription } from './options.js';
 
 interface AuditCliOptions {
   snapshot: string[];
   plan?: string;
+  cfn?: string[];
   rules?: string;
   format: string;
   failOn: string;
@@ -42,6 +44,7 @@ export function registerAudit(program: Command, setExitCode: (code: number) => v
   declareOptions(cmd, [
     SNAPSHOT_OPTION,
     PLAN_SPEC,
+    CFN_SPEC,
     { flags: '--rules <ids>', description: `comma-separated rule ids (default: all: ${RULES.map((r) => r.meta.id).join(', ')})` },
     formatOption(['text', 'json', 'sarif']),
     { flags: '--intents <file>', description: 'a YAML file of must-allow / must-deny statements to check exactly (docs/intents.md); each that fails is an intent finding' },
@@ -86,7 +89,10 @@ export function readRuleDocs(ids: readonly string[]): Map<string, string> {
   return out;
 }
 
-/** The SARIF location of findings: the file relative to the working directory, the line of the JSON path. */
+/**
+ * The SARIF location of findings: the file relative to the working directory, the line of the JSON path (in a
+ * YAML CloudFormation template, of its key; a path the file lacks, e.g. inside an Fn::If, gives its nearest ancestor).
+ */
 export function sarifLocator(cwd: string): (f: Finding) => SarifLocation {
   const finders = new Map<string, ((p: string) => TextPosition | null) | null>();
   return (f) => {
@@ -98,7 +104,8 @@ export function sarifLocator(cwd: string): (f: Finding) => SarifLocation {
     let finder = finders.get(abs);
     if (finder === undefined) {
       try {
-        finder = jsonPositionFinder(readFileSync(abs, 'utf8'));
+        const text = readFileSync(abs, 'utf8');
+        finder = /\.ya?ml$/i.test(abs) || (/\.template$/i.test(abs) && !/^\s*\{/.test(text)) ? yamlPositionFinder(text) : jsonTemplatePositionFinder(text);
       } catch {
         finder = null;
       }
@@ -172,7 +179,7 @@ export async function runAuditCommand(opts: AuditCliOptions, io: Io): Promise<nu
   const parsedIntents = opts.intents === undefined ? undefined : readIntents(opts.intents);
   // --intents with --rules: the intent rule runs too.
   const selected = parsedIntents !== undefined && ids !== undefined && !ids.includes(INTENT_RULE) ? [...ids, INTENT_RULE] : ids;
-  const index = await loadIndexedSnapshot(opts.snapshot, { verbose: opts.verbose ?? false, ...(opts.plan !== undefined ? { plan: opts.plan } : {}) }, io);
+  const index = await loadIndexedSnapshot(opts.snapshot, { verbose: opts.verbose ?? false, ...(opts.plan !== undefined ? { plan: opts.plan } : {}), cfn: opts.cfn }, io);
   // With --plan, a Terraform address names its resource (an instance: its primary interface), as in trace.
   const intents = parsedIntents === undefined ? undefined : withPlan(index, parsedIntents);
   if (intents !== undefined) {

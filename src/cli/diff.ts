@@ -26,13 +26,15 @@ import { type DiffReport, renderDiffJson, renderDiffText } from '../report/diff.
 import { renderExplainWarnings } from '../report/explain.js';
 import { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, UsageError } from './errors.js';
 import { type Io, processIo } from './io.js';
-import { PLAN_OPTION, collect, loadIndexedSnapshot, planIdOf, planUnknownsOf, printWarnings } from './snapshot-option.js';
+import { loadIndexedSnapshot, planIdOf, planUnknownsOf, printWarnings } from './snapshot-option.js';
+import { CFN_SPEC, LOG_FORMAT_OPTION, PLAN_SPEC, SNAPSHOT_OPTION, STRICT_OPTION, VERBOSE_OPTION, declareOptions, formatOption, withDescription } from './options.js';
 
 export interface DiffCliOptions {
   before: string[];
   after: string[];
   snapshot: string[];
   plan?: string;
+  cfn?: string[];
   format: string;
   logFormat?: string;
   strict?: boolean;
@@ -41,22 +43,25 @@ export interface DiffCliOptions {
 }
 
 export function registerDiff(program: Command, setExitCode: (code: number) => void, io: Io = processIo()): void {
-  program
+  const cmd = program
     .command('diff')
     .description('what a change breaks: the exact newly allowed and newly denied connections of every interface, and (with flow logs) the past flows the new configuration would reject or now let through')
-    .argument('[logs...]', 'flow-log files, .gz and Parquet files, directories (walked recursively), or - for stdin, replayed under both configurations')
-    .option('--before <path>', 'describe-* JSON file or directory of the configuration before the change (repeatable)', collect, [])
-    .option('--after <path>', 'describe-* JSON file or directory of the configuration after the change (repeatable)', collect, [])
-    .option('--snapshot <path>', 'describe-* JSON of what exists (repeatable), compared with itself under --plan', collect, [])
-    .option(...PLAN_OPTION)
-    .option('--interface <eni-id>', 'only this network interface, in the sets and the replay (repeatable)', collect, [])
-    .option('--format <format>', 'text | json', 'text')
-    .option('--log-format <format>', "the flow log's LogFormat ('${version} ${vpc-id} ...') for input without a header line")
-    .option('--strict', 'stop at the first bad flow-log line (exit 2)')
-    .option('--verbose', 'list every snapshot warning')
-    .action(async (logs: string[], opts: DiffCliOptions) => {
-      setExitCode(await runDiff(logs, opts, io));
-    });
+    .argument('[logs...]', 'flow-log files, .gz and Parquet files, directories (walked recursively), or - for stdin, replayed under both configurations');
+  declareOptions(cmd, [
+    { flags: '--before <path>', description: 'describe-* JSON file or directory of the configuration before the change', repeatable: true, required: 'with --after' },
+    { flags: '--after <path>', description: 'describe-* JSON file or directory of the configuration after the change', repeatable: true, required: 'with --before' },
+    { ...SNAPSHOT_OPTION, description: 'describe-* JSON of what exists, compared with itself under --plan / --cfn', required: 'with --plan or --cfn' },
+    withDescription(PLAN_SPEC, 'a Terraform plan as JSON (`terraform show -json PLANFILE`): the change, layered over --snapshot'),
+    withDescription(CFN_SPEC, 'a CloudFormation template (JSON or YAML; `cdk synth` output as is): the change, layered over --snapshot (and --plan)'),
+    { flags: '--interface <eni-id>', description: 'only this network interface, in the sets and the replay', repeatable: true },
+    formatOption(['text', 'json']),
+    LOG_FORMAT_OPTION,
+    STRICT_OPTION,
+    VERBOSE_OPTION,
+  ], [[0, 'nothing that worked would break'], [1, 'something that worked would break (a replayed ACCEPT now denied, or without logs a newly denied connection)']]);
+  cmd.action(async (logs: string[], opts: DiffCliOptions) => {
+    setExitCode(await runDiff(logs, opts, io));
+  });
 }
 
 /** The two configurations compared, and the values the after side leaves unknown. */
@@ -69,8 +74,9 @@ export interface Sides {
 /** Turns the options into the two indexes: --before/--after, or --snapshot with --plan (never both forms). */
 export async function loadSides(opts: DiffCliOptions, io: Io): Promise<Sides> {
   const pair = opts.before.length > 0 || opts.after.length > 0;
-  const layered = opts.snapshot.length > 0 || opts.plan !== undefined;
-  if (pair && layered) throw new UsageError('diff takes --before and --after, or --snapshot with --plan, not both forms');
+  const cfn = opts.cfn ?? [];
+  const layered = opts.snapshot.length > 0 || opts.plan !== undefined || cfn.length > 0;
+  if (pair && layered) throw new UsageError('diff takes --before and --after, or --snapshot with --plan / --cfn, not both forms');
   const verbose = opts.verbose ?? false;
   if (pair) {
     if (opts.before.length === 0) throw new UsageError('--before PATH is required with --after (the configuration before the change)');
@@ -79,11 +85,11 @@ export async function loadSides(opts: DiffCliOptions, io: Io): Promise<Sides> {
     const after = await loadIndexedSnapshot(opts.after, { verbose }, io);
     return { before, after, planUnknowns: [] };
   }
-  if (!layered) throw new UsageError('nothing to compare: give --before S1 --after S2, or --snapshot S --plan plan.json');
-  if (opts.plan === undefined) throw new UsageError('--plan FILE is required with --snapshot (diff compares the snapshot with the snapshot under the plan; or give --before and --after)');
-  if (opts.snapshot.length === 0) throw new UsageError('--snapshot PATH is required with --plan (the configuration the plan is applied to)');
+  if (!layered) throw new UsageError('nothing to compare: give --before S1 --after S2, or --snapshot S --plan plan.json (or --cfn template)');
+  if (opts.plan === undefined && cfn.length === 0) throw new UsageError('--plan FILE or --cfn TEMPLATE is required with --snapshot (diff compares the snapshot with the snapshot under the change; or give --before and --after)');
+  if (opts.snapshot.length === 0) throw new UsageError(`--snapshot PATH is required with ${opts.plan !== undefined ? '--plan' : '--cfn'} (the configuration the change is applied to)`);
   const before = await loadIndexedSnapshot(opts.snapshot, { verbose }, io);
-  const after = await loadIndexedSnapshot(opts.snapshot, { quiet: true, plan: opts.plan }, io);
+  const after = await loadIndexedSnapshot(opts.snapshot, { quiet: true, plan: opts.plan, cfn }, io);
   // The snapshot's own warnings were printed with the before side: only what the plan adds is new.
   const seen = new Set(before.snapshot.warnings.map((w) => `${w.source.file}|${w.source.path}|${w.message}`));
   printWarnings(after.snapshot.warnings.filter((w) => !seen.has(`${w.source.file}|${w.source.path}|${w.message}`)), verbose, io);

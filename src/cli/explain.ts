@@ -22,7 +22,7 @@ import { heapTrimmer } from './heap.js';
 import { createProgress } from './progress.js';
 import { type Io, processIo } from './io.js';
 import { loadIndexedSnapshot } from './snapshot-option.js';
-import { ALLOW_PARTIAL_OPTION, ENDPOINT_URL_OPTION, LOG_FORMAT_OPTION, PLAN_SPEC, PROFILE_OPTION, REGION_OPTION, SNAPSHOT_OPTION, STRICT_OPTION, VERBOSE_OPTION, declareOptions, formatOption, withDescription } from './options.js';
+import { ALLOW_PARTIAL_OPTION, CFN_SPEC, ENDPOINT_URL_OPTION, LOG_FORMAT_OPTION, PLAN_SPEC, PROFILE_OPTION, REGION_OPTION, SNAPSHOT_OPTION, STRICT_OPTION, VERBOSE_OPTION, declareOptions, formatOption, withDescription } from './options.js';
 import { DUCKDB_MISSING, DuckDbSession } from '../sql/duckdb.js';
 import { type DuckPlan, planDuckRead } from '../sql/duckdb-reader.js';
 import { localInputs } from '../sql/local-input.js';
@@ -30,6 +30,7 @@ import { localInputs } from '../sql/local-input.js';
 export interface ExplainOptions {
   snapshot: string[];
   plan?: string;
+  cfn?: string[];
   logFormat?: string;
   format: string;
   all?: boolean;
@@ -54,6 +55,7 @@ export function registerExplain(program: Command, setExitCode: (code: number) =>
   declareOptions(cmd, [
     { flags: SNAPSHOT_OPTION.flags, description: `${SNAPSHOT_OPTION.description}; without it, a live snapshot of --region is taken`, repeatable: true },
     PLAN_SPEC,
+    CFN_SPEC,
     LOG_FORMAT_OPTION,
     { flags: '--log-group <name>', description: 'read flow logs from this CloudWatch Logs group', repeatable: true },
     formatOption(['text', 'json', 'jsonl']),
@@ -193,8 +195,8 @@ export async function runExplainCommand(logs: string[], opts: ExplainOptions, io
     ? startReadWorker(logs, { logFormat, strict: selection.strict, ...filter.options })
     : null;
   try {
-    const index = opts.snapshot.length > 0 || opts.plan !== undefined
-      ? await loadIndexedSnapshot(opts.snapshot, { verbose: opts.verbose ?? false, plan: opts.plan }, io)
+    const index = opts.snapshot.length > 0 || opts.plan !== undefined || (opts.cfn ?? []).length > 0
+      ? await loadIndexedSnapshot(opts.snapshot, { verbose: opts.verbose ?? false, plan: opts.plan, cfn: opts.cfn }, io)
       : await (await import('./live-snapshot.js')).takeLiveSnapshotIndex({ regions: opts.region, profile: opts.profile, endpointUrl: opts.endpointUrl, allowPartial: opts.allowPartial }, io);
 
     const remote: RemoteOptions = {

@@ -41,13 +41,19 @@ export const SNAPSHOT_OPTION: OptionSpec = {
   flags: '--snapshot <path>',
   description: 'describe-* JSON file or directory',
   repeatable: true,
-  required: 'unless --plan is given',
+  required: 'unless --plan or --cfn is given',
   requiredHint: 'files or directories of `aws ec2 describe-*` JSON',
 };
 
 export const PLAN_SPEC: OptionSpec = {
   flags: '--plan <file>',
   description: 'a Terraform plan as JSON (`terraform show -json PLANFILE`), layered over --snapshot (or alone when it describes everything)',
+};
+
+export const CFN_SPEC: OptionSpec = {
+  flags: '--cfn <template>',
+  description: 'a CloudFormation template (JSON or YAML; `cdk synth` output as is), layered over --snapshot and --plan, or alone (Fn::ImportValue reads the exports of the others)',
+  repeatable: true,
 };
 
 export const VERBOSE_OPTION: OptionSpec = { flags: '--verbose', description: 'list every snapshot warning (and every "not modelled" describe output)' };

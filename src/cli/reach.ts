@@ -5,14 +5,15 @@ import { parseCidr, parseIp } from '../net/ip.js';
 import { hasPorts, parseProtocol } from '../net/protocol.js';
 import { renderReachJson, renderReachText } from '../report/reach.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './errors.js';
-import { loadIndexedSnapshot } from './snapshot-option.js';
-import { PLAN_SPEC, SNAPSHOT_OPTION, VERBOSE_OPTION, declareOptions, formatOption } from './options.js';
+import { loadIndexedSnapshot, planIdOf } from './snapshot-option.js';
+import { CFN_SPEC, PLAN_SPEC, SNAPSHOT_OPTION, VERBOSE_OPTION, declareOptions, formatOption } from './options.js';
 import { type Io, processIo } from './io.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
 
 interface ReachOptions {
   snapshot: string[];
   plan?: string;
+  cfn?: string[];
   to: string;
   from: string;
   protocol?: string;
@@ -28,7 +29,8 @@ export function registerReach(program: Command, setExitCode: (code: number) => v
   declareOptions(cmd, [
     SNAPSHOT_OPTION,
     PLAN_SPEC,
-    { flags: '--to <eni-id>', description: 'the network interface connected to', required: true },
+    CFN_SPEC,
+    { flags: '--to <eni-id>', description: 'the network interface connected to (an ENI id, or a Terraform address / logical id with --plan / --cfn)', required: true },
     { flags: '--from <source>', description: 'internet | any | a CIDR or address | an ENI id | a subnet id', default: 'internet' },
     { flags: '--protocol <proto>', description: 'tcp | udp | icmp | icmpv6 | a protocol number | all (default all)' },
     { flags: '--port <n|n-m>', description: 'destination ports (tcp/udp)' },
@@ -72,7 +74,9 @@ export async function runReach(opts: ReachOptions, io: Io): Promise<number> {
   if (protocol === null) throw new UsageError(`--protocol: expected tcp, udp, icmp, icmpv6, all or a protocol number 0-255, got "${opts.protocol}"`);
   const ports = parsePorts(opts.port);
   if (ports && protocol !== -1 && !hasPorts(protocol)) throw new UsageError('--port applies to tcp and udp only');
-  const index = await loadIndexedSnapshot(opts.snapshot, { verbose: opts.verbose ?? false, ...(opts.plan !== undefined ? { plan: opts.plan } : {}) }, io);
+  const index = await loadIndexedSnapshot(opts.snapshot, { verbose: opts.verbose ?? false, ...(opts.plan !== undefined ? { plan: opts.plan } : {}), cfn: opts.cfn }, io);
+  // A Terraform address or CloudFormation logical id names its interface (an instance: its primary one).
+  opts = { ...opts, to: planIdOf(index, opts.to) };
   if (!index.eniById.has(opts.to)) throw new UsageError(`--to: no network interface ${opts.to} in the snapshot (reach takes an ENI id)`);
   const from = parseFrom(index, opts.from);
   const result = reach(index, { to: opts.to, from, protocol, ...(ports ? { ports } : {}) });

@@ -1,20 +1,22 @@
 /**
- * `--snapshot PATH` (repeatable) and `--plan FILE`: load, layer the Terraform plan, and index, turning load
- * errors into a UsageError.
+ * `--snapshot PATH` (repeatable), `--plan FILE` and `--cfn TEMPLATE` (repeatable): load, layer the Terraform
+ * plan and the CloudFormation templates, and index, turning load errors into a UsageError.
  *
  * A command takes `--plan` with two lines: PLAN_SPEC among its options (declareOptions, options.ts), and
- * `plan: opts.plan` in the options of loadIndexedSnapshot. The values the plan leaves unknown until apply are then warned
- * about, and `planUnknownsOf(index)` lists them.
+ * `plan: opts.plan` in the options of loadIndexedSnapshot; `--cfn` likewise with CFN_SPEC and `cfn: opts.cfn`.
+ * The values the plan or templates leave unknown are then warned about, and `planUnknownsOf(index)` lists
+ * them (for a template, `address` is the logical id).
  */
 import { formatSnapshotLoadError } from '../aws/load-snapshot.js';
-import { loadSnapshotWithPlan } from '../iac/load.js';
+import { loadSnapshotWithIac } from '../iac/load.js';
+import { formatCfnLoadError } from '../iac/cfn-template.js';
 import { formatPlanLoadError } from '../iac/plan-document.js';
 import type { PlanUnknown } from '../iac/terraform-plan.js';
 import { indexSnapshot, type SnapshotIndex } from '../engine/snapshot-index.js';
 import { E } from '../fp.js';
 import type { Warning } from '../model/warning.js';
 import { UsageError } from './errors.js';
-import { PLAN_SPEC, SNAPSHOT_OPTION, missingOption } from './options.js';
+import { CFN_SPEC, PLAN_SPEC, SNAPSHOT_OPTION, missingOption } from './options.js';
 import type { Io } from './io.js';
 import { printable } from '../report/printable.js';
 import { emptySnapshotMessage, isEmptySnapshot } from '../trace.js';
@@ -26,6 +28,12 @@ export function collect(value: string, previous: string[] = []): string[] {
 
 /** PLAN_SPEC as `.option(...PLAN_OPTION)` arguments, for a command not declared with declareOptions. */
 export const PLAN_OPTION = [PLAN_SPEC.flags, PLAN_SPEC.description] as const;
+
+/**
+ * The option of every command that reads CloudFormation templates: `.option(...CFN_OPTION)` (repeatable;
+ * the value is a string array, `[]` when not given).
+ */
+export const CFN_OPTION = [CFN_SPEC.flags, CFN_SPEC.description, collect, [] as string[]] as const;
 
 const unknownsByIndex = new WeakMap<SnapshotIndex, readonly PlanUnknown[]>();
 const idsByIndex = new WeakMap<SnapshotIndex, ReadonlyMap<string, string>>();
@@ -45,21 +53,27 @@ export function planUnknownsOf(index: SnapshotIndex): readonly PlanUnknown[] {
 
 export async function loadIndexedSnapshot(
   paths: readonly string[],
-  opts: { quiet?: boolean; verbose?: boolean; plan?: string | undefined },
+  opts: { quiet?: boolean; verbose?: boolean; plan?: string | undefined; cfn?: readonly string[] | undefined },
   io: Pick<Io, 'stderr'>,
 ): Promise<SnapshotIndex> {
-  if (paths.length === 0 && opts.plan === undefined) throw missingOption(SNAPSHOT_OPTION);
+  const cfn = opts.cfn ?? [];
+  if (paths.length === 0 && opts.plan === undefined && cfn.length === 0) throw missingOption(SNAPSHOT_OPTION);
   if (opts.plan === '') throw new UsageError('--plan: expected the JSON file of `terraform show -json PLANFILE`');
-  const result = await loadSnapshotWithPlan(paths, opts.plan)();
-  if (E.isLeft(result)) throw new UsageError(result.left._tag === 'PlanLoadError' ? formatPlanLoadError(result.left) : formatSnapshotLoadError(result.left));
+  if (cfn.includes('')) throw new UsageError('--cfn: expected a CloudFormation template file (JSON or YAML)');
+  const result = await loadSnapshotWithIac(paths, { plan: opts.plan, cfn })();
+  if (E.isLeft(result)) {
+    const e = result.left;
+    throw new UsageError(e._tag === 'PlanLoadError' ? formatPlanLoadError(e) : e._tag === 'CfnLoadError' ? formatCfnLoadError(e) : formatSnapshotLoadError(e));
+  }
   const snap = result.right.snapshot;
   if (!opts.quiet) printWarnings(snap.warnings, opts.verbose ?? false, io);
   if (isEmptySnapshot(snap)) {
     // Every answer would be "unknown interface": an empty file, `{}`, a directory without JSON or a
     // mistyped path's empty directory is refused, not run.
-    throw new UsageError(opts.plan === undefined
+    const inputs = [...paths, ...(opts.plan === undefined ? [] : [opts.plan]), ...cfn];
+    throw new UsageError(opts.plan === undefined && cfn.length === 0
       ? emptySnapshotMessage(paths)
-      : emptySnapshotMessage([...paths, opts.plan], 'does the plan describe AWS network resources?'));
+      : emptySnapshotMessage(inputs, opts.plan === undefined ? 'does the template describe AWS::EC2 network resources?' : 'does the plan describe AWS network resources?'));
   }
   const index = indexSnapshot(snap);
   unknownsByIndex.set(index, result.right.unknowns);

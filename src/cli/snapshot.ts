@@ -10,7 +10,7 @@ import * as nodePath from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from './errors.js';
 import { loadIndexedSnapshot, planUnknownsOf } from './snapshot-option.js';
-import { ALLOW_PARTIAL_OPTION, ENDPOINT_URL_OPTION, type OptionSpec, PLAN_SPEC, PROFILE_OPTION, REGION_OPTION, SNAPSHOT_OPTION, declareOptions, missingOption, withDescription } from './options.js';
+import { ALLOW_PARTIAL_OPTION, CFN_SPEC, ENDPOINT_URL_OPTION, type OptionSpec, PLAN_SPEC, PROFILE_OPTION, REGION_OPTION, SNAPSHOT_OPTION, declareOptions, missingOption, withDescription } from './options.js';
 import { SNAPSHOT_SECTIONS, missingSections } from '../engine/sections.js';
 import { type Io, processIo } from './io.js';
 
@@ -23,6 +23,7 @@ export interface SnapshotCommandOptions {
   check?: boolean | undefined;
   snapshot?: string[] | undefined;
   plan?: string | undefined;
+  cfn?: string[] | undefined;
 }
 
 const OUTPUT_OPTION: OptionSpec = { flags: '-o, --output <file>', description: 'where to write the snapshot (- for stdout)', required: 'unless --check', requiredHint: 'or use --check --snapshot S to check a snapshot' };
@@ -38,8 +39,9 @@ export function registerSnapshot(program: Command, setExitCode: (code: number) =
     withDescription(ALLOW_PARTIAL_OPTION, 'skip calls that are denied and record them under VpcwhySnapshot.missing'),
     OUTPUT_OPTION,
     { flags: '--check', description: 'take nothing: list the describe-* sections the --snapshot files lack and what is assumed for each' },
-    { ...SNAPSHOT_OPTION, description: `with --check: ${SNAPSHOT_OPTION.description}`, required: 'with --check, unless --plan is given' },
+    { ...SNAPSHOT_OPTION, description: `with --check: ${SNAPSHOT_OPTION.description}`, required: 'with --check, unless --plan or --cfn is given' },
     withDescription(PLAN_SPEC, `with --check: ${PLAN_SPEC.description}`),
+    withDescription(CFN_SPEC, `with --check: ${CFN_SPEC.description}`),
   ], [[0, 'the snapshot is written, or checked (--check)']]);
   cmd.action(async (opts: SnapshotCommandOptions) => {
     setExitCode(opts.check ? await runSnapshotCheck(opts, io) : await runSnapshot(opts, io));
@@ -49,6 +51,7 @@ export function registerSnapshot(program: Command, setExitCode: (code: number) =
 /** Runs the command; resolves to the exit code (0), throws UsageError (exit 2) on failure. */
 export async function runSnapshot(opts: SnapshotCommandOptions, io: Io): Promise<number> {
   if (opts.plan !== undefined) throw new UsageError('--plan is read only with --check (vpcwhy snapshot --check --snapshot S --plan plan.json)');
+  if ((opts.cfn ?? []).length > 0) throw new UsageError('--cfn is read only with --check (vpcwhy snapshot --check --snapshot S --cfn template.yaml)');
   if (opts.snapshot !== undefined && opts.snapshot.length > 0) throw new UsageError('--snapshot is read only with --check (vpcwhy snapshot --check --snapshot S)');
   if (opts.output === undefined) throw missingOption(OUTPUT_OPTION);
   if (opts.output === '') throw new UsageError('--output: expected a file name, or - for stdout');
@@ -82,7 +85,7 @@ export async function runSnapshotCheck(opts: SnapshotCommandOptions, io: Io): Pr
   if (opts.region.length > 0 || opts.profile !== undefined || opts.endpointUrl !== undefined || opts.allowPartial) {
     throw new UsageError('--check reads --snapshot files only: --region, --profile, --endpoint-url and --allow-partial do not apply');
   }
-  const index = await loadIndexedSnapshot(opts.snapshot ?? [], { plan: opts.plan }, io);
+  const index = await loadIndexedSnapshot(opts.snapshot ?? [], { plan: opts.plan, cfn: opts.cfn }, io);
   const missing = missingSections(index.snapshot);
   const lines: string[] = [];
   const files = index.snapshot.meta.files.length;
@@ -93,12 +96,15 @@ export async function runSnapshotCheck(opts: SnapshotCommandOptions, io: Io): Pr
     for (const m of missing) lines.push(`  ${m.key} (aws ec2 ${m.command}): ${m.assumed}`);
   }
   const unknowns = planUnknownsOf(index);
-  if (opts.plan !== undefined) {
-    lines.push(unknowns.length === 0
-      ? `the plan (${opts.plan}) leaves no value vpcwhy reads unknown until apply`
-      : `the plan (${opts.plan}) leaves ${unknowns.length} value${unknowns.length === 1 ? '' : 's'} unknown until apply:`);
-    for (const u of unknowns) lines.push(`  ${u.address}${u.attribute === '' ? '' : ` ${u.attribute}`}: ${u.consequence}`);
-  }
+  const unknownsOf = (what: string, file: string, until: string): void => {
+    const own = unknowns.filter((u) => u.source.file === file);
+    lines.push(own.length === 0
+      ? `${what} (${file}) leaves no value vpcwhy reads unknown until ${until}`
+      : `${what} (${file}) leaves ${own.length} value${own.length === 1 ? '' : 's'} unknown until ${until}:`);
+    for (const u of own) lines.push(`  ${u.address}${u.attribute === '' ? '' : ` ${u.attribute}`}: ${u.consequence}`);
+  };
+  if (opts.plan !== undefined) unknownsOf('the plan', opts.plan, 'apply');
+  for (const file of opts.cfn ?? []) unknownsOf('the template', file, 'deployment');
   io.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }

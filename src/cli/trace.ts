@@ -7,12 +7,13 @@ import { DEFAULT_SRC_PORT, type TraceQuery, TraceQueryError, checkIpv6, checkTra
 import { renderTraceText } from '../report/trace-text.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './errors.js';
 import { loadIndexedSnapshot, planIdOf, planUnknownsOf } from './snapshot-option.js';
-import { PLAN_SPEC, SNAPSHOT_OPTION, VERBOSE_OPTION, declareOptions, formatOption } from './options.js';
+import { CFN_SPEC, PLAN_SPEC, SNAPSHOT_OPTION, VERBOSE_OPTION, declareOptions, formatOption } from './options.js';
 import { type Io, processIo } from './io.js';
 
 interface TraceOptions {
   snapshot: string[];
   plan?: string;
+  cfn?: string[];
   from: string;
   to: string;
   protocol: string;
@@ -39,7 +40,8 @@ function withPlanUnknowns(report: TraceReport, index: SnapshotIndex, ends: reado
   if (hit.length === 0) return report;
   const shown = hit.slice(0, 10).map((u) => `${u.address}${u.attribute === '' ? '' : ` ${u.attribute}`} (${u.consequence})`);
   const more = hit.length > shown.length ? `, and ${hit.length - shown.length} more` : '';
-  const note = `Unknown until apply, on this path: ${shown.join('; ')}${more}. The answer is for what the plan knows; these values may change it.`;
+  const cfn = hit.every((u) => u.origin === 'cloudformation');
+  const note = `Unknown until ${cfn ? 'deployment' : 'apply'}, on this path: ${shown.join('; ')}${more}. The answer is for what the ${cfn ? 'template' : 'plan'} knows; these values may change it.`;
   return { ...report, notes: [...report.notes, note], explanation: `${report.explanation} ${note}` };
 }
 
@@ -50,6 +52,7 @@ export function registerTrace(program: Command, setExitCode: (code: number) => v
   declareOptions(cmd, [
     SNAPSHOT_OPTION,
     PLAN_SPEC,
+    CFN_SPEC,
     { flags: '--from <eni-or-ip>', description: 'source: an ENI id (eni-..., or the Terraform address of a planned interface or instance) or an IP address', required: true },
     { flags: '--to <eni-or-ip>', description: 'destination: an ENI id or an IP address', required: true },
     { flags: '--protocol <proto>', description: 'tcp | udp | icmp | icmpv6 | a protocol number', required: true },
@@ -74,8 +77,8 @@ export async function runTrace(opts: TraceOptions, io: Io): Promise<number> {
   const report = await usage(async () => {
     // What needs no snapshot is checked before loading it.
     checkTraceQuery(opts, { optionName });
-    if (opts.plan === undefined) checkIpv6(opts, (t) => t.startsWith('eni-'), { optionName });
-    const index = await loadIndexedSnapshot(opts.snapshot, { verbose: opts.verbose ?? false, plan: opts.plan }, io);
+    if (opts.plan === undefined && (opts.cfn ?? []).length === 0) checkIpv6(opts, (t) => t.startsWith('eni-'), { optionName });
+    const index = await loadIndexedSnapshot(opts.snapshot, { verbose: opts.verbose ?? false, plan: opts.plan, cfn: opts.cfn }, io);
     // A Terraform address of the plan names its resource (an instance: its primary interface).
     const query = { ...opts, from: planIdOf(index, opts.from), to: planIdOf(index, opts.to) };
     const traced = traceFlow(index, query, { optionName });

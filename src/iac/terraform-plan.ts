@@ -64,6 +64,8 @@ export interface PlanUnknown {
   readonly source: SourceRef;
   /** Set when the value matters only to traffic with the internet (an unknown public address). */
   readonly onlyFor?: 'internet';
+  /** Set for a value of a CloudFormation template (then `address` is the logical id): unknown until deployment. */
+  readonly origin?: 'cloudformation';
 }
 
 export interface LayeredPlan {
@@ -198,8 +200,8 @@ const TYPE_SECTIONS: Record<string, readonly string[]> = {
   aws_network_interface: ['NetworkInterfaces'], aws_instance: ['NetworkInterfaces', 'Reservations'],
 };
 
-/** An ordered id → value map that keeps a replaced value in place. */
-class Table<T extends { readonly id: string }> {
+/** An ordered id → value map that keeps a replaced value in place (also used by cloudformation.ts). */
+export class Table<T extends { readonly id: string }> {
   readonly map = new Map<string, T>();
   constructor(items: readonly T[]) {
     for (const it of items) if (!this.map.has(it.id)) this.map.set(it.id, it);

@@ -132,7 +132,7 @@ describe('vpcwhy diff', () => {
     [['--before', SNAP, '--after', AFTER, '--snapshot', SNAP], /not both forms/],
     [['--before', SNAP], /--after PATH is required/],
     [['--after', AFTER], /--before PATH is required/],
-    [['--snapshot', SNAP], /--plan FILE is required with --snapshot/],
+    [['--snapshot', SNAP], /--plan FILE or --cfn TEMPLATE is required with --snapshot/],
     [['--plan', PLAN], /--snapshot PATH is required with --plan/],
     [[], /nothing to compare/],
     [['--before', SNAP, '--after', AFTER, '--format', 'sarif'], /--format: expected text or json, got "sarif"/],

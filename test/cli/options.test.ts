@@ -46,9 +46,9 @@ describe('--help of every command', () => {
 
   it('names the required options, their conditions, and the codes 0 and 1 where a command has them (trace)', async () => {
     const r = await runCli(['trace', '--help']);
-    expect(r.stdout).toContain('Required:\n  --snapshot PATH (unless --plan is given)\n  --from ENI-OR-IP\n  --to ENI-OR-IP\n  --protocol PROTO\n  --port N (for tcp and udp)\n');
+    expect(r.stdout).toContain('Required:\n  --snapshot PATH (unless --plan or --cfn is given)\n  --from ENI-OR-IP\n  --to ENI-OR-IP\n  --protocol PROTO\n  --port N (for tcp and udp)\n');
     expect(r.stdout).toContain('  0  the flow is delivered and its responses get back\n  1  the flow is blocked (the blocking rule is named)\n');
-    expect(r.stdout).toMatch(/--snapshot <path>\s+describe-\* JSON file or directory \(required unless --plan\s+is given; repeatable\)/);
+    expect(r.stdout).toMatch(/--snapshot <path>\s+describe-\* JSON file or directory \(required unless --plan\s+or --cfn is given; repeatable\)/);
   });
 });
 
