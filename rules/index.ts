@@ -13,6 +13,11 @@ import internetExposedDatabasePort from './internet-exposed-database-port.js';
 import naclDuplicateRuleNumber from './nacl-duplicate-rule-number.js';
 import naclMissingReturnPath from './nacl-missing-return-path.js';
 import naclShadowedEntry from './nacl-shadowed-entry.js';
+import naclAdminPortOpenToInternet from './nacl-admin-port-open-to-internet.js';
+import naclAllPortsOpenToInternet from './nacl-all-ports-open-to-internet.js';
+import sgAdminPortOpenToInternet from './sg-admin-port-open-to-internet.js';
+import sgAllPortsOpenToInternet from './sg-all-ports-open-to-internet.js';
+import sgDatabasePortOpenToInternet from './sg-database-port-open-to-internet.js';
 import quotaNear from './quota-near.js';
 import sgRedundantRule from './sg-redundant-rule.js';
 import unusedNetworkAcl from './unused-network-acl.js';
@@ -23,6 +28,12 @@ export const RULES: readonly Rule[] = [
   internetExposedAllPorts,
   internetExposedAdminPort,
   internetExposedDatabasePort,
+  // Exposure rule by rule, effective or latent (src/audit/rule-exposure.ts)
+  sgAllPortsOpenToInternet,
+  sgAdminPortOpenToInternet,
+  sgDatabasePortOpenToInternet,
+  naclAllPortsOpenToInternet,
+  naclAdminPortOpenToInternet,
   // Network ACLs
   naclShadowedEntry,
   naclDuplicateRuleNumber,
@@ -41,6 +52,11 @@ export const RULES: readonly Rule[] = [
 ];
 
 export {
+  naclAdminPortOpenToInternet,
+  naclAllPortsOpenToInternet,
+  sgAdminPortOpenToInternet,
+  sgAllPortsOpenToInternet,
+  sgDatabasePortOpenToInternet,
   blackholeRoute,
   defaultSecurityGroupHasRules,
   intent,

@@ -5,20 +5,7 @@
  * interface without a public address, or whose NACL denies the packets or their responses, is not
  * exposed however open its group is.
  */
-import { EXPOSURE_OPTIONS, checkExposedPorts, defineRule } from '../src/audit/rule-api.js';
-
-/** tcp and udp destination ports. */
-export const ADMIN_PORTS = [
-  { lo: 22, hi: 22 }, // SSH
-  { lo: 23, hi: 23 }, // Telnet
-  { lo: 2375, hi: 2376 }, // Docker API
-  { lo: 2379, hi: 2380 }, // etcd
-  { lo: 3389, hi: 3389 }, // RDP
-  { lo: 5900, hi: 5900 }, // VNC
-  { lo: 5985, hi: 5986 }, // WinRM
-  { lo: 6443, hi: 6443 }, // Kubernetes API
-  { lo: 10250, hi: 10250 }, // kubelet
-] as const;
+import { ADMIN_PORTS, EXPOSURE_OPTIONS, checkExposedPorts, defineRule } from '../src/audit/rule-api.js';
 
 export default defineRule({
   meta: {

@@ -28,13 +28,45 @@ interface ExposureContext {
   }): void;
 }
 
+/** Administration ports (tcp and udp destination ports) of the exposure rules: SSH, Telnet, Docker, etcd, RDP, VNC, WinRM, Kubernetes, kubelet. */
+export const ADMIN_PORTS = [
+  { lo: 22, hi: 22 }, // SSH
+  { lo: 23, hi: 23 }, // Telnet
+  { lo: 2375, hi: 2376 }, // Docker API
+  { lo: 2379, hi: 2380 }, // etcd
+  { lo: 3389, hi: 3389 }, // RDP
+  { lo: 5900, hi: 5900 }, // VNC
+  { lo: 5985, hi: 5986 }, // WinRM
+  { lo: 6443, hi: 6443 }, // Kubernetes API
+  { lo: 10250, hi: 10250 }, // kubelet
+] as const;
+
+/** Database and data-store ports (tcp and udp destination ports) of the exposure rules. */
+export const DATABASE_PORTS = [
+  { lo: 1433, hi: 1434 }, // SQL Server
+  { lo: 1521, hi: 1521 }, // Oracle
+  { lo: 3306, hi: 3306 }, // MySQL / MariaDB / Aurora
+  { lo: 5432, hi: 5432 }, // PostgreSQL
+  { lo: 5601, hi: 5601 }, // Kibana / OpenSearch Dashboards
+  { lo: 5984, hi: 5984 }, // CouchDB
+  { lo: 6379, hi: 6380 }, // Redis
+  { lo: 7474, hi: 7474 }, // Neo4j
+  { lo: 8086, hi: 8086 }, // InfluxDB
+  { lo: 9042, hi: 9042 }, // Cassandra
+  { lo: 9200, hi: 9200 }, // Elasticsearch / OpenSearch
+  { lo: 9300, hi: 9300 }, // Elasticsearch transport
+  { lo: 11211, hi: 11211 }, // Memcached
+  { lo: 27017, hi: 27019 }, // MongoDB
+] as const;
+
 /** The options every exposure rule takes. */
 export const EXPOSURE_OPTIONS = {
   maxPrefixV4: { type: 'number', default: 16, description: 'report when the reachable public IPv4 sources are more addresses than a /N holds' },
   maxPrefixV6: { type: 'number', default: 48, description: 'report when the reachable public IPv6 sources are more addresses than a /N holds' },
 } as const;
 
-function threshold(ctx: ExposureContext, family: Family): bigint {
+/** How many sources a finding needs (more addresses than a /maxPrefixV4 or /maxPrefixV6 holds). */
+export function threshold(ctx: Pick<ExposureContext, 'options'>, family: Family): bigint {
   const raw = ctx.options[family === 4 ? 'maxPrefixV4' : 'maxPrefixV6'];
   const n = typeof raw === 'number' && Number.isInteger(raw) ? raw : family === 4 ? 16 : 48;
   const bits = family === 4 ? 32 : 128;

@@ -102,7 +102,14 @@ export function exposedServices(index: SnapshotIndex, eni: Eni, ports: readonly 
 export function allPortsSources(index: SnapshotIndex, eni: Eni, family: Family, protocol: number, share = true): Interval<bigint>[] {
   const r = internetReach(index, eni, share);
   if (r === null) return [];
-  const set: PacketSet = intersect(r.sets[family], setOf(family, { protocols: { lo: protocol, hi: protocol } }));
+  return sourcesWithEveryPort(intersect(r.sets[family], setOf(family, { protocols: { lo: protocol, hi: protocol } })));
+}
+
+/**
+ * The sources of `set` (one protocol with ports) that reach every destination port 0-65535 at one
+ * destination (with some source port). Exact: the complement of the projection of what is missing.
+ */
+export function sourcesWithEveryPort(set: PacketSet): Interval<bigint>[] {
   if (isEmpty(set)) return [];
   // Per piece of sources and of destinations that no box boundary crosses: the destination ports reached
   // (any source port), merged; a source qualifies when, at one destination, they are all of 0-65535.

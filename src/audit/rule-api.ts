@@ -43,7 +43,8 @@ export { TCP, UDP, ICMP, ICMPV6 } from '../net/protocol.js';
 export { reach, type ReachResult, type AllowedBy } from './reach.js';
 export { checkIntents, intentJson, intentOutcomeJson, type IntentOutcome, type IntentsDocument } from './intents.js';
 export { exposedServices, allPortsSources, internetReach, type ExposedService } from './exposure.js';
-export { EXPOSURE_OPTIONS, checkAllPorts, checkExposedPorts } from './exposure-rule.js';
+export { ADMIN_PORTS, DATABASE_PORTS, EXPOSURE_OPTIONS, checkAllPorts, checkExposedPorts } from './exposure-rule.js';
+export { checkNaclEntryExposure, checkSgRuleExposure, type ExposureState, type LatentReason, type RuleExposureSpec } from './rule-exposure.js';
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
 
