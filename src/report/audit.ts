@@ -225,6 +225,8 @@ export function renderAuditSarif(result: AuditResult, input: SarifInput): string
         resource: f.resource,
         jsonPath: f.location.jsonPath,
         ...(f.entry !== undefined ? { entry: f.entry } : {}),
+        // effective | latent | unknown (the *-open-to-internet rules), so code scanning can filter on it.
+        ...(typeof f.details?.['exposure'] === 'string' ? { exposure: f.details['exposure'] } : {}),
       },
     };
   });

@@ -271,3 +271,16 @@ describe('a Terraform plan alone (nothing applied yet)', () => {
     expect(fs.find((f) => f.details?.['exposure'] === 'unknown')!.message).toContain('unknown until apply');
   });
 });
+
+describe('renderers', () => {
+  it('SARIF results carry the exposure state as a property; the JSON finding has it spread in', async () => {
+    const { renderAuditSarif, renderAuditJson } = await import('../../src/report/audit.js');
+    const result = runAudit(indexSnapshot(await load(withGroup([tcp(22)], ['eni-web', 'eni-fw']))), { rules: ['sg-admin-port-open-to-internet'] });
+    const sarif = JSON.parse(renderAuditSarif(result, { toolVersion: '0', rules: [], docs: new Map(), locate: (f) => ({ uri: f.location.file }) })) as { runs: { results: { properties: Record<string, unknown> }[] }[] };
+    const props = sarif.runs[0]!.results.map((r) => r.properties);
+    expect(props.find((p) => p['resource'] === 'sg-test')?.['exposure']).toBe('effective');
+    expect(props.find((p) => p['resource'] === 'sg-peer')?.['exposure']).toBe('latent');
+    const json = JSON.parse(renderAuditJson(result)) as { findings: Record<string, unknown>[] };
+    expect(json.findings.find((f) => f['resource'] === 'sg-test')).toMatchObject({ exposure: 'effective', exposedInterfaces: ['eni-web'] });
+  });
+});
