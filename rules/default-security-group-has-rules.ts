@@ -1,5 +1,5 @@
 /** A VPC's default security group with rules (CIS AWS Foundations 5.4): one finding per rule. */
-import { defineRule, describePortPart, sgRuleRef, sgRuleName } from '../src/audit/rule-api.js';
+import { defineRule, describePortPart, sgPeerText, sgRuleRef, sgRuleName } from '../src/audit/rule-api.js';
 
 export default defineRule({
   meta: {
@@ -14,7 +14,7 @@ export default defineRule({
     for (const g of ctx.snapshot.securityGroups) {
       if (g.groupName !== 'default') continue;
       for (const r of [...g.inbound, ...g.outbound]) {
-        const peer = r.peer.kind === 'cidr' ? r.peer.cidr.text : r.peer.kind === 'group' ? r.peer.groupId : r.peer.kind === 'prefix-list' ? r.peer.prefixListId : r.peer.text;
+        const peer = sgPeerText(r);
         ctx.report({
           resource: g.id,
           message: `default security group ${g.id}${g.vpcId ? ` of ${g.vpcId}` : ''} has a rule (${sgRuleName(g, r)}): ${r.direction} ${describePortPart(r)} ${r.direction === 'inbound' ? 'from' : 'to'} ${peer}`,

@@ -18,6 +18,10 @@ import naclAllPortsOpenToInternet from './nacl-all-ports-open-to-internet.js';
 import sgAdminPortOpenToInternet from './sg-admin-port-open-to-internet.js';
 import sgAllPortsOpenToInternet from './sg-all-ports-open-to-internet.js';
 import sgDatabasePortOpenToInternet from './sg-database-port-open-to-internet.js';
+import defaultSecurityGroupInUse from './default-security-group-in-use.js';
+import sgEgressOpenToInternet from './sg-egress-open-to-internet.js';
+import sgOverlyWideCidr from './sg-overly-wide-cidr.js';
+import sgRuleWithoutDescription from './sg-rule-without-description.js';
 import quotaNear from './quota-near.js';
 import sgRedundantRule from './sg-redundant-rule.js';
 import unusedNetworkAcl from './unused-network-acl.js';
@@ -42,7 +46,11 @@ export const RULES: readonly Rule[] = [
   // Security groups
   sgRedundantRule,
   defaultSecurityGroupHasRules,
+  defaultSecurityGroupInUse,
   unusedSecurityGroup,
+  sgOverlyWideCidr,
+  sgEgressOpenToInternet,
+  sgRuleWithoutDescription,
   // Routes
   blackholeRoute,
   // Quotas
@@ -52,6 +60,10 @@ export const RULES: readonly Rule[] = [
 ];
 
 export {
+  defaultSecurityGroupInUse,
+  sgEgressOpenToInternet,
+  sgOverlyWideCidr,
+  sgRuleWithoutDescription,
   naclAdminPortOpenToInternet,
   naclAllPortsOpenToInternet,
   sgAdminPortOpenToInternet,

@@ -28,8 +28,9 @@ interface ExposureContext {
   }): void;
 }
 
-/** Administration ports (tcp and udp destination ports) of the exposure rules: SSH, Telnet, Docker, etcd, RDP, VNC, WinRM, Kubernetes, kubelet. */
+/** Administration and remote-access ports (tcp and udp destination ports) of the exposure rules: FTP, SSH, Telnet, Docker, etcd, RDP, VNC, WinRM, Kubernetes, kubelet. */
 export const ADMIN_PORTS = [
+  { lo: 20, hi: 21 }, // FTP data and control (plaintext logins; Checkov CKV_AWS_229/230, Prowler ftp_20_21)
   { lo: 22, hi: 22 }, // SSH
   { lo: 23, hi: 23 }, // Telnet
   { lo: 2375, hi: 2376 }, // Docker API
@@ -45,14 +46,19 @@ export const ADMIN_PORTS = [
 export const DATABASE_PORTS = [
   { lo: 1433, hi: 1434 }, // SQL Server
   { lo: 1521, hi: 1521 }, // Oracle
+  { lo: 2483, hi: 2484 }, // Oracle (TCPS)
   { lo: 3306, hi: 3306 }, // MySQL / MariaDB / Aurora
   { lo: 5432, hi: 5432 }, // PostgreSQL
   { lo: 5601, hi: 5601 }, // Kibana / OpenSearch Dashboards
   { lo: 5984, hi: 5984 }, // CouchDB
   { lo: 6379, hi: 6380 }, // Redis
+  { lo: 7000, hi: 7001 }, // Cassandra inter-node
+  { lo: 7199, hi: 7199 }, // Cassandra JMX
   { lo: 7474, hi: 7474 }, // Neo4j
   { lo: 8086, hi: 8086 }, // InfluxDB
   { lo: 9042, hi: 9042 }, // Cassandra
+  { lo: 9092, hi: 9092 }, // Kafka
+  { lo: 9160, hi: 9160 }, // Cassandra Thrift
   { lo: 9200, hi: 9200 }, // Elasticsearch / OpenSearch
   { lo: 9300, hi: 9300 }, // Elasticsearch transport
   { lo: 11211, hi: 11211 }, // Memcached

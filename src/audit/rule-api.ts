@@ -15,6 +15,8 @@ import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import type { SuppressionMark } from './suppress.js';
 import { awsServiceBlocks } from '../engine/aws-services.js';
 import type { IntentsDocument } from './intents.js';
+import type { Cidr } from '../model/address.js';
+import { internetIntervals as internetOf } from './reach.js';
 import { type Interval, type PacketSet, cidrInterval, emptySet, setOf, unionAll } from '../net/packet-set.js';
 
 export type { Cidr, Family, Ip } from '../model/address.js';
@@ -40,10 +42,10 @@ export { naclAdmits, naclEntrySet, sgAdmits, sgRuleSet, sgPeerIntervals } from '
 export type { NaclAdmission, NaclPiece, SgAdmission, SgPiece, UnknownPeer } from './admit.js';
 export * from '../net/packet-set.js';
 export { TCP, UDP, ICMP, ICMPV6 } from '../net/protocol.js';
-export { reach, type ReachResult, type AllowedBy } from './reach.js';
+export { internetIntervals, reach, type ReachResult, type AllowedBy } from './reach.js';
 export { checkIntents, intentJson, intentOutcomeJson, type IntentOutcome, type IntentsDocument } from './intents.js';
 export { exposedServices, allPortsSources, internetReach, type ExposedService } from './exposure.js';
-export { ADMIN_PORTS, DATABASE_PORTS, EXPOSURE_OPTIONS, checkAllPorts, checkExposedPorts } from './exposure-rule.js';
+export { ADMIN_PORTS, DATABASE_PORTS, EXPOSURE_OPTIONS, checkAllPorts, checkExposedPorts, threshold } from './exposure-rule.js';
 export { checkNaclEntryExposure, checkSgRuleExposure, type ExposureState, type LatentReason, type RuleExposureSpec } from './rule-exposure.js';
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
@@ -245,4 +247,22 @@ export function routableIntervals(index: SnapshotIndex, subnetId: string, family
 /** The subnet's own CIDRs of one family (traffic inside them never crosses its NACL, ref 8.8). */
 export function subnetIntervals(subnet: Subnet, family: Family): Interval<bigint>[] {
   return family === 4 ? (subnet.cidr4 && subnet.cidr4.family === 4 ? [cidrInterval(subnet.cidr4)] : []) : subnet.cidrs6.map(cidrInterval);
+}
+
+/** How many internet addresses ("the internet" of ARCHITECTURE.md: outside the private ranges and the snapshot's VPCs) a CIDR holds. */
+export function internetAddressCount(index: SnapshotIndex, cidr: Cidr): bigint {
+  const c = cidrInterval(cidr);
+  let n = 0n;
+  for (const iv of internetOf(index, cidr.family)) {
+    const lo = iv.lo > c.lo ? iv.lo : c.lo;
+    const hi = iv.hi < c.hi ? iv.hi : c.hi;
+    if (lo <= hi) n += hi - lo + 1n;
+  }
+  return n;
+}
+
+/** A rule's peer in words: its CIDR, prefix list or group id. */
+export function sgPeerText(rule: SgRule): string {
+  const p = rule.peer;
+  return p.kind === 'cidr' ? p.cidr.text : p.kind === 'group' ? p.groupId : p.kind === 'prefix-list' ? p.prefixListId : p.text;
 }
