@@ -40,7 +40,8 @@ export interface Exposure {
 
 const cache = new WeakMap<SnapshotIndex, Map<string, ReachResult>>();
 
-function shareKey(eni: Eni): string {
+/** Interfaces with the same key share their analysis from the internet (see the module comment). */
+export function shareKey(eni: Eni): string {
   return [eni.vpcId, eni.subnetId, [...new Set(eni.groupIds)].sort().join(','), eni.publicIps.length > 0, eni.ipv6Addresses.length > 0 || eni.ipv6Prefixes.length > 0, eni.ipv4Prefixes.length > 0].join('|');
 }
 

@@ -249,11 +249,16 @@ export function subnetIntervals(subnet: Subnet, family: Family): Interval<bigint
   return family === 4 ? (subnet.cidr4 && subnet.cidr4.family === 4 ? [cidrInterval(subnet.cidr4)] : []) : subnet.cidrs6.map(cidrInterval);
 }
 
+const internetCache = new WeakMap<SnapshotIndex, Partial<Record<Family, Interval<bigint>[]>>>();
+
 /** How many internet addresses ("the internet" of ARCHITECTURE.md: outside the private ranges and the snapshot's VPCs) a CIDR holds. */
 export function internetAddressCount(index: SnapshotIndex, cidr: Cidr): bigint {
   const c = cidrInterval(cidr);
+  let byFamily = internetCache.get(index);
+  if (!byFamily) internetCache.set(index, (byFamily = {}));
+  const internet = (byFamily[cidr.family] ??= internetOf(index, cidr.family));
   let n = 0n;
-  for (const iv of internetOf(index, cidr.family)) {
+  for (const iv of internet) {
     const lo = iv.lo > c.lo ? iv.lo : c.lo;
     const hi = iv.hi < c.hi ? iv.hi : c.hi;
     if (lo <= hi) n += hi - lo + 1n;

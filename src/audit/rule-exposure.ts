@@ -28,7 +28,7 @@ import { formatIp, parseCidr } from '../net/ip.js';
 import { TCP, UDP, protocolName } from '../net/protocol.js';
 import { type Interval, type PacketSet, cidrsOfIntervals, emptySet, intersect, isEmpty, mergeIntervals, setOf, subtract, unionAll } from '../net/packet-set.js';
 import { naclAdmits, sgRuleSet } from './admit.js';
-import { internetReach, sourcesWithEveryPort } from './exposure.js';
+import { internetReach, shareKey, sourcesWithEveryPort } from './exposure.js';
 import { portsText, threshold } from './exposure-rule.js';
 import { internetIntervals } from './reach.js';
 
@@ -94,8 +94,13 @@ const PROTOCOLS = [TCP, UDP] as const;
 const count = (xs: readonly Interval<bigint>[]): bigint => xs.reduce((n, s) => n + (s.hi - s.lo + 1n), 0n);
 const sourcesOf = (set: PacketSet): Interval<bigint>[] => mergeIntervals(set.boxes.map((b) => ({ lo: b.s0, hi: b.s1 })));
 
+const internetSets = new WeakMap<SnapshotIndex, Partial<Record<Family, PacketSet>>>();
+
+/** Every packet from the internet (reach.ts internetIntervals), once per snapshot and family. */
 function internetSet(index: SnapshotIndex, family: Family): PacketSet {
-  return unionAll(family, internetIntervals(index, family).map((src) => setOf(family, { src })));
+  let byFamily = internetSets.get(index);
+  if (!byFamily) internetSets.set(index, (byFamily = {}));
+  return (byFamily[family] ??= unionAll(family, internetIntervals(index, family).map((src) => setOf(family, { src }))));
 }
 
 /**
@@ -172,8 +177,13 @@ function reasonOfHop(eni: Eni, hop: Hop, example: string): LatentReason {
   }
 }
 
-/** Traces one packet of `missing` (a set that does not connect) and returns why it stops. */
-function traceReasons(index: SnapshotIndex, eni: Eni, family: Family, missing: PacketSet): LatentReason[] {
+interface TracedStop {
+  readonly hop: Hop;
+  readonly packet: Packet;
+}
+
+/** Traces one packet of `missing` (a set that does not connect): the hops it stops at, and the packet. */
+function traceStops(index: SnapshotIndex, family: Family, missing: PacketSet): TracedStop[] {
   // A box with a client port from the ephemeral range, when there is one.
   const b = missing.boxes.find((x) => x.a0 <= 50000 && 50000 <= x.a1) ?? missing.boxes[0];
   if (!b) return [];
@@ -183,13 +193,12 @@ function traceReasons(index: SnapshotIndex, eni: Eni, family: Family, missing: P
   const src = resolveEndpoint(index, formatIp(srcIp), () => srcIp);
   const dst = resolveEndpoint(index, formatIp(dstIp), () => dstIp);
   if (!src.ok || !dst.ok) return [];
-  // A client port from the ephemeral range when the set allows one.
   const srcPort = b.a0 <= 50000 && 50000 <= b.a1 ? 50000 : b.a0;
   const packet: Packet = { protocol: b.p0, src: srcIp, dst: dstIp, srcPort, dstPort: b.b0, icmpType: null, icmpCode: null };
   const t = tracePath(index, { src: src.endpoint, dst: dst.endpoint, packet });
   if (t.reachable || t.blockingHop === null) return [];
   // The first hop that denies, and those that would deny were it fixed.
-  return [t.blockingHop, ...t.alsoBlocking].map((h) => reasonOfHop(eni, h, packetText(packet)));
+  return [t.blockingHop, ...t.alsoBlocking].map((hop) => ({ hop, packet }));
 }
 
 /** At most this many sources that do not connect are traced per interface and protocol. */
@@ -208,6 +217,9 @@ function judge(ctx: Ctx, family: Family, byProtocol: ReadonlyMap<number, PacketS
   const limit = threshold(ctx, family);
   const live = enis.filter((e) => natGatewayOfEni(ctx.index, e) === null);
   if (live.length === 0) add({ reason: 'not-attached', text: notAttached });
+  // Interfaces that share their analysis from the internet (exposure.ts shareKey) share the answer: the
+  // same sources connect, and a packet that stops for one stops at the same hop for the other.
+  const shared = new Map<string, { n: bigint; stops: TracedStop[] }>();
   for (const eni of live) {
     if (!hasInternetAddress(eni, family)) {
       if (family === 4 && publicAddressUnknown(ctx, eni)) add({ reason: 'public-address-unknown', eni: eni.id, text: `whether ${eni.id} has a public address is unknown until apply` });
@@ -217,23 +229,26 @@ function judge(ctx: Ctx, family: Family, byProtocol: ReadonlyMap<number, PacketS
     const r = internetReach(ctx.index, eni);
     const to = internetAddress(eni, family);
     if (r === null || to === null) continue;
-    const toSet = setOf(family, { dst: { lo: BigInt(to.value), hi: BigInt(to.value) } });
     for (const [protocol, set] of byProtocol) {
-      const reached = intersect(r.sets[family], set);
-      const reachedSources = spec.ports === 'all' ? sourcesWithEveryPort(reached) : sourcesOf(reached);
-      const n = count(reachedSources);
-      if (n > limit) {
-        effective.push({ eni: eni.id, protocol, sourceCount: n.toString(), finding: { rule: spec.exposureRule, resource: eni.id, family, protocol } });
-        continue;
+      const key = `${shareKey(eni)}|${protocol}`;
+      let got = shared.get(key);
+      if (!got) {
+        const reached = intersect(r.sets[family], set);
+        const reachedSources = spec.ports === 'all' ? sourcesWithEveryPort(reached) : sourcesOf(reached);
+        const n = count(reachedSources);
+        const stops: TracedStop[] = [];
+        if (n <= limit) {
+          // Sources that do not connect (less those that qualify, less the packets that connect): trace one
+          // packet each of a few of them.
+          const toSet = setOf(family, { dst: { lo: BigInt(to.value), hi: BigInt(to.value) } });
+          const reachedSet = unionAll(family, reachedSources.map((src) => setOf(family, { src })));
+          const missing = subtract(subtract(intersect(set, toSet), reachedSet), reached);
+          for (const src of sourcesOf(missing).slice(0, SAMPLES)) stops.push(...traceStops(ctx.index, family, intersect(missing, setOf(family, { src: { lo: src.lo, hi: src.lo } }))));
+        }
+        shared.set(key, (got = { n, stops }));
       }
-      // Sources that do not connect: trace one packet each of a few of them.
-      // (Without the sources that qualify, and without the packets that connect.)
-      const reachedSet = unionAll(family, reachedSources.map((src) => setOf(family, { src })));
-      const missing = subtract(subtract(intersect(set, toSet), reachedSet), reached);
-      for (const src of sourcesOf(missing).slice(0, SAMPLES)) {
-        const one = intersect(missing, setOf(family, { src: { lo: src.lo, hi: src.lo } }));
-        for (const why of traceReasons(ctx.index, eni, family, one)) add(why);
-      }
+      if (got.n > limit) effective.push({ eni: eni.id, protocol, sourceCount: got.n.toString(), finding: { rule: spec.exposureRule, resource: eni.id, family, protocol } });
+      else for (const s of got.stops) add(reasonOfHop(eni, s.hop, packetText({ ...s.packet, dst: to })));
     }
   }
   return { effective, latent: [...latent.values()] };
