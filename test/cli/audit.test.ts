@@ -20,9 +20,12 @@ describe('vpcwhy audit', () => {
     const r = await runCli(['audit', '--snapshot', SNAP]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^HIGH \(\d+\)\n {2}RULE +RESOURCE +ENTRY +LOCATION\n/);
-    expect(r.stdout).toContain('MEDIUM (1)');
-    expect(r.stdout).toContain('blackhole-route  rtb-0private00000001  route 172.16.0.0/12 -> pcx-0gone00000000001');
-    expect(r.stdout).toMatch(/\d+ findings \(\d+ high, 1 medium\) from 13 rules over 3 security groups/);
+    // The blackhole route, and the example's NACL entries that admit administration ports and every port
+    // from the internet: latent (issue 21; the default NACL serves no subnet, the groups admit no such port).
+    expect(r.stdout).toContain('MEDIUM (6)');
+    expect(r.stdout).toMatch(/nacl-admin-port-open-to-internet +acl-0public000000001 +inbound rule 120 /);
+    expect(r.stdout).toMatch(/blackhole-route +rtb-0private00000001 +route 172\.16\.0\.0\/12 -> pcx-0gone00000000001/);
+    expect(r.stdout).toMatch(new RegExp(`\\d+ findings \\(\\d+ high, 6 medium, \\d+ low\\) from ${RULES.length} rules over 3 security groups`));
   });
 
   it('exits 0 when no finding reaches --fail-on, 1 when one does', async () => {
