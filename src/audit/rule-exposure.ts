@@ -108,21 +108,42 @@ function internetSet(index: SnapshotIndex, family: Family): PacketSet {
  * to the spec's ports (or, for `all`, from the sources that have every port), when more sources than the
  * threshold.
  */
-function qualifying(ctx: Ctx, admitted: PacketSet, spec: RuleExposureSpec, family: Family): Map<number, PacketSet> {
-  const out = new Map<number, PacketSet>();
+/** What qualifies for one protocol: the set (internet sources only) and the same before the internet cut (few boxes, for intersecting with reach, whose sources are internet ones already). */
+interface Qualified {
+  readonly set: PacketSet;
+  readonly raw: PacketSet;
+}
+
+function qualifying(ctx: Ctx, admitted: PacketSet, spec: RuleExposureSpec, family: Family): Map<number, Qualified> {
+  const out = new Map<number, Qualified>();
   if (isEmpty(admitted)) return out;
-  const fromInternet = intersect(admitted, internetSet(ctx.index, family));
+  const internet = internetSet(ctx.index, family);
   for (const protocol of PROTOCOLS) {
     const protocols = { lo: protocol, hi: protocol };
-    let set: PacketSet;
+    const raw = spec.ports === 'all' ? intersect(admitted, setOf(family, { protocols })) : intersect(admitted, unionAll(family, spec.ports.map((dstPorts) => setOf(family, { protocols, dstPorts }))));
+    if (isEmpty(raw)) continue;
+    let set = intersect(raw, internet);
     if (spec.ports === 'all') {
-      const p = intersect(fromInternet, setOf(family, { protocols }));
-      const srcs = sourcesWithEveryPort(p);
-      set = srcs.length === 0 ? emptySet(family) : intersect(p, unionAll(family, srcs.map((src) => setOf(family, { src }))));
-    } else {
-      set = intersect(fromInternet, unionAll(family, spec.ports.map((dstPorts) => setOf(family, { protocols, dstPorts }))));
+      const srcs = sourcesWithEveryPort(set);
+      set = srcs.length === 0 ? emptySet(family) : intersect(set, unionAll(family, srcs.map((src) => setOf(family, { src }))));
     }
-    if (!isEmpty(set) && count(sourcesOf(set)) > threshold(ctx, family)) out.set(protocol, set);
+    if (!isEmpty(set) && count(sourcesOf(set)) > threshold(ctx, family)) out.set(protocol, { set, raw });
+  }
+  return out;
+}
+
+/** The intervals of `a` outside `b` (both sorted and merged). */
+function minus(a: readonly Interval<bigint>[], b: readonly Interval<bigint>[]): Interval<bigint>[] {
+  const out: Interval<bigint>[] = [];
+  for (const x of a) {
+    let lo = x.lo;
+    for (const y of b) {
+      if (y.hi < lo || y.lo > x.hi) continue;
+      if (y.lo > lo) out.push({ lo, hi: y.lo - 1n });
+      lo = y.hi + 1n;
+      if (lo > x.hi) break;
+    }
+    if (lo <= x.hi) out.push({ lo, hi: x.hi });
   }
   return out;
 }
@@ -210,7 +231,7 @@ interface Judgement {
 }
 
 /** Judges the qualifying packets (per protocol) on each interface they apply to. */
-function judge(ctx: Ctx, family: Family, byProtocol: ReadonlyMap<number, PacketSet>, enis: readonly Eni[], spec: RuleExposureSpec, notAttached: string): Judgement {
+function judge(ctx: Ctx, family: Family, byProtocol: ReadonlyMap<number, Qualified>, enis: readonly Eni[], spec: RuleExposureSpec, notAttached: string): Judgement {
   const effective: EffectiveOn[] = [];
   const latent = new Map<string, LatentReason>();
   const add = (r: LatentReason) => latent.set(JSON.stringify({ ...r, example: undefined, text: r.reason === 'not-attached' ? r.text : undefined }), r);
@@ -229,21 +250,22 @@ function judge(ctx: Ctx, family: Family, byProtocol: ReadonlyMap<number, PacketS
     const r = internetReach(ctx.index, eni);
     const to = internetAddress(eni, family);
     if (r === null || to === null) continue;
-    for (const [protocol, set] of byProtocol) {
+    for (const [protocol, q] of byProtocol) {
       const key = `${shareKey(eni)}|${protocol}`;
       let got = shared.get(key);
       if (!got) {
-        const reached = intersect(r.sets[family], set);
+        // reach's sources are internet ones: the rule's packets before the internet cut give the same answer, cheaper.
+        const reached = intersect(r.sets[family], q.raw);
         const reachedSources = spec.ports === 'all' ? sourcesWithEveryPort(reached) : sourcesOf(reached);
         const n = count(reachedSources);
         const stops: TracedStop[] = [];
         if (n <= limit) {
-          // Sources that do not connect (less those that qualify, less the packets that connect): trace one
-          // packet each of a few of them.
+          // Sources that qualify and do not connect: trace one packet that does not connect from each of a few.
           const toSet = setOf(family, { dst: { lo: BigInt(to.value), hi: BigInt(to.value) } });
-          const reachedSet = unionAll(family, reachedSources.map((src) => setOf(family, { src })));
-          const missing = subtract(subtract(intersect(set, toSet), reachedSet), reached);
-          for (const src of sourcesOf(missing).slice(0, SAMPLES)) stops.push(...traceStops(ctx.index, family, intersect(missing, setOf(family, { src: { lo: src.lo, hi: src.lo } }))));
+          for (const src of minus(sourcesOf(q.set), reachedSources).slice(0, SAMPLES)) {
+            const one = subtract(intersect(intersect(q.raw, toSet), setOf(family, { src: { lo: src.lo, hi: src.lo } })), reached);
+            stops.push(...traceStops(ctx.index, family, one));
+          }
         }
         shared.set(key, (got = { n, stops }));
       }
@@ -254,19 +276,19 @@ function judge(ctx: Ctx, family: Family, byProtocol: ReadonlyMap<number, PacketS
   return { effective, latent: [...latent.values()] };
 }
 
-function portsOf(byProtocol: ReadonlyMap<number, PacketSet>): string {
-  return [...byProtocol].map(([p, set]) => `${protocolName(p)}/${portsText(mergeIntervals(set.boxes.map((b) => ({ lo: b.b0, hi: b.b1 }))))}`).join(', ');
+function portsOf(byProtocol: ReadonlyMap<number, Qualified>): string {
+  return [...byProtocol].map(([p, { set }]) => `${protocolName(p)}/${portsText(mergeIntervals(set.boxes.map((b) => ({ lo: b.b0, hi: b.b1 }))))}`).join(', ');
 }
 
 function reportExposure(
   ctx: Ctx,
   base: { resource: string; location: { file: string; path: string }; entry: NonNullable<Parameters<Ctx['report']>[0]['entry']>; subject: string },
   family: Family,
-  byProtocol: ReadonlyMap<number, PacketSet>,
+  byProtocol: ReadonlyMap<number, Qualified>,
   spec: RuleExposureSpec,
   j: Judgement,
 ): void {
-  const sources = mergeIntervals([...byProtocol.values()].flatMap(sourcesOf));
+  const sources = mergeIntervals([...byProtocol.values()].flatMap((q) => sourcesOf(q.set)));
   const n = count(sources);
   const state: ExposureState = j.effective.length > 0 ? 'effective' : 'latent';
   const cidrs = cidrsOfIntervals(family, sources);
