@@ -161,10 +161,19 @@ function internetAddress(eni: Eni, family: Family): Ip | null {
   return p ? { family: 6, value: BigInt(p.network) } : null;
 }
 
-/** A Terraform plan said the interface's public address is unknown until apply (terraform-plan.ts warns at `<address>.public_ip`). */
-function publicAddressUnknown(ctx: Ctx, eni: Eni): boolean {
-  const at = [`${eni.source.path}.public_ip`, `${eni.source.path}.associate_public_ip_address`];
-  return ctx.snapshot.warnings.some((w) => w.source.file === eni.source.file && at.includes(w.source.path) && w.message.startsWith('unknown until apply'));
+/**
+ * A Terraform plan or a CloudFormation template said the interface's public address is unknown until apply
+ * or deployment (terraform-plan.ts warns at `<address>.public_ip`, cloudformation.ts at
+ * `Resources.<Id>.Properties.PublicIp`): when, or undefined when it is not unknown.
+ */
+function publicAddressUnknown(ctx: Ctx, eni: Eni): 'apply' | 'deployment' | undefined {
+  const at = [`${eni.source.path}.public_ip`, `${eni.source.path}.associate_public_ip_address`, `${eni.source.path}.Properties.PublicIp`];
+  for (const w of ctx.snapshot.warnings) {
+    if (w.source.file !== eni.source.file || !at.includes(w.source.path)) continue;
+    if (w.message.startsWith('unknown until apply')) return 'apply';
+    if (w.message.startsWith('unknown until deployment')) return 'deployment';
+  }
+  return undefined;
 }
 
 function packetText(p: Packet): string {
@@ -243,7 +252,8 @@ function judge(ctx: Ctx, family: Family, byProtocol: ReadonlyMap<number, Qualifi
   const shared = new Map<string, { n: bigint; stops: TracedStop[] }>();
   for (const eni of live) {
     if (!hasInternetAddress(eni, family)) {
-      if (family === 4 && publicAddressUnknown(ctx, eni)) add({ reason: 'public-address-unknown', eni: eni.id, text: `whether ${eni.id} has a public address is unknown until apply` });
+      const unknownUntil = family === 4 ? publicAddressUnknown(ctx, eni) : undefined;
+      if (unknownUntil !== undefined) add({ reason: 'public-address-unknown', eni: eni.id, text: `whether ${eni.id} has a public address is unknown until ${unknownUntil}` });
       else add({ reason: 'no-public-address', eni: eni.id, text: `${eni.id} has no ${family === 4 ? 'public IPv4' : 'IPv6'} address` });
       continue;
     }
