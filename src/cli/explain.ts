@@ -20,6 +20,7 @@ import { customFormatAdvice } from '../flowlog/known-formats.js';
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError } from './errors.js';
 import { heapTrimmer } from './heap.js';
 import { createProgress } from './progress.js';
+import { WIDTH_SPEC, textWidth } from './width-option.js';
 import { type Io, processIo } from './io.js';
 import { loadIndexedSnapshot } from './snapshot-option.js';
 import { ALLOW_PARTIAL_OPTION, CFN_SPEC, ENDPOINT_URL_OPTION, LOG_FORMAT_OPTION, PLAN_SPEC, PROFILE_OPTION, REGION_OPTION, SNAPSHOT_OPTION, STRICT_OPTION, VERBOSE_OPTION, declareOptions, formatOption, withDescription } from './options.js';
@@ -45,6 +46,7 @@ export interface ExplainOptions {
   interface: string[];
   allowPartial?: boolean;
   engine?: string;
+  width?: string;
 }
 
 export function registerExplain(program: Command, setExitCode: (code: number) => void, io: Io = processIo()): void {
@@ -69,6 +71,7 @@ export function registerExplain(program: Command, setExitCode: (code: number) =>
     ENDPOINT_URL_OPTION,
     ALLOW_PARTIAL_OPTION,
     { flags: '--engine <engine>', description: 'ts | duckdb | auto: duckdb reads local files through embedded DuckDB (optional dependency); auto uses it for large local inputs when installed', default: 'ts' },
+    WIDTH_SPEC,
     VERBOSE_OPTION,
   ], [[0, 'the run completed, whatever the verdicts'], [2, 'bad input or usage, a bad line under --strict, a damaged file, or no record read from any input']], ['[logs...] or --log-group NAME (what to read)']);
   cmd.action(async (logs: string[], opts: ExplainOptions) => {
@@ -143,6 +146,7 @@ async function* inputs(index: SnapshotIndex, logs: string[], opts: ExplainOption
 export async function runExplainCommand(logs: string[], opts: ExplainOptions, io: Io): Promise<number> {
   const format = opts.format as ExplainFormat;
   if (!['text', 'json', 'jsonl'].includes(format)) throw new UsageError(`--format: expected text, json or jsonl, got "${opts.format}"`);
+  const width = textWidth(opts.width, io.stdout);
   if (logs.length === 0 && opts.logGroup.length === 0) throw new UsageError('nothing to read: give flow-log files, directories, s3:// URLs, - for stdin, or --log-group');
   let logFormat: FlowLogFormat | undefined;
   if (opts.logFormat !== undefined) {
@@ -224,7 +228,7 @@ export async function runExplainCommand(logs: string[], opts: ExplainOptions, io
       events,
       { ...runOpts, filter, trimHeap: heapTrimmer() },
       out,
-      renderRecordText,
+      (file, line, a) => renderRecordText(file, line, a, width),
     );
     const { summary, strictFailure, failure } = result;
     if (format === 'text') {

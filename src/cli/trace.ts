@@ -5,6 +5,7 @@ import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import type { TraceReport } from '../explain/trace.js';
 import { DEFAULT_SRC_PORT, type TraceQuery, TraceQueryError, checkIpv6, checkTraceQuery, traceFlow } from '../trace.js';
 import { renderTraceText } from '../report/trace-text.js';
+import { WIDTH_SPEC, textWidth } from './width-option.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './errors.js';
 import { loadIndexedSnapshot, planIdOf, planUnknownsOf } from './snapshot-option.js';
 import { CFN_SPEC, PLAN_SPEC, SNAPSHOT_OPTION, VERBOSE_OPTION, declareOptions, formatOption } from './options.js';
@@ -24,6 +25,7 @@ interface TraceOptions {
   ipv6?: boolean;
   format: string;
   verbose?: boolean;
+  width?: string;
 }
 
 /**
@@ -62,6 +64,7 @@ export function registerTrace(program: Command, setExitCode: (code: number) => v
     { flags: '--icmp-code <n>', description: 'ICMP code (default 0)' },
     { flags: '--ipv6', description: 'when both ends are ENI ids, use their IPv6 addresses' },
     formatOption(['text', 'json']),
+    WIDTH_SPEC,
     VERBOSE_OPTION,
   ], [[0, 'the flow is delivered and its responses get back'], [1, 'the flow is blocked (the blocking rule is named)']]);
   cmd.action(async (opts: TraceOptions) => {
@@ -74,6 +77,7 @@ const optionName = (field: keyof TraceQuery): string => `--${field.replace(/[A-Z
 
 export async function runTrace(opts: TraceOptions, io: Io): Promise<number> {
   if (opts.format !== 'text' && opts.format !== 'json') throw new UsageError(`--format: expected text or json, got "${opts.format}"`);
+  const width = textWidth(opts.width, io.stdout);
   const report = await usage(async () => {
     // What needs no snapshot is checked before loading it.
     checkTraceQuery(opts, { optionName });
@@ -88,7 +92,7 @@ export async function runTrace(opts: TraceOptions, io: Io): Promise<number> {
     const { reachable, blockedBy, hops, explanation, alsoBlockedBy, fix, packet: p, notes } = report;
     io.stdout.write(`${JSON.stringify({ reachable, blockedBy, hops, explanation, alsoBlockedBy, fix, packet: p, notes }, null, 2)}\n`);
   } else {
-    io.stdout.write(renderTraceText(report));
+    io.stdout.write(renderTraceText(report, width));
   }
   return report.reachable ? EXIT_OK : EXIT_FINDINGS;
 }

@@ -517,7 +517,9 @@ function toAwsService(b: PathBuilder, eni: Eni, ip: Ip, way: 'to' | 'from', pack
   const problem = isLinkLocalService(ip)
     ? `${formatIp(ip)} is a link-local address (${ip.family === 4 ? '169.254.0.0/16' : 'fd00:ec2::/32'}) that no AWS service answers at: link-local traffic never leaves the host's subnet, and it is never an internet host`
     : `${formatIp(ip)} is a reserved address of another VPC (its DNS server or router), which serves that VPC's own interfaces only`;
-  b.unroutable(eni.subnetId, packet, problem);
+  b.unroutable(eni.subnetId, packet, problem, isLinkLocalService(ip)
+    ? `address the service at one of the link-local addresses AWS answers at (169.254.169.254 for instance metadata, 169.254.169.253 for DNS), or at an address in ${eni.vpcId}`
+    : `use ${eni.vpcId}'s own reserved addresses (its DNS server at the VPC CIDR base plus two) instead of another VPC's`);
 }
 
 /**
@@ -599,7 +601,8 @@ function eniToEni(b: PathBuilder, a: Eni, bEni: Eni, packet: Packet, reply: Pack
     if (basic !== null && !sameVpc && d.target && (d.target.kind === 'igw' || d.target.kind === 'eigw' || d.target.kind === 'nat')) {
       return {
         problem: `the route to ${d.target.id} leads to the internet, where ${to.id}'s private address in ${to.vpcId} cannot be reached`,
-        fix: `route ${to.vpcId}'s CIDR from ${from.subnetId} to a VPC peering connection or transit gateway that reaches ${to.vpcId}, or use ${to.id}'s public address`,
+        // A public address is offered only when the interface has one (never one it lacks).
+        fix: `route ${to.vpcId}'s CIDR from ${from.subnetId} to a VPC peering connection or transit gateway that reaches ${to.vpcId}${to.publicIps.length > 0 ? `, or use ${to.id}'s public address ${formatIp(to.publicIps[0]!.publicIp)}` : ''}`,
       };
     }
     if (basic !== null || d.target?.kind !== 'pcx') return basic;
@@ -1146,7 +1149,7 @@ function inboundFromInternet(b: PathBuilder, eni: Eni, packet: Packet, hasRespon
   const subnet = subnetOf(index, eni);
   const igw = internetGatewayOf(index, eni.vpcId);
   if (igw.kind === 'not-attached') {
-    b.unroutable(eni.subnetId, packet, igw.why, undefined, igw.reason);
+    b.unroutable(eni.subnetId, packet, igw.why, `attach an internet gateway to ${eni.vpcId} and route ${eni.subnetId}'s internet traffic (0.0.0.0/0, ::/0) to it`, igw.reason);
     return;
   }
   if (igw.inferred !== null) b.note(igw.inferred);

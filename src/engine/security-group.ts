@@ -94,7 +94,10 @@ interface LoopRule {
   readonly icmp: SgRule['icmp'];
   readonly direction: Direction;
   readonly peer: SgPeer;
-  /** A group peer the snapshot knows nothing of (unknownGroup). */
+  /**
+   * A peer whose addresses are unknown: a group the snapshot knows nothing of (unknownGroup), or a prefix
+   * list without its entries. Whether the packet's peer is in it is unknown, so the rule is undecided.
+   */
   readonly unknownPeerGroup: boolean;
 }
 
@@ -117,7 +120,7 @@ function loopRule(index: SnapshotIndex, r: SgRule): LoopRule {
     icmp: r.icmp,
     direction: r.direction,
     peer: r.peer,
-    unknownPeerGroup: r.peer.kind === 'group' && unknownGroup(index, r.peer.groupId),
+    unknownPeerGroup: (r.peer.kind === 'group' && unknownGroup(index, r.peer.groupId)) || (r.peer.kind === 'prefix-list' && (index.prefixListById.get(r.peer.prefixListId)?.entries ?? null) === null),
   };
 }
 
@@ -196,7 +199,7 @@ export function evaluateGroupIds(
       if (port === 'yes') matched.push(r.rule);
       else if (port === 'maybe') undecided.push(r.rule);
     } else if (proto && port !== 'no' && r.unknownPeerGroup) {
-      // A group the snapshot knows nothing of: whether the peer is a member is unknown.
+      // A group the snapshot knows nothing of, or a prefix list without entries: whether the peer is in it is unknown.
       undecided.push(r.rule);
       continue;
     }

@@ -17,9 +17,13 @@ import { TCP, UDP, isIcmp, protocolName } from '../net/protocol.js';
 import { describePacket } from './describe.js';
 import { isServicePort } from './ports.js';
 import { PLAIN, type Say } from './say.js';
-import { type BlockedBy, blockedByOf, fixFor, hopEvidence, naclRuleLabel } from './hops.js';
+import { type BlockedBy, blockedByOf, fixFor, hopEvidence, missingField, naclRuleLabel, unknownPrefixList } from './hops.js';
 
-export type Verdict = 'blocked' | 'config-allows' | 'unknown-interface' | 'ambiguous';
+/**
+ * `config-denies`: a record AWS logged as ACCEPT (--all) that the current configuration would deny, the
+ * mirror of `config-allows` (a REJECT the configuration would let through).
+ */
+export type Verdict = 'blocked' | 'config-denies' | 'config-allows' | 'unknown-interface' | 'ambiguous';
 
 /**
  * The fields of a record that attribution reads (a FlowRecord provides them): the one statement of its
@@ -266,12 +270,34 @@ function hopsFor(ctx: AttributionContext, eni: Eni, direction: Direction, traffi
   return direction === 'inbound' ? [nacl, sg] : [sg, nacl];
 }
 
-/** The reading re-evaluated with the ICMP type and code the first undecided rule of the hop asks for. */
-function alternativeReading(ctx: AttributionContext, eni: Eni, direction: Direction, rd: Reading, hop: Hop, packet: Packet): (Reading & { packet: Packet }) | null {
-  const icmp = hop.component === 'network-acl' ? hop.nacl?.undecided[0]?.icmp : hop.component === 'security-group' ? hop.sg?.undecided[0]?.icmp : undefined;
-  if (!icmp) return null;
-  const concrete: Packet = { ...packet, icmpType: icmp.type, icmpCode: icmp.code === -1 ? 0 : icmp.code };
-  return { ...evaluateReading(ctx, eni, direction, rd.traffic, concrete), packet: concrete };
+/**
+ * The reading re-evaluated with the value the first undecided rule of the hop asks for: its ICMP type and
+ * code, or (ports `-`) the first port of its range; `value` names it (`the ICMP type is 8`).
+ */
+function alternativeReading(ctx: AttributionContext, eni: Eni, direction: Direction, rd: Reading, hop: Hop, packet: Packet): (Reading & { packet: Packet; value: string }) | null {
+  const open = hop.component === 'network-acl' ? hop.nacl?.undecided[0] : hop.component === 'security-group' ? hop.sg?.undecided[0] : undefined;
+  if (!open) return null;
+  // A rule undecided for its peer (a group or prefix list of unknown members) has no value to try.
+  if ('peer' in open && (open.peer.kind === 'group' || open.peer.kind === 'prefix-list') && !matchPeerKnown(ctx.index, open)) return null;
+  if (open.icmp && isIcmp(packet.protocol)) {
+    const icmp = open.icmp;
+    const concrete: Packet = { ...packet, icmpType: icmp.type, icmpCode: icmp.code === -1 ? 0 : icmp.code };
+    return { ...evaluateReading(ctx, eni, direction, rd.traffic, concrete), packet: concrete, value: `the ICMP type is ${icmp.type}` };
+  }
+  if (open.ports && (packet.protocol === TCP || packet.protocol === UDP) && packet.dstPort === null) {
+    const port = Math.max(0, open.ports.from);
+    const concrete: Packet = { ...packet, dstPort: port };
+    return { ...evaluateReading(ctx, eni, direction, rd.traffic, concrete), packet: concrete, value: `the destination port is ${port}` };
+  }
+  return null;
+}
+
+/** Is the undecided rule's peer one whose addresses the snapshot knows (so its undecided part is the packet's field)? */
+function matchPeerKnown(index: SnapshotIndex, rule: { peer: { kind: string; groupId?: string; prefixListId?: string } }): boolean {
+  const p = rule.peer;
+  if (p.kind === 'prefix-list') return !unknownPrefixList(index, p.prefixListId!);
+  if (p.kind === 'group') return index.groupById.has(p.groupId!) || index.groupMemberIps.has(p.groupId!) || index.groupMemberPrefixes.has(p.groupId!);
+  return true;
 }
 
 /** A NACL the snapshot lacks, on the path before the blocker (or anywhere, when nothing blocks). */
@@ -293,6 +319,13 @@ function uncertainty(hop: Hop, index: SnapshotIndex): { because: string; ifNot: 
       ifSo: `if the peer is a member of ${open.peer.groupId}`,
     };
   }
+  if (open && open.peer.kind === 'prefix-list' && unknownPrefixList(index, open.peer.prefixListId)) {
+    return {
+      because: `a rule admits ${open.peer.prefixListId}, a prefix list the snapshot has without its entries, so whether the peer is in it is unknown`,
+      ifNot: `if the peer is not in ${open.peer.prefixListId}`,
+      ifSo: `if the peer is in ${open.peer.prefixListId}`,
+    };
+  }
   if (hop.component === 'security-group' && hop.sg && hop.sg.undecided.length === 0 && hop.sg.unknownGroups.length > 0) {
     return {
       because: `the snapshot lacks ${hop.sg.unknownGroups.join(', ')}, whose rules are unknown`,
@@ -300,10 +333,12 @@ function uncertainty(hop: Hop, index: SnapshotIndex): { because: string; ifNot: 
       ifSo: 'if a group missing from the snapshot allows it',
     };
   }
+  const field = missingField(hop.packet);
+  const rule = field === 'the ICMP type' ? 'type-specific' : 'port-specific';
   return {
-    because: 'the record does not carry the field a rule depends on (the ICMP type)',
-    ifNot: 'if the missing field matches no type-specific rule',
-    ifSo: 'if a group missing from the snapshot allows it',
+    because: `the record does not carry a field a rule depends on (${field}${field === 'the ICMP type' ? '' : ': its ports are -'})`,
+    ifNot: `if ${field} matches no ${rule} rule`,
+    ifSo: `if ${field} is one a rule matches`,
   };
 }
 
@@ -368,11 +403,13 @@ function natDrops(natId: string | null, direction: Direction, traffic: Traffic, 
   return null;
 }
 
-function configAllowsCauses(r: RecordFacts, packet: Packet, eni: Eni, snapshotTime?: string, nat?: string | null): string {
+function configAllowsCauses(r: RecordFacts, packet: Packet, eni: Eni, traffic: Traffic, snapshotTime?: string, nat?: string | null): string {
   const causes: string[] = [];
   if (nat) causes.push(nat);
   const flags = r.tcpFlags;
-  if (packet.protocol === TCP && flags !== null && (flags & SYN) === 0) {
+  if (packet.protocol === TCP && flags === null && traffic === 'response') {
+    causes.push('a packet after the connection closed or expired (the record has no tcp-flags to tell)');
+  } else if (packet.protocol === TCP && flags !== null && (flags & SYN) === 0) {
     causes.push(
       (flags & POST_CLOSE_FLAGS) !== 0
         ? `tcp-flags ${flags} (${flagNames(flags)}) without SYN: most likely a packet that arrived after the connection was closed`
@@ -384,6 +421,15 @@ function configAllowsCauses(r: RecordFacts, packet: Packet, eni: Eni, snapshotTi
   causes.push(`the configuration changed between the record and the snapshot${snapshotTime ? ` (${snapshotTime})` : ''}`);
   if (eni.instanceId) causes.push("the instance's connection-tracking allowance was exceeded (see the ENA metric conntrack_allowance_exceeded)");
   return `Likely causes: ${causes.join('; ')}.`;
+}
+
+/** `TCP 198.51.100.7:40000 -> 10.0.1.10:22` from a record's own fields, as far as it has them. */
+function recordPacketText(r: RecordFacts, src: Ip | null, dst: Ip | null, say: Say): string {
+  if (src && dst && r.protocol !== null && src.family === dst.family) {
+    const ports = r.protocol === TCP || r.protocol === UDP;
+    return describePacket({ protocol: r.protocol, src, dst, srcPort: ports ? r.srcport : null, dstPort: ports ? r.dstport : null, icmpType: null, icmpCode: null }, say);
+  }
+  return `traffic from ${src ? say.addr(src) : (r.srcaddr ?? '-')} to ${dst ? say.addr(dst) : (r.dstaddr ?? '-')}`;
 }
 
 /** Attributes one REJECT (or, with --all, ACCEPT) record. */
@@ -411,14 +457,32 @@ function attributeFacts(ctx: AttributionContext, r: RecordFacts): Attribution {
     if (fromDir) direction = fromDir;
     else if (dstRaw && srcRaw && vpcContaining(index, srcRaw) && !vpcContaining(index, dstRaw)) direction = 'outbound';
     else dirNote = ' Its direction cannot be told without the interface; it is reported as inbound.';
+    const named = r.interfaceId ? `network interface ${r.interfaceId}` : null;
     if (r.rejectReason === 'BPA') {
       // The record names its blocker itself (ref 8.1, 8.17): no configuration is needed to attribute it.
+      const what = recordPacketText(r, srcRaw, dstRaw, say);
       return bpaAttribution(
         direction,
-        `${r.interfaceId ?? 'The interface'} was rejected by VPC Block Public Access: the record's reject-reason is BPA, so neither the security groups nor the network ACL decided it. The interface is not in the snapshot, so which exclusion would let it through cannot be told.${dirNote}`,
+        `${cap(direction)} ${what}${named ? ` on ${named}` : ''} was rejected by VPC Block Public Access: the record's reject-reason is BPA, so neither the security groups nor the network ACL decided it. ${named ? 'The interface is not in the snapshot' : 'The record has no interface-id'}, so which exclusion would let it through cannot be told.${dirNote}`,
         'add a Block Public Access exclusion for its subnet or VPC, or switch Block Public Access off',
         r.interfaceId,
       );
+    }
+    if (!named) {
+      return {
+        direction,
+        traffic: 'unknown',
+        trafficEvidence: 'none',
+        verdict: 'unknown-interface',
+        blockedBy: null,
+        alsoBlockedBy: [],
+        candidates: null,
+        explanation: `The record has no interface-id (its log format lacks the field, or the value is -), so which interface, security groups and network ACL it passed cannot be told: log \${interface-id}, or filter the records by interface before explaining them.${dirNote}`,
+        fix: null,
+        eniId: null,
+        ruleKey: null,
+        ruleLabel: null,
+      };
     }
     return {
       direction,
@@ -428,7 +492,7 @@ function attributeFacts(ctx: AttributionContext, r: RecordFacts): Attribution {
       blockedBy: null,
       alsoBlockedBy: [],
       candidates: null,
-      explanation: `${r.interfaceId ?? 'The interface'} is not in the snapshot, so its security groups and network ACL are unknown: add its describe-network-interfaces output (and its subnet's network ACL and security groups), or the record comes from another account or Region.${dirNote}`,
+      explanation: `${cap(named)} is not in the snapshot, so its security groups and network ACL are unknown: add its describe-network-interfaces output (and its subnet's network ACL and security groups), or the record comes from another account or Region.${dirNote}`,
       fix: null,
       eniId: r.interfaceId,
       ruleKey: null,
@@ -449,7 +513,7 @@ function attributeFacts(ctx: AttributionContext, r: RecordFacts): Attribution {
     const candidates: Candidate[] = both.map((a) => ({
       reading: `as ${a.direction} traffic`,
       traffic: a.traffic,
-      verdict: a.verdict === 'blocked' ? 'blocked' : 'config-allows',
+      verdict: a.verdict === 'blocked' || a.verdict === 'config-denies' ? 'blocked' : 'config-allows',
       blockedBy: a.blockedBy,
       explanation: a.explanation,
     }));
@@ -458,7 +522,7 @@ function attributeFacts(ctx: AttributionContext, r: RecordFacts): Attribution {
       traffic: 'unknown',
       trafficEvidence: 'none',
       candidates,
-      explanation: `Neither ${r.srcaddr} nor ${r.dstaddr} is an address of ${where}, and the record has no flow-direction, so its direction is unknown; "direction" is reported as inbound. ${candidates.map((c) => `Read ${c.reading}: ${c.explanation}`).join(' ')}`,
+      explanation: `${owns(eni, src) && owns(eni, dst) ? `Both ${r.srcaddr} and ${r.dstaddr} are addresses of ${where}` : `Neither ${r.srcaddr} nor ${r.dstaddr} is an address of ${where}`}, and the record has no flow-direction, so its direction is unknown; "direction" is reported as inbound. ${candidates.map((c) => `Read ${c.reading}: ${c.explanation}`).join(' ')}`,
       fix: null,
       eniId: eni.id,
     });
@@ -621,7 +685,7 @@ function attributeFacts(ctx: AttributionContext, r: RecordFacts): Attribution {
       blockedBy: null,
       alsoBlockedBy: [],
       candidates: null,
-      explanation: `${head}, ${trafficText}, is allowed by the current configuration: ${chosen.hops.map((h) => hopEvidence(h, index, say)).join('; ')}. ${r.action === 'REJECT' ? configAllowsCauses(r, packet, eni, ctx.snapshotTime, natDrops(natGatewayOfEni(index, eni), direction, reading.traffic, packet)) : ''}`.trim(),
+      explanation: `${head}, ${trafficText}, is allowed by the current configuration: ${chosen.hops.map((h) => hopEvidence(h, index, say)).join('; ')}. ${r.action === 'REJECT' ? configAllowsCauses(r, packet, eni, reading.traffic, ctx.snapshotTime, natDrops(natGatewayOfEni(index, eni), direction, reading.traffic, packet)) : ''}`.trim(),
       fix: null,
       eniId: eni.id,
       ruleKey: null,
@@ -657,14 +721,23 @@ function finishBlocked(
     const b = blockedByOf(h, false);
     if (b !== null) alsoBlockedBy.push(b);
   }
-  const parts = [`${head}, ${trafficText}, was denied: ${hopEvidence(blocking, index, say)}.`];
+  const accepted = r.action === 'ACCEPT';
+  const parts = [accepted
+    ? `${head}, ${trafficText}, would be denied by the current configuration: ${hopEvidence(blocking, index, say)}.`
+    : `${head}, ${trafficText}, was denied: ${hopEvidence(blocking, index, say)}.`];
   if (chosen.traffic === 'response' && blocking.component === 'network-acl' && eni.groupIds.length > 0) {
     parts.push('As a response it passes the security groups (they are stateful), but network ACLs are stateless and judge it on its own.');
   }
   for (const h of chosen.also) parts.push(`The ${h.component === 'security-group' ? 'security groups' : h.component === 'network-acl' ? 'network ACL' : h.component} would also deny it: ${hopEvidence(h, index, say)}.`);
-  const fix = fixFor(blocking, index, chosen.traffic === 'response', say) || null;
+  // Every blocker's change: fixing the first alone leaves the packet blocked by the next.
+  const fixes: string[] = [];
+  for (const h of [blocking, ...chosen.also]) {
+    const f = fixFor(h, index, chosen.traffic === 'response', say);
+    if (f && !fixes.includes(f)) fixes.push(f);
+  }
+  const fix = fixes.length === 0 ? null : fixes.length === 1 ? fixes[0]! : fixes.map((f, i) => `(${i + 1}) ${f}`).join('; ');
   if (fix) parts.push(`Fix: ${fix}.`);
-  if (r.action === 'ACCEPT') parts.push('The record itself was ACCEPTed, so the configuration has changed since, or the connection was tracked under earlier rules.');
+  if (accepted) parts.push('It was accepted when logged, so the configuration has changed since (or the connection was tracked under rules that allowed it when it started).');
   parts.push(inferred);
 
   // A deny that rests on a field the record lacks (the ICMP type) is not certain: evaluate again with the
@@ -676,19 +749,21 @@ function finishBlocked(
     const candidates: Candidate[] = [
       { reading: why.ifNot, traffic: chosen.traffic, verdict: 'blocked', blockedBy, explanation: parts[0]! },
       {
-        reading: alt ? `if the ICMP type is ${alt.packet.icmpType}` : why.ifSo,
+        reading: alt ? `if ${alt.value}` : why.ifSo,
         traffic: chosen.traffic,
         verdict: altBlockedBy ? 'blocked' : 'config-allows',
         blockedBy: altBlockedBy,
         explanation: alt?.blocking ? `It would be denied by ${hopEvidence(alt.blocking, index, say)}.` : 'The configuration would allow it.',
       },
     ];
+    // The first reading is the paragraph's first sentence: said once, then what the other reading gives.
+    const [first, ...rest] = parts;
     return ambiguous({
       direction,
       traffic: reading.traffic,
       trafficEvidence: reading.evidence,
       candidates,
-      explanation: `${parts.join(' ')} This is not certain: ${why.because}. ${candidates.map((c) => `${cap(c.reading)}: ${c.explanation}`).join(' ')}`,
+      explanation: `${first} This is not certain: ${why.because}; that holds ${candidates[0]!.reading}. ${cap(candidates[1]!.reading)}: ${candidates[1]!.explanation} ${rest.join(' ')}`,
       fix,
       eniId: eni.id,
     });
@@ -698,7 +773,7 @@ function finishBlocked(
     direction,
     traffic: reading.traffic,
     trafficEvidence: reading.evidence,
-    verdict: 'blocked',
+    verdict: accepted ? 'config-denies' : 'blocked',
     blockedBy,
     alsoBlockedBy,
     candidates: null,

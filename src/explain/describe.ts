@@ -73,7 +73,38 @@ export function describeRoute(r: Route): string {
 }
 
 export function protocolLabel(protocol: number): string {
-  return protocolName(protocol).toUpperCase();
+  return protocol === ICMPV6 ? 'ICMPv6' : protocolName(protocol).toUpperCase();
+}
+
+/** What AWS calls a resource by its id prefix, for a sentence that would start with the id. */
+const ID_KINDS: ReadonlyArray<readonly [string, string]> = [
+  ['rtb-', 'Route table'],
+  ['tgw-rtb-', 'Transit gateway route table'],
+  ['tgw-attach-', 'Transit gateway attachment'],
+  ['tgw-', 'Transit gateway'],
+  ['eni-', 'Network interface'],
+  ['acl-', 'Network ACL'],
+  ['sg-', 'Security group'],
+  ['subnet-', 'Subnet'],
+  ['vpc-', 'VPC'],
+  ['vpce-', 'VPC endpoint'],
+  ['pcx-', 'VPC peering connection'],
+  ['igw-', 'Internet gateway'],
+  ['eigw-', 'Egress-only internet gateway'],
+  ['nat-', 'NAT gateway'],
+  ['vgw-', 'Virtual private gateway'],
+  ['i-', 'Instance'],
+];
+
+/**
+ * A sentence as it is written: capitalised, except that an AWS id keeps its case and gets its kind in
+ * front (`Route table rtb-0abc ...`, never `Rtb-0abc`).
+ */
+export function sentence(s: string): string {
+  // An id: a known prefix, then letters and digits with at least one digit (eni-0web1..., rtb-0abc...).
+  const kind = ID_KINDS.find(([prefix]) => s.startsWith(prefix) && /^[0-9a-z]*[0-9][0-9a-z]*\b/.test(s.slice(prefix.length)));
+  if (kind) return `${kind[1]} ${s}`;
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 function hostPort(ip: Ip, port: number | null, family: 4 | 6, say: Say): string {
@@ -94,7 +125,7 @@ export function describePacket(p: Packet, say: Say = PLAIN): string {
 
 /** What a rule allowing this packet would say: `tcp/5432` / `icmp type 0` / `all esp`. */
 export function packetService(p: Packet, say: Say = PLAIN): string {
-  if (hasPorts(p.protocol)) return p.dstPort === null ? `all ${protocolName(p.protocol)}` : `${protocolName(p.protocol)}/${say.port(p.dstPort)}`;
+  if (hasPorts(p.protocol)) return p.dstPort === null ? `${protocolName(p.protocol)} (the record does not give the port)` : `${protocolName(p.protocol)}/${say.port(p.dstPort)}`;
   if (isIcmp(p.protocol)) return p.icmpType === null ? protocolName(p.protocol) : `${protocolName(p.protocol)} type ${p.icmpType}`;
   return protocolName(p.protocol);
 }

@@ -6,7 +6,8 @@ import type { NaclDecision } from '../engine/nacl.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import type { Eni, NaclEntry, SgRule } from '../model/snapshot.js';
 import { PLAIN, type Say, hostText } from './say.js';
-import { hasPorts } from '../net/protocol.js';
+import { hasPorts, isIcmp, protocolName } from '../net/protocol.js';
+import type { Packet } from '../model/flow.js';
 import {
   describeDefaultNaclRule,
   describeNaclEntry,
@@ -72,13 +73,29 @@ export function naclRuleLabel(index: SnapshotIndex, n: NaclDecision, subnetId?: 
   return `${naclName(index, n.aclId, subnetId)}: ${n.direction} ${rule}`;
 }
 
-/** One sentence of evidence for a hop, as the JSON `evidence` field and the text hop lines show it. */
+/** A prefix list the snapshot names without its entries: which addresses it holds is unknown. */
+export function unknownPrefixList(index: SnapshotIndex, id: string): boolean {
+  return (index.prefixListById.get(id)?.entries ?? null) === null;
+}
+
+/** The field a rule depends on that the record does not carry: the ICMP type, or the destination port (`-`). */
+export function missingField(p: Packet): string {
+  return hasPorts(p.protocol) ? 'the destination port' : 'the ICMP type';
+}
+
+/** What an allow rule in a fix names: the packet's service; a port the record does not give is not "all ports". */
+function fixService(p: Packet, say: Say): string {
+  if (hasPorts(p.protocol) && p.dstPort === null) return `${protocolName(p.protocol)} on the port the service listens on (the record does not give the port; not all ${protocolName(p.protocol)})`;
+  return packetService(p, say);
+}
+
 /** The hop without its untracked mark (its evidence then is the rule's). */
 function trackedView(hop: Extract<Hop, { component: 'security-group' }>): Hop {
   const { untracked: _untracked, ...rest } = hop;
   return rest;
 }
 
+/** One sentence of evidence for a hop, as the JSON `evidence` field and the text hop lines show it. */
 export function hopEvidence(hop: Hop, index: SnapshotIndex, say: Say = PLAIN): string {
   switch (hop.component) {
     case 'security-group': {
@@ -96,7 +113,10 @@ export function hopEvidence(hop: Hop, index: SnapshotIndex, say: Say = PLAIN): s
       if (sg.noRules) parts.push(`the groups have no ${hop.direction} rules at all`);
       const miss = sg.closestMisses.find((m) => m.reason !== 'protocol');
       if (miss) {
-        const what = miss.reason === 'peer' ? 'the same port, but from another peer' : miss.reason === 'port' ? 'that peer, but other ports' : 'that peer, but another protocol';
+        const icmp = isIcmp(hop.packet.protocol);
+        const what = miss.reason === 'peer'
+          ? `the same ${icmp ? 'ICMP type' : 'port'}, but ${hop.direction === 'inbound' ? 'from' : 'to'} another peer`
+          : miss.reason === 'port' ? `that peer, but other ${icmp ? 'ICMP types' : 'ports'}` : 'that peer, but another protocol';
         parts.push(`closest: ${sgRuleText(miss.rule, index)} (${what})`);
       }
       if (sg.unknownGroups.length) parts.push(`the snapshot lacks ${enumerate(sg.unknownGroups)}, whose rules are unknown`);
@@ -106,7 +126,9 @@ export function hopEvidence(hop: Hop, index: SnapshotIndex, say: Say = PLAIN): s
         parts.push(
           open.peer.kind === 'group' && !index.groupById.has(open.peer.groupId)
             ? `${sgRuleText(open, index)} would allow it if ${peer} is a member of ${open.peer.groupId}, a group the snapshot does not describe (in a peered VPC or another account?)`
-            : `${sgRuleText(open, index)} would allow it if the ICMP type matches, which the record does not say`,
+            : open.peer.kind === 'prefix-list' && unknownPrefixList(index, open.peer.prefixListId)
+              ? `${sgRuleText(open, index)} would allow it if ${peer} is in ${open.peer.prefixListId}, whose entries the snapshot does not have`
+              : `${sgRuleText(open, index)} would allow it if ${missingField(hop.packet)} matches, which the record does not say`,
         );
       }
       return parts.join('; ');
@@ -119,15 +141,15 @@ export function hopEvidence(hop: Hop, index: SnapshotIndex, say: Say = PLAIN): s
       let s = `${naclRuleLabel(index, n, hop.subnetId)} ${n.action === 'allow' ? 'allows' : 'denies'} it`;
       if (n.action === 'deny' && n.shadowedAllow) s += `, evaluated before the allow in rule ${n.shadowedAllow.ruleNumber}`;
       if (n.action === 'deny' && n.isDefaultRule) s += `: no lower-numbered ${hop.direction} rule matches`;
-      if (miss) s += ` (closest: ${describeNaclEntry(miss.entry)}, ${miss.reason === 'address' ? `for other ${hop.direction === 'inbound' ? 'sources' : 'destinations'}` : miss.reason === 'port' ? 'for other ports' : 'for another protocol'})`;
-      if (n.undecided.length) s += `; ${describeNaclEntry(n.undecided[0]!)} comes first and would decide instead if the ICMP type matches`;
+      if (miss) s += ` (closest: ${describeNaclEntry(miss.entry)}, ${miss.reason === 'address' ? `for other ${hop.direction === 'inbound' ? 'sources' : 'destinations'}` : miss.reason === 'port' ? (isIcmp(hop.packet.protocol) ? 'for other ICMP types' : 'for other ports') : 'for another protocol'})`;
+      if (n.undecided.length) s += `; ${describeNaclEntry(n.undecided[0]!)} comes first and would decide instead if ${missingField(hop.packet)} matches`;
       return s;
     }
     case 'route': {
       if (hop.skipped === 'same-subnet') return 'not routed: same subnet';
       if (hop.skipped === 'no-table-in-snapshot') return `the snapshot has no route table for ${hop.subnetId}; routing not evaluated`;
       const r = hop.route;
-      const table = r.routeTableId ?? 'its route table';
+      const table = r.routeTableId ? `route table ${r.routeTableId}` : 'its route table';
       if (hop.problem) return `${table}: ${hop.problem}`;
       if (r.outcome === 'no-route') return `${table} of ${hop.subnetId} has no route to ${say.addr(hop.packet.dst)}`;
       if (r.outcome === 'blackhole' && r.route) return `${table} sends ${say.addr(hop.packet.dst)} over ${describeRoute(r.route)}: its target is gone, so packets are dropped`;
@@ -154,23 +176,28 @@ export function fixFor(hop: Hop, index: SnapshotIndex, response = hop.path === '
       const group = fixPeerGroup(peerEni, index.eniById.get(hop.eniId)?.vpcId);
       const peer = group !== null ? `${group} (a group on ${say.peerEni(peerEni!.id)})` : hostText(peerIp, say);
       const groups = hop.sg.groupIds.length === 1 ? hop.sg.groupIds[0]! : `one of ${enumerate(hop.sg.groupIds)}`;
-      return `add an ${hop.direction} rule to ${groups} allowing ${packetService(p, say)} ${hop.direction === 'inbound' ? 'from' : 'to'} ${peer}`;
+      return `add an ${hop.direction} rule to ${groups} allowing ${fixService(p, say)} ${hop.direction === 'inbound' ? 'from' : 'to'} ${peer}`;
     }
     case 'network-acl': {
       const n = hop.nacl;
       if (!n) return '';
       const peerIp = hop.direction === 'inbound' ? p.src : p.dst;
-      const svc = response && hasPorts(p.protocol) ? `${p.protocol === 6 ? 'tcp' : 'udp'}/1024-65535 (the ephemeral ports responses go to)` : packetService(p, say);
+      const svc = response && hasPorts(p.protocol) ? `${p.protocol === 6 ? 'tcp' : 'udp'}/1024-65535 (the ephemeral ports responses go to)` : fixService(p, say);
       const anywhere = peerIp.family === 4 ? '0.0.0.0/0' : '::/0';
       const peer = response ? `${hostText(peerIp, say)} (or ${anywhere} for every peer)` : hostText(peerIp, say);
       const target = `${hop.direction} ${svc} ${hop.direction === 'inbound' ? 'from' : 'to'} ${peer}`;
       if (!n.isDefaultRule) return `network ACL ${n.aclId} rule ${n.ruleNumber} denies it: remove or narrow that rule, or add an allow for ${target} with a number lower than ${n.ruleNumber}`;
-      return `add an allow rule to network ACL ${n.aclId} for ${target} (any number below 32766 that precedes the denies you keep)`;
+      return `add an allow rule to network ACL ${n.aclId} for ${target} (any number up to 32766 that precedes the denies you keep)`;
     }
     case 'route': {
       const r = hop.route;
       if (hop.fix) return hop.fix;
-      if (hop.problem) return `fix the routing: ${hop.problem}`;
+      if (hop.problem) {
+        const table = r.routeTableId ?? `the route table of ${hop.subnetId}`;
+        return r.route
+          ? `add a route for ${say.addr(p.dst)} to ${table} whose target reaches it (today ${describeRoute(r.route)} takes it)`
+          : `add a route for ${say.addr(p.dst)} to ${table} whose target reaches it`;
+      }
       if (r.outcome === 'blackhole' && r.route) return `the route ${describeRoute(r.route)} in ${r.routeTableId} points at a target that no longer exists: replace its target`;
       return `add a route for ${say.addr(p.dst)} to ${r.routeTableId ?? `the route table of ${hop.subnetId}`}`;
     }

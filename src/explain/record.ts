@@ -46,8 +46,8 @@ export type MissingExplainRecordKeys = Exclude<keyof ExplainRecordV1, (typeof EX
 const everyKeyListed: [MissingExplainRecordKeys] extends [never] ? true : MissingExplainRecordKeys = true;
 void everyKeyListed;
 
-/** The verdicts explain writes (a subset of the schema's enum, which also reserves config-denies). */
-export const VERDICTS = ['blocked', 'config-allows', 'unknown-interface', 'ambiguous'] as const satisfies readonly Verdict[];
+/** The verdicts explain writes (the schema's enum). */
+export const VERDICTS = ['blocked', 'config-denies', 'config-allows', 'unknown-interface', 'ambiguous'] as const satisfies readonly Verdict[];
 
 /** The contract record of a flow-log record and its attribution. */
 export function explainRecordOf(r: FlowRecord, a: Attribution): ExplainRecordV1 {

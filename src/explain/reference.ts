@@ -10,7 +10,7 @@ import type { FlowLogEvent } from '../flowlog/reader.js';
 import type { FlowRecord } from '../flowlog/record.js';
 import { attributeRecord } from './attribute.js';
 import { type ExplainRecordV1, explainRecordOf } from './record.js';
-import { ExplainSummary } from './summary.js';
+import { ExplainSummary, summaryPeer } from './summary.js';
 
 export interface ReferenceOptions {
   readonly all: boolean;
@@ -82,7 +82,7 @@ export function* explainReference(
       if (!explained) continue;
       const reverse = accepted.hasReverse(r);
       const a = attributeRecord({ index, reverseAccepted: () => reverse, ...(opts.snapshotTime ? { snapshotTime: opts.snapshotTime } : {}) }, r);
-      summary.addExplained(a, r.srcaddr, r.dstport, r.action === 'ACCEPT');
+      summary.addExplained(a, summaryPeer(r, a), r.dstport, r.action === 'ACCEPT', r.protocol);
       yield explainRecordOf(r, a);
     }
   }

@@ -107,10 +107,29 @@ interface Tracked<K> {
 export interface RuleGroup {
   readonly blockedBy: BlockedBy;
   readonly rule: string;
+  /** Whose addresses `sources` counts: the peers the rule judges, sources inbound, destinations outbound. */
+  readonly peers: 'sources' | 'destinations';
   count: number;
-  /** Source addresses; an IPv4 address as its number (topSources gives them all as text). */
+  /** Peer addresses; an IPv4 address as its number (topSources gives them all as text). */
   readonly sources: TopCounter<string | number>;
+  /** TCP and UDP destination ports. */
   readonly ports: TopCounter<number>;
+  /** ICMP and ICMPv6 records, by protocol: flow logs carry no ICMP type or code (ref 2.4), so no port is counted for them. */
+  readonly icmp: TopCounter<string>;
+}
+
+/**
+ * The peer a record's summary counts, as its explanation names it (ref 8.4): the packet's source inbound,
+ * its destination outbound (pkt-srcaddr / pkt-dstaddr when the record has them: a NAT gateway's records).
+ */
+export function summaryPeer(r: Pick<FlowRecord, 'srcaddr' | 'dstaddr' | 'pktSrcaddr' | 'pktDstaddr'>, a: Pick<Attribution, 'direction' | 'blockedBy'>): string | null {
+  return peerDirection(a) === 'inbound' ? (r.pktSrcaddr ?? r.srcaddr) : (r.pktDstaddr ?? r.dstaddr);
+}
+
+/** The direction of the rule that blocks (or of the record, for a blocker without one). */
+export function peerDirection(a: Pick<Attribution, 'blockedBy'> & Partial<Pick<Attribution, 'direction'>>): 'inbound' | 'outbound' {
+  const b = a.blockedBy;
+  return b !== null && 'direction' in b ? b.direction : (a.direction ?? 'inbound');
 }
 
 /** The n most frequent sources of a rule group, as text. */
@@ -124,6 +143,34 @@ export interface BadLine {
   readonly message: string;
 }
 
+export interface RuleGroupJson {
+  blockedBy: BlockedBy;
+  rule: string;
+  count: number;
+  /** Inbound rules: the top sources; outbound rules: the top destinations (topDestinations instead). */
+  topSources?: Array<{ address: string; count: number }>;
+  topDestinations?: Array<{ address: string; count: number }>;
+  topDestinationPorts: Array<{ port: number; count: number }>;
+  /** ICMP records by protocol (flow logs carry no ICMP type or code). */
+  icmp: Array<{ protocol: string; count: number }>;
+}
+
+function ruleGroupJson(g: RuleGroup): RuleGroupJson {
+  const peers = topSources(g, 5).map(([address, count]) => ({ address, count }));
+  return {
+    blockedBy: g.blockedBy,
+    rule: g.rule,
+    count: g.count,
+    ...(g.peers === 'sources' ? { topSources: peers } : { topDestinations: peers }),
+    topDestinationPorts: g.ports.top(5).map(([port, count]) => ({ port, count })),
+    icmp: g.icmp.top(2).map(([protocol, count]) => ({ protocol, count })),
+  };
+}
+
+function sortedGroups(groups: Map<string, RuleGroup>): RuleGroup[] {
+  return [...groups.entries()].sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1)).map(([, g]) => g);
+}
+
 export interface SummaryJson {
   records: number;
   explained: number;
@@ -133,7 +180,9 @@ export interface SummaryJson {
   skipdata: number;
   noAction: number;
   verdicts: Record<Verdict, number>;
-  blockingRules: Array<{ blockedBy: BlockedBy; rule: string; count: number; topSources: Array<{ address: string; count: number }>; topDestinationPorts: Array<{ port: number; count: number }> }>;
+  blockingRules: RuleGroupJson[];
+  /** ACCEPTed records (--all) the current configuration would deny, by the rule that would deny them. */
+  configDeniesRules: RuleGroupJson[];
   badLines: number;
   badLineSamples: BadLine[];
   fileErrors: Array<{ file: string; message: string }>;
@@ -159,8 +208,11 @@ export class ExplainSummary {
   badLines = 0;
   readonly badLineSamples: BadLine[] = [];
   readonly fileErrors: Array<{ file: string; message: string }> = [];
-  readonly verdicts: Record<Verdict, number> = { blocked: 0, 'config-allows': 0, 'unknown-interface': 0, ambiguous: 0 };
+  readonly verdicts: Record<Verdict, number> = { blocked: 0, 'config-denies': 0, 'config-allows': 0, 'unknown-interface': 0, ambiguous: 0 };
+  /** Blocked REJECTs by blocking rule. */
   private readonly groups = new Map<string, RuleGroup>();
+  /** config-denies ACCEPTs by the rule that would deny them: apart from the REJECTs. */
+  private readonly deniedGroups = new Map<string, RuleGroup>();
   private readonly seenFormats = new Set<FlowLogFormat>();
   private readonly seenWarnings = new Set<string>();
 
@@ -227,27 +279,30 @@ export class ExplainSummary {
   }
 
   /**
-   * `srcaddr` as written, or an IPv4 address as its number (counted as its text: an IPv4 address of a
-   * record is its canonical dotted quad). `accepted`: the record itself was ACCEPTed (--all), so it is not
-   * counted under the blocking rules.
+   * `peer` (summaryPeer) as written, or an IPv4 address as its number (counted as its text: an IPv4
+   * address of a record is its canonical dotted quad). `accepted`: the record itself was ACCEPTed (--all),
+   * so it is not counted under the blocking rules (a config-denies is counted apart).
    */
-  addExplained(a: Pick<Attribution, 'verdict' | 'ruleKey' | 'blockedBy' | 'ruleLabel'>, srcaddr: string | number | null, dstport: number | null, accepted = false): void {
+  addExplained(a: Pick<Attribution, 'verdict' | 'ruleKey' | 'blockedBy' | 'ruleLabel'> & Partial<Pick<Attribution, 'direction'>>, peer: string | number | null, dstport: number | null, accepted = false, protocol: number | null = null): void {
     this.explained++;
     this.verdicts[a.verdict]++;
-    if (accepted || a.verdict !== 'blocked' || !a.ruleKey || !a.blockedBy) return;
-    let g = this.groups.get(a.ruleKey);
+    if (!a.ruleKey || !a.blockedBy) return;
+    const groups = a.verdict === 'blocked' && !accepted ? this.groups : a.verdict === 'config-denies' ? this.deniedGroups : null;
+    if (groups === null) return;
+    let g = groups.get(a.ruleKey);
     if (!g) {
-      g = { blockedBy: a.blockedBy, rule: a.ruleLabel ?? a.ruleKey, count: 0, sources: new TopCounter(), ports: new TopCounter() };
-      this.groups.set(a.ruleKey, g);
+      g = { blockedBy: a.blockedBy, rule: a.ruleLabel ?? a.ruleKey, peers: peerDirection(a) === 'inbound' ? 'sources' : 'destinations', count: 0, sources: new TopCounter(), ports: new TopCounter(), icmp: new TopCounter() };
+      groups.set(a.ruleKey, g);
     }
     g.count++;
-    if (typeof srcaddr === 'number') {
-      g.sources.add(srcaddr);
-    } else if (srcaddr) {
-      const v4 = parseIpv4Fast(srcaddr);
-      g.sources.add(v4 >= 0 ? v4 : srcaddr);
+    if (typeof peer === 'number') {
+      g.sources.add(peer);
+    } else if (peer) {
+      const v4 = parseIpv4Fast(peer);
+      g.sources.add(v4 >= 0 ? v4 : peer);
     }
-    if (dstport !== null) g.ports.add(dstport);
+    if (protocol === 1 || protocol === 58) g.icmp.add(protocol === 1 ? 'icmp' : 'icmpv6');
+    else if (dstport !== null && (protocol === null || protocol === 6 || protocol === 17)) g.ports.add(dstport);
   }
 
   addBadLine(b: BadLine): void {
@@ -256,7 +311,12 @@ export class ExplainSummary {
   }
 
   ruleGroups(): RuleGroup[] {
-    return [...this.groups.entries()].sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1)).map(([, g]) => g);
+    return sortedGroups(this.groups);
+  }
+
+  /** The config-denies ACCEPTs by rule. */
+  configDeniesGroups(): RuleGroup[] {
+    return sortedGroups(this.deniedGroups);
   }
 
   toJson(): SummaryJson {
@@ -269,13 +329,8 @@ export class ExplainSummary {
       skipdata: this.skipdata,
       noAction: this.noAction,
       verdicts: { ...this.verdicts },
-      blockingRules: this.ruleGroups().map((g) => ({
-        blockedBy: g.blockedBy,
-        rule: g.rule,
-        count: g.count,
-        topSources: topSources(g, 5).map(([address, count]) => ({ address, count })),
-        topDestinationPorts: g.ports.top(5).map(([port, count]) => ({ port, count })),
-      })),
+      blockingRules: this.ruleGroups().map(ruleGroupJson),
+      configDeniesRules: this.configDeniesGroups().map(ruleGroupJson),
       badLines: this.badLines,
       badLineSamples: [...this.badLineSamples],
       fileErrors: [...this.fileErrors],

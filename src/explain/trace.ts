@@ -5,7 +5,7 @@
 import type { Packet } from '../model/flow.js';
 import type { Hop, PathResult } from '../engine/path.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
-import { describePacket } from './describe.js';
+import { describePacket, sentence } from './describe.js';
 import { type BlockedBy, blockedByOf, fixFor, hopEvidence, hopId } from './hops.js';
 
 export interface TraceHopJson {
@@ -39,6 +39,22 @@ function hopJson(hop: Hop, index: SnapshotIndex): TraceHopJson {
   return { component: hop.component, ...ids, path: hop.path, decision: hop.decision, evidence: hopEvidence(hop, index) };
 }
 
+/** ` acl-0app...`: the resource of a blocking hop, for the list of further blockers. */
+function blockerName(h: Hop): string {
+  const b = blockedByOf(h, false);
+  if (b === null) return '';
+  switch (b.component) {
+    case 'network-acl':
+      return ` ${b.id} rule ${b.rule}`;
+    case 'security-group':
+      return ` ${b.ids.join(', ')}${h.component === 'security-group' ? ` on ${h.eniId}` : ''}`;
+    case 'route':
+      return ` ${b.id}`;
+    default:
+      return '';
+  }
+}
+
 function legText(leg: 'forward' | 'return'): string {
   return leg === 'forward' ? 'on the way there' : 'on the way back (the response)';
 }
@@ -60,24 +76,29 @@ export function buildTraceReport(index: SnapshotIndex, result: PathResult, ctx: 
     if (skipped.length) sentences.push('Both ends are in the same subnet, so network ACLs and routing do not apply; only the security groups filter.');
   } else {
     sentences.push(`${head} is blocked ${legText(blocking.path)}.`);
-    const ev = hopEvidence(blocking, index);
-    // A sentence may start with an AWS id (rtb-0abc...), which keeps its case.
-    sentences.push(`${/^[a-z]+-[0-9a-f]{3,}/.test(ev) ? ev : ev.charAt(0).toUpperCase() + ev.slice(1)}.`);
+    // A sentence that starts with an AWS id keeps its case, with its kind in front (Route table rtb-0abc...).
+    sentences.push(`${sentence(hopEvidence(blocking, index))}.`);
     if (blocking.path === 'return' && blocking.component === 'network-acl') {
       const untracked = result.hops.some((h) => h.component === 'security-group' && h.path === 'return' && h.untracked === true);
       sentences.push(untracked
         ? 'The request gets through, but network ACLs are stateless: the response needs its own rule; the security groups already allow the response (an untracked flow, judged by their rule for all traffic back).'
         : 'The request gets through, but network ACLs are stateless: the response needs its own rule, and security groups cannot help here because they already let the tracked response pass.');
     }
-    fix = fixFor(blocking, index) || null;
-    if (fix) sentences.push(`Fix: ${fix}.`);
+    // Every blocker's change: fixing the first alone leaves the packet blocked at the next.
+    const fixes: string[] = [];
+    for (const h of [blocking, ...result.alsoBlocking]) {
+      const f = fixFor(h, index);
+      if (f && !fixes.includes(f)) fixes.push(f);
+    }
+    fix = fixes.length === 0 ? null : fixes.length === 1 ? fixes[0]! : fixes.map((f, i) => `(${i + 1}) ${f}`).join('; ');
     if (result.alsoBlocking.length) {
-      const also = result.alsoBlocking.map((h) => `${h.component}${'direction' in h ? ` ${h.direction}` : ''} ${legText(h.path)}`);
+      const also = result.alsoBlocking.map((h) => `${h.component}${'direction' in h ? ` ${h.direction}` : ''}${blockerName(h)} ${legText(h.path)}`);
       sentences.push(`After that, ${also.length === 1 ? 'one more check would also block it' : `${also.length} more checks would also block it`}: ${also.join('; ')}.`);
     }
+    if (fix) sentences.push(`Fix: ${fix}.`);
   }
   if (ctx.assumedSrcPort) sentences.push(ctx.assumedSrcPort);
-  for (const n of result.notes) sentences.push(n);
+  for (const n of result.notes) sentences.push(sentence(n));
   return {
     reachable: result.reachable,
     blockedBy: blocking ? blockedByOf(blocking, true) : null,

@@ -12,7 +12,7 @@ import { type Attribution, type AttributionContext, type RecordFacts, attributeR
 import { Policies, type Policy, portClass } from './classes.js';
 import { type Slot, type SlotTemplate, fillSlots, hasSlots, slotSay, splitSlotBytes, splitSlots } from './slots.js';
 import { eniName } from '../explain/say.js';
-import { ExplainSummary } from '../explain/summary.js';
+import { ExplainSummary, peerDirection, summaryPeer } from '../explain/summary.js';
 import { fixPeerGroup } from '../explain/hops.js';
 import { MemoryWriter, type Writer } from './writer.js';
 import { fnv1a } from './hash.js';
@@ -102,11 +102,11 @@ interface Iface {
 /** A string as it goes between the quotes of a JSON string, encoded. */
 const jsonContent = (s: string) => Buffer.from(JSON.stringify(s).slice(1, -1));
 
-type SlimAttribution = Pick<Attribution, 'verdict' | 'blockedBy' | 'ruleKey' | 'ruleLabel' | 'explanation'>;
+type SlimAttribution = Pick<Attribution, 'verdict' | 'direction' | 'blockedBy' | 'ruleKey' | 'ruleLabel' | 'explanation'>;
 
 /** The fields the summary needs, plus the explanation when text output renders it. */
 function slim(a: Attribution, withText: boolean): SlimAttribution {
-  return { verdict: a.verdict, blockedBy: a.blockedBy, ruleKey: a.ruleKey, ruleLabel: a.ruleLabel, explanation: withText ? a.explanation : '' };
+  return { verdict: a.verdict, direction: a.direction, blockedBy: a.blockedBy, ruleKey: a.ruleKey, ruleLabel: a.ruleLabel, explanation: withText ? a.explanation : '' };
 }
 
 /** What goes before each field's value, encoded (jsonKeys), and the longest of them all added up. */
@@ -712,7 +712,11 @@ export class RecordExplainer {
   /** Writes the output of one record: a JSON object (json, jsonl) or a paragraph (text). */
   explain(r: FlowRecord, reverse: boolean, out: Writer): void {
     const hit = this.attribute(r, reverse);
-    this.summary.addExplained(hit.attribution, this.keySrc, this.keyDp, r.action === 'ACCEPT');
+    const a = hit.attribution;
+    // The summary's peer (summaryPeer): the source as keyed (a number for IPv4) when the rule judges sources and the record has no pkt-srcaddr.
+    const counted = a.ruleKey !== null && (a.verdict === 'blocked' || a.verdict === 'config-denies');
+    const peer = !counted ? null : peerDirection(a) === 'inbound' && r.pktSrcaddr === null ? this.keySrc : summaryPeer(r, a);
+    this.summary.addExplained(a, peer, this.keyDp, r.action === 'ACCEPT', r.protocol);
     if (this.format === 'text') {
       const a = hit.text ? { verdict: hit.attribution.verdict, explanation: fillSlots(hit.text, (k) => this.slotValue(k, r)) } : hit.attribution;
       out.write(this.renderText(r.file, r.line, a));

@@ -48,7 +48,7 @@ describe('vpcwhy explain on the three-tier example', () => {
     const r = await runCli(['explain', ...SNAP, LOG]);
     expect(r.stdout).toContain('rule 90 (deny tcp/5432 from 10.0.1.0/24)');
     expect(r.stdout).toMatch(/13 records in 1 file: 7 REJECT, 5 ACCEPT, 1 NODATA/);
-    expect(r.stdout).toMatch(/7 explained: 5 blocked, 1 config-allows, 1 unknown-interface, 0 ambiguous/);
+    expect(r.stdout).toMatch(/7 explained: 5 blocked, 0 config-denies, 1 config-allows, 1 unknown-interface, 0 ambiguous/);
   });
 
   it('writes {records, summary} with --format json', async () => {
@@ -56,7 +56,7 @@ describe('vpcwhy explain on the three-tier example', () => {
     const doc = JSON.parse(r.stdout);
     expect(doc.records).toHaveLength(7);
     doc.records.forEach((o: object) => expect(validateExplainRecord(o)).toBe(true));
-    expect(doc.summary.verdicts).toEqual({ blocked: 5, 'config-allows': 1, 'unknown-interface': 1, ambiguous: 0 });
+    expect(doc.summary.verdicts).toEqual({ blocked: 5, 'config-denies': 0, 'config-allows': 1, 'unknown-interface': 1, ambiguous: 0 });
     expect(doc.summary.blockingRules[0]).toMatchObject({ count: 1 });
   });
 

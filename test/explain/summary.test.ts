@@ -19,7 +19,7 @@ describe('ExplainSummary', () => {
     }
     s.addExplained({ verdict: 'ambiguous', ruleKey: null, ruleLabel: null, blockedBy: null }, '10.0.0.3', 1);
     const j = s.toJson();
-    expect(j.verdicts).toEqual({ blocked: 4, 'config-allows': 0, 'unknown-interface': 0, ambiguous: 1 });
+    expect(j.verdicts).toEqual({ blocked: 4, 'config-denies': 0, 'config-allows': 0, 'unknown-interface': 0, ambiguous: 1 });
     expect(j.blockingRules.map((g) => [g.blockedBy, g.count])).toEqual([
       [{ component: 'network-acl', id: 'acl-1', direction: 'inbound', rule: 100 }, 2],
       [{ component: 'network-acl', id: 'acl-1', direction: 'inbound', rule: 200 }, 2],
@@ -111,7 +111,7 @@ describe('TopCounter (Space-Saving): top sources and ports of a rule in bounded 
     const s = new ExplainSummary();
     for (let i = 0; i < 5000; i++) s.addExplained(blocked(32767), `198.51.${(i >> 8) & 255}.${i & 255}`, 22);
     for (let i = 0; i < 300; i++) s.addExplained(blocked(32767), '203.0.113.66', 1000 + i);
-    const top = s.toJson().blockingRules[0]!.topSources[0]!;
+    const top = s.toJson().blockingRules[0]!.topSources![0]!;
     expect(top.address).toBe('203.0.113.66');
     expect(top.count).toBeGreaterThan(250);
     expect(top.count).toBeLessThanOrEqual(300);

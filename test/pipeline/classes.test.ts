@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { attributeRecord } from '../../src/explain/attribute.js';
 import { Classifier, intervalClasses } from '../../src/pipeline/classes.js';
 import { RecordExplainer } from '../../src/pipeline/run.js';
-import { ExplainSummary } from '../../src/explain/summary.js';
+import { ExplainSummary, summaryPeer } from '../../src/explain/summary.js';
 import { indexSnapshot } from '../../src/engine/snapshot-index.js';
 import { DEFAULT_FORMAT, makeFormat } from '../../src/flowlog/format.js';
 import { FlowRecord } from '../../src/flowlog/record.js';
@@ -169,7 +169,7 @@ describe('RecordExplainer classes (classes.ts): records attribution cannot tell 
         const summary = new ExplainSummary();
         const expected = recs.map((r, i) => {
           const a = attributeRecord({ index, reverseAccepted: () => specs[i]!.reverse }, r);
-          summary.addExplained(a, r.srcaddr, r.dstport, r.action === 'ACCEPT');
+          summary.addExplained(a, summaryPeer(r, a), r.dstport, r.action === 'ACCEPT', r.protocol);
           return format === 'text' ? render(r.file, r.line, a) : jsonlLine(r, a);
         });
         expect(out.text()).toBe(expected.join(''));
