@@ -85,7 +85,7 @@ export function missingField(p: Packet): string {
 
 /** What an allow rule in a fix names: the packet's service; a port the record does not give is not "all ports". */
 function fixService(p: Packet, say: Say): string {
-  if (hasPorts(p.protocol) && p.dstPort === null) return `${protocolName(p.protocol)} on the port the service listens on (the record does not give the port; not all ${protocolName(p.protocol)})`;
+  if (hasPorts(p.protocol) && p.dstPort === null) return `${protocolName(p.protocol)} on the port the service listens on (the record does not give it)`;
   return packetService(p, say);
 }
 

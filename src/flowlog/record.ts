@@ -256,6 +256,13 @@ export function checkColumns(format: FlowLogFormat, text: string, offsets: Array
     const v = text.slice(s, e);
     if (parseIp(v) === null) return `${format.fields[col]} (field ${col + 1}) is not an IPv4 or IPv6 address: "${cutValue(v)}"`;
   }
+  const mixed = mixedFamilies(format, (col) => {
+    const st = offsets[2 * col]!;
+    const e = offsets[2 * col + 1]!;
+    if (e - st === 1 && text.charCodeAt(st) === DASH) return 0;
+    return text.slice(st, e).includes(':') ? 6 : 4;
+  });
+  if (mixed !== null) return mixed;
   if (format.action >= 0) {
     const s = offsets[2 * format.action]!;
     const e = offsets[2 * format.action + 1]!;
@@ -409,7 +416,40 @@ function valuesValid(format: FlowLogFormat, buf: Buffer, start: number, offsets:
     if ((e - s === 1 && buf[s] === DASH) || canonicalIpv4(buf, s, e) || plainIpv6(buf, s, e)) continue;
     if (parseIp(buf.toString('latin1', s, e)) === null) return false;
   }
+  // No closure here: this runs for every line (the string path words the error).
+  if (format.srcaddr >= 0 && format.dstaddr >= 0 && familiesDiffer(byteFamily(buf, start, offsets, format.srcaddr), byteFamily(buf, start, offsets, format.dstaddr))) return false;
+  if (format.pktSrcaddr >= 0 && format.pktDstaddr >= 0 && familiesDiffer(byteFamily(buf, start, offsets, format.pktSrcaddr), byteFamily(buf, start, offsets, format.pktDstaddr))) return false;
   return true;
+}
+
+/** The family of an address column of a line's bytes: 6 with a colon, 4 without, 0 for `-`. */
+function byteFamily(buf: Buffer, start: number, offsets: readonly number[], col: number): 0 | 4 | 6 {
+  const s = start + offsets[2 * col]!;
+  const e = start + offsets[2 * col + 1]!;
+  if (e - s === 1 && buf[s] === DASH) return 0;
+  for (let k = s; k < e; k++) if (buf[k] === 58 /* : */) return 6;
+  return 4;
+}
+
+function familiesDiffer(a: 0 | 4 | 6, b: 0 | 4 | 6): boolean {
+  return a !== 0 && b !== 0 && a !== b;
+}
+
+/**
+ * A record whose source and destination are of different address families (IPv4 and IPv6) describes no
+ * packet (ref 8.13: the families are independent everywhere): a bad line, not a record to attribute.
+ * `family` gives a column's family, 0 for `-`.
+ */
+function mixedFamilies(format: FlowLogFormat, family: (col: number) => 0 | 4 | 6): string | null {
+  for (const [a, b] of [[format.srcaddr, format.dstaddr], [format.pktSrcaddr, format.pktDstaddr]] as const) {
+    if (a < 0 || b < 0) continue;
+    const fa = family(a);
+    const fb = family(b);
+    if (familiesDiffer(fa, fb)) {
+      return `${format.fields[a]} (field ${a + 1}) is IPv${fa} and ${format.fields[b]} (field ${b + 1}) IPv${fb}: a packet's addresses are of one family`;
+    }
+  }
+  return null;
 }
 
 function cutValue(v: string): string {

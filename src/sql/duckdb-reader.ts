@@ -59,6 +59,12 @@ function fileRows(fi: number, f: LocalInput): string {
     const i = f.format.index.get(a);
     if (i !== undefined) checks.push(`regexp_full_match(c${i}, '-|[0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*')`);
   }
+  // One address family per pair (checkColumns: mixed families are a bad line).
+  for (const [a, b] of [['srcaddr', 'dstaddr'], ['pkt-srcaddr', 'pkt-dstaddr']] as const) {
+    const i = f.format.index.get(a);
+    const j = f.format.index.get(b);
+    if (i !== undefined && j !== undefined) checks.push(`(c${i} = '-' OR c${j} = '-' OR (strpos(c${i}, ':') > 0) = (strpos(c${j}, ':') > 0))`);
+  }
   for (const p of ['srcport', 'dstport']) {
     const i = f.format.index.get(p);
     if (i !== undefined) checks.push(`(c${i} = '-' OR TRY_CAST(c${i} AS BIGINT) <= 65535)`);

@@ -148,8 +148,11 @@ function sgRow(index: SnapshotIndex, r: SgRule): SgRuleRow | null {
   switch (r.peer.kind) {
     case 'cidr':
       return { ...base, peerKind: 'cidr', peerRef: null, ...rangeOf(r.peer.cidr) };
-    case 'prefix-list':
-      return { ...base, peerKind: 'ref', peerRef: r.peer.prefixListId, ...NO_RANGE };
+    case 'prefix-list': {
+      // A prefix list without its entries: whether the peer is in it is unknown (undecided, as a group of unknown members).
+      const unknown = (index.prefixListById.get(r.peer.prefixListId)?.entries ?? null) === null;
+      return { ...base, peerKind: unknown ? 'unknown' : 'ref', peerRef: r.peer.prefixListId, ...NO_RANGE };
+    }
     case 'group': {
       const g = r.peer.groupId;
       const unknown = !index.groupById.has(g) && !index.groupMemberIps.has(g) && !index.groupMemberPrefixes.has(g);
