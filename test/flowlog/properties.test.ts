@@ -164,6 +164,8 @@ function oracleDefault(line: string): Record<string, string | number | null> | n
   for (const i of INT_COLS) if (!INT_RE.test(t[i]!)) return null;
   // srcaddr, dstaddr: addresses; srcport, dstport: 0-65535; protocol: 0-255 (ref 1.5).
   if (!isAddress(t[3]!) || !isAddress(t[4]!) || !atMost(t[5]!, 65535) || !atMost(t[6]!, 65535) || !atMost(t[7]!, 255)) return null;
+  // One address family per record (ref 8.13): an IPv4 source with an IPv6 destination is no packet.
+  if (t[3] !== '-' && t[4] !== '-' && ipaddr.IPv6.isValid(t[3]!) !== ipaddr.IPv6.isValid(t[4]!)) return null;
   if (!['ACCEPT', 'REJECT', '-'].includes(t[12]!)) return null;
   if (!['OK', 'NODATA', 'SKIPDATA', '-'].includes(t[13]!)) return null;
   return expectedFields(DEFAULT_FORMAT, t);
