@@ -186,7 +186,7 @@ export function fixFor(hop: Hop, index: SnapshotIndex, response = hop.path === '
       const anywhere = peerIp.family === 4 ? '0.0.0.0/0' : '::/0';
       const peer = response ? `${hostText(peerIp, say)} (or ${anywhere} for every peer)` : hostText(peerIp, say);
       const target = `${hop.direction} ${svc} ${hop.direction === 'inbound' ? 'from' : 'to'} ${peer}`;
-      if (!n.isDefaultRule) return `network ACL ${n.aclId} rule ${n.ruleNumber} denies it: remove or narrow that rule, or add an allow for ${target} with a number lower than ${n.ruleNumber}`;
+      if (!n.isDefaultRule) return `remove or narrow rule ${n.ruleNumber} of network ACL ${n.aclId}, or add an allow rule to it for ${target} with a number lower than ${n.ruleNumber}`;
       return `add an allow rule to network ACL ${n.aclId} for ${target} (any number up to 32766 that precedes the denies you keep)`;
     }
     case 'route': {
@@ -198,7 +198,7 @@ export function fixFor(hop: Hop, index: SnapshotIndex, response = hop.path === '
           ? `add a route for ${say.addr(p.dst)} to ${table} whose target reaches it (today ${describeRoute(r.route)} takes it)`
           : `add a route for ${say.addr(p.dst)} to ${table} whose target reaches it`;
       }
-      if (r.outcome === 'blackhole' && r.route) return `the route ${describeRoute(r.route)} in ${r.routeTableId} points at a target that no longer exists: replace its target`;
+      if (r.outcome === 'blackhole' && r.route) return `replace the target of the route ${describeRoute(r.route)} in ${r.routeTableId} (its target no longer exists), or delete that route`;
       return `add a route for ${say.addr(p.dst)} to ${r.routeTableId ?? `the route table of ${hop.subnetId}`}`;
     }
     case 'block-public-access':

@@ -381,6 +381,9 @@ function sourceCte(opts: SqlOptions, s: Sql): string {
     `    ${col('action')} AS action`,
     `  FROM ${opts.table}`,
     `  WHERE ${col('action')} IN ('ACCEPT', 'REJECT')${partitionFilter(opts)}`,
+    // A record mixing address families is a bad line for the reader (flowlog/record.ts): no record here either.
+    ...[['srcaddr', 'dstaddr'], ['pkt-srcaddr', 'pkt-dstaddr']].filter(([a, b]) => has(a!) && has(b!)).map(([a, b]) =>
+      `    AND NOT COALESCE((strpos(${col(a!)}, ':') > 0) <> (strpos(${col(b!)}, ':') > 0), FALSE)`),
     ')',
   ].join('\n');
 }

@@ -58,11 +58,10 @@ describe('text wording of the documented scenarios', () => {
           sg-0db0000000000003 (db) rule sgr-0dbpostgres00001: allow tcp/5432 from
           members of sg-0app000000000002 (app) ("postgres from the app tier") (the
           same port, but from another peer).
-        Fix: (1) network ACL acl-0db0000000000003 rule 90 denies it: remove or narrow
-          that rule, or add an allow for inbound tcp/5432 from 10.0.1.10/32 with a
-          number lower than 90; (2) add an inbound rule to sg-0db0000000000003
-          allowing tcp/5432 from sg-0web000000000001 (a group on
-          eni-0web100000000001).
+        Fix: (1) remove or narrow rule 90 of network ACL acl-0db0000000000003, or add
+          an allow rule to it for inbound tcp/5432 from 10.0.1.10/32 with a number
+          lower than 90; (2) add an inbound rule to sg-0db0000000000003 allowing
+          tcp/5432 from sg-0web000000000001 (a group on eni-0web100000000001).
         Inferred from the snapshot configuration.
 
       examples/three-tier/flows.log:7: BLOCKED
@@ -188,13 +187,13 @@ describe('text wording of the documented scenarios', () => {
       After that, 2 more checks would also block it: security-group inbound
         sg-0db0000000000003 on eni-0db1000000000004 on the way there; network-acl
         outbound acl-0db0000000000003 rule 32767 on the way back (the response).
-      Fix: (1) network ACL acl-0db0000000000003 rule 90 denies it: remove or narrow
-        that rule, or add an allow for inbound tcp/5432 from 10.0.1.10/32 with a
-        number lower than 90; (2) add an inbound rule to sg-0db0000000000003 allowing
-        tcp/5432 from sg-0web000000000001 (a group on eni-0web100000000001); (3) add
-        an allow rule to network ACL acl-0db0000000000003 for outbound tcp/1024-65535
-        (the ephemeral ports responses go to) to 10.0.1.10/32 (or 0.0.0.0/0 for every
-        peer) (any number up to 32766 that precedes the denies you keep).
+      Fix: (1) remove or narrow rule 90 of network ACL acl-0db0000000000003, or add an
+        allow rule to it for inbound tcp/5432 from 10.0.1.10/32 with a number lower
+        than 90; (2) add an inbound rule to sg-0db0000000000003 allowing tcp/5432 from
+        sg-0web000000000001 (a group on eni-0web100000000001); (3) add an allow rule
+        to network ACL acl-0db0000000000003 for outbound tcp/1024-65535 (the ephemeral
+        ports responses go to) to 10.0.1.10/32 (or 0.0.0.0/0 for every peer) (any
+        number up to 32766 that precedes the denies you keep).
       The source port 50000 is an assumed ephemeral port (inside the Linux 32768-61000
         and Windows 49152-65535 ranges); pass --src-port to trace another.
       "
