@@ -167,6 +167,6 @@ describe.skipIf(!existsSync(HYBRID))("trace on pybatfish's hybrid-cloud snapshot
   it('a private address in another region is not reached over the internet gateway (Batfish DENIED_OUT)', async () => {
     const { json } = await traceHybrid(['--from', 'eni-01997085076a9b98a', '--to', '10.40.2.80', '--protocol', 'tcp', '--port', '22']);
     expect(json.blockedBy).toEqual({ component: 'route', id: 'rtb-0aa3f1bdeb6d18dd3', reason: 'no-route', path: 'forward' });
-    expect(json.explanation).toContain('Fix: route vpc-00b65e98077106059');
+    expect(json.explanation).toContain('Fix: (1) route vpc-00b65e98077106059');
   });
 });

@@ -5,6 +5,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { Readable } from 'node:stream';
+import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
 import { E } from '../../src/fp.js';
 import {
@@ -189,6 +190,27 @@ const ELASTIC_CASES: readonly ElasticCase[] = [
   { dir: 'elastic-integrations', file: 'test-with-message-field.log' },
 ];
 
+/** The message of a line whose source and destination are of different address families (ref 8.13). */
+const MIXED = /is IPv[46] and (?:pkt-)?dstaddr \(field \d+\) IPv[46]: a packet's addresses are of one family$/;
+
+/**
+ * Elastic's generated samples pair an IPv4 and an IPv6 address in some lines: no packet has those, so they
+ * are bad lines. The lines (trimmed) of the bad lines that say so, each checked to hold an address of each
+ * family (ipaddr.js), so the expected documents can leave them out.
+ */
+function mixedFamilyLines(path: string, bad: ReadonlyArray<{ line: number; message: string }>): Set<string> {
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const out = new Set<string>();
+  for (const b of bad) {
+    if (!MIXED.test(b.message)) continue;
+    const text = lines[b.line - 1]!.trim();
+    const tokens = text.split(/\s+/);
+    expect(tokens.some((t) => ipaddr.IPv4.isValidFourPartDecimal(t)) && tokens.some((t) => t.includes(':') && ipaddr.IPv6.isValid(t)), text).toBe(true);
+    out.add(text);
+  }
+  return out;
+}
+
 describe.each(['elastic-beats', 'elastic-integrations'] as const)('%s vpcflow samples', (dir) => {
   const present = hasCorpus(dir, 'vpcflow');
   const cases = ELASTIC_CASES.filter((c) => c.dir === dir);
@@ -196,9 +218,10 @@ describe.each(['elastic-beats', 'elastic-integrations'] as const)('%s vpcflow sa
   it.skipIf(!present).each(cases)('parses every line of $file to the fields Elastic documents (ref 1.5, 1.9)', async (c) => {
     const path = corpus(c.dir, 'vpcflow', c.file);
     const raw = JSON.parse(readFileSync(`${path}-expected.json`, 'utf8')) as { [k: string]: Json }[] | { expected: { [k: string]: Json }[] };
-    const docs = (Array.isArray(raw) ? raw : raw.expected).map((d) => flatten(d));
     const got = await collect(readFlowLogs([path], c.logFormat !== undefined ? { logFormat: fmt(c.logFormat) } : {}));
-    expect(got.badLines).toEqual([]);
+    const mixed = mixedFamilyLines(path, got.badLines);
+    const docs = (Array.isArray(raw) ? raw : raw.expected).map((d) => flatten(d)).filter((d) => !mixed.has(String(d['event.original']).trim()));
+    expect(got.badLines.filter((b) => !MIXED.test(b.message))).toEqual([]);
     expect(got.fileErrors).toEqual([]);
     expect(got.records).toHaveLength(docs.length);
     const unused = new Set<FlowRecord>(got.records);
@@ -236,16 +259,18 @@ describe.skipIf(!hasCorpus('elastic-integrations', 'vpcflow'))('elastic-integrat
   if (!hasCorpus('elastic-integrations', 'vpcflow')) return;
   it('parses every line of the ECS (v7) and transit gateway samples, no expected file bundled (ref 1.5)', async () => {
     const ecs = await collect(readFlowLogs([corpus('elastic-integrations', 'vpcflow', 'test-ecs-samples.log')], { logFormat: fmt(V7_TABLE_ORDER) }));
-    expect(ecs.badLines).toEqual([]);
-    expect(ecs.records).toHaveLength(10);
+    const mixed = mixedFamilyLines(corpus('elastic-integrations', 'vpcflow', 'test-ecs-samples.log'), ecs.badLines);
+    expect(ecs.badLines.filter((b) => !MIXED.test(b.message))).toEqual([]);
+    expect(ecs.records).toHaveLength(10 - mixed.size);
     for (const r of ecs.records) {
       expect(r.get('ecs-cluster-arn')).toMatch(/^arn:aws:ecs:/);
       expect(r.get('ecs-task-id')).toBe(String(r.get('ecs-task-arn')).split('/').pop());
       expect(['ingress', 'egress']).toContain(r.flowDirection);
     }
     const tgw = await collect(readFlowLogs([corpus('elastic-integrations', 'vpcflow', 'test-tgw-samples.log')], { logFormat: fmt(DEFAULT_TGW_FORMAT_FIELDS.join(' ')) }));
-    expect(tgw.badLines).toEqual([]);
-    expect(tgw.records).toHaveLength(10);
+    const tgwMixed = mixedFamilyLines(corpus('elastic-integrations', 'vpcflow', 'test-tgw-samples.log'), tgw.badLines);
+    expect(tgw.badLines.filter((b) => !MIXED.test(b.message))).toEqual([]);
+    expect(tgw.records).toHaveLength(10 - tgwMixed.size);
     for (const r of tgw.records) {
       expect(r.get('tgw-id')).toMatch(/^tgw-/);
       expect(r.get('tgw-attachment-id')).toMatch(/^tgw-attach-/);
