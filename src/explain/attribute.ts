@@ -6,7 +6,7 @@
  */
 import type { Ip } from '../model/address.js';
 import type { Packet, Traffic } from '../model/flow.js';
-import type { Direction, Eni } from '../model/snapshot.js';
+import type { Direction, Eni, SgPeer } from '../model/snapshot.js';
 import { awsServiceAt } from '../engine/aws-services.js';
 import { type Hop, naclHop, naclSkippedHop, natGatewayOfEni, natTranslates, sgHop } from '../engine/path.js';
 import { type SnapshotIndex, eniOwnsIp, vpcContaining } from '../engine/snapshot-index.js';
@@ -278,7 +278,7 @@ function alternativeReading(ctx: AttributionContext, eni: Eni, direction: Direct
   const open = hop.component === 'network-acl' ? hop.nacl?.undecided[0] : hop.component === 'security-group' ? hop.sg?.undecided[0] : undefined;
   if (!open) return null;
   // A rule undecided for its peer (a group or prefix list of unknown members) has no value to try.
-  if ('peer' in open && (open.peer.kind === 'group' || open.peer.kind === 'prefix-list') && !matchPeerKnown(ctx.index, open)) return null;
+  if ('peer' in open && !peerKnown(ctx.index, open.peer)) return null;
   if (open.icmp && isIcmp(packet.protocol)) {
     const icmp = open.icmp;
     const concrete: Packet = { ...packet, icmpType: icmp.type, icmpCode: icmp.code === -1 ? 0 : icmp.code };
@@ -292,11 +292,10 @@ function alternativeReading(ctx: AttributionContext, eni: Eni, direction: Direct
   return null;
 }
 
-/** Is the undecided rule's peer one whose addresses the snapshot knows (so its undecided part is the packet's field)? */
-function matchPeerKnown(index: SnapshotIndex, rule: { peer: { kind: string; groupId?: string; prefixListId?: string } }): boolean {
-  const p = rule.peer;
-  if (p.kind === 'prefix-list') return !unknownPrefixList(index, p.prefixListId!);
-  if (p.kind === 'group') return index.groupById.has(p.groupId!) || index.groupMemberIps.has(p.groupId!) || index.groupMemberPrefixes.has(p.groupId!);
+/** Does the snapshot know the addresses of a rule's peer (so what leaves the rule undecided is the packet's field)? */
+function peerKnown(index: SnapshotIndex, p: SgPeer): boolean {
+  if (p.kind === 'prefix-list') return !unknownPrefixList(index, p.prefixListId);
+  if (p.kind === 'group') return index.groupById.has(p.groupId) || index.groupMemberIps.has(p.groupId) || index.groupMemberPrefixes.has(p.groupId);
   return true;
 }
 
