@@ -229,7 +229,8 @@ export class Replay {
       return;
     }
     if (action === 'ACCEPT') {
-      if (before.verdict === 'blocked') {
+      // An ACCEPT the configuration would deny is `config-denies` (the mirror of a REJECT's `blocked`).
+      if (before.verdict === 'config-denies') {
         this.counts.unexplainedAccepts++;
         return;
       }
@@ -249,7 +250,7 @@ export class Replay {
       }
       // Blocked after, or the interface is gone after (its traffic cannot flow).
       this.counts.breaks++;
-      this.group(this.breaks, r, after.verdict === 'blocked' ? after : { ...before, blockedBy: null, ruleKey: 'removed', ruleLabel: `${r.interfaceId} is not in the after configuration` }, 'interface');
+      this.group(this.breaks, r, after.verdict === 'config-denies' ? after : { ...before, blockedBy: null, ruleKey: 'removed', ruleLabel: `${r.interfaceId} is not in the after configuration` }, 'interface');
       return;
     }
     if (before.verdict === 'blocked' && after.verdict === 'config-allows') {

@@ -253,7 +253,8 @@ describe('item 4: uncertainty is stated where the data is uncertain', () => {
     const bad = parseRecordLine(FORMAT, '2 eni-1 198.51.100.7 2001:db8::1 40000 22 6 2 REJECT OK - - -', 't.log', 2);
     expect(isLineError(bad)).toBe(true);
     if (isLineError(bad)) expect(bad.message).toBe("srcaddr (field 3) is IPv4 and dstaddr (field 4) IPv6: a packet's addresses are of one family");
-    const log = tempLog(['2 eni-0web100000000001 198.51.100.7 2001:db8::1 40000 22 6 2 REJECT OK - - -']);
+    // With a good record beside it: a run that reads no record at all exits 2 (issue 20, item 8).
+    const log = tempLog(['2 eni-0web100000000001 198.51.100.7 2001:db8::1 40000 22 6 2 REJECT OK - - -', '2 eni-0web100000000001 198.51.100.7 10.0.1.10 40000 22 6 2 REJECT OK - - -']);
     const r = await runCli(['explain', ...EXAMPLE, log]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Bad lines: 1/);
