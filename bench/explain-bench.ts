@@ -1,26 +1,33 @@
 /**
- * End-to-end throughput of `vpcwhy explain`. Not a test.
+ * End-to-end throughput of `vpcwhy explain`, both engines side by side (issue 17). Not a test.
  *
  *   npm run bench                                  (build, then node dist/bench/explain-bench.js)
  *   VPCWHY_BENCH_RECORDS=100000 npm run bench      (a quick run; default 1,000,000 records)
+ *   npm run bench:flat                             (also the log five times over: peak RSS must stay flat)
  *
  * Environment:
  *   VPCWHY_BENCH_RECORDS  flow-log records to generate (default 1000000)
+ *   VPCWHY_BENCH_SIZES    comma-separated sizes instead (10000,100000,1000000: which engine wins from which size)
+ *   VPCWHY_BENCH_FLAT     1: also the VPCWHY_BENCH_RECORDS log written five times over (5M records by default)
+ *   VPCWHY_BENCH_ENGINES  ts, duckdb or ts,duckdb (default; duckdb only when @duckdb/node-api is installed)
  *   VPCWHY_BENCH_OUT      data directory (default bench/out/, git-ignored; data is reused when unchanged)
  *   VPCWHY_BENCH_SEED     generator seed (default 1)
- *   VPCWHY_BENCH_RUNS     timed explain runs; the fastest is reported (default 1)
- *   VPCWHY_BENCH_PROFILE  1: runs under `node --cpu-prof` (empty log, full log), summarised (top self and total time)
- *   VPCWHY_BENCH_SPLIT    1: also time explain on the REJECT lines alone and on the other lines alone
- *   VPCWHY_BENCH_DUCKDB   1: also time `explain --engine duckdb` (the optional @duckdb/node-api) on the same log
+ *   VPCWHY_BENCH_RUNS     timed runs per engine, alternating between the engines; the fastest is reported (default 1)
+ *   VPCWHY_BENCH_PROFILE  1: runs the TypeScript engine under `node --cpu-prof` (empty log, full log), summarised
+ *   VPCWHY_BENCH_SPLIT    1: also time each engine on the REJECT lines alone and on the other lines alone
  *
  * Generates (or reuses, see generate.ts) a snapshot and a flow log, then runs the built CLI as a child
- * process, `node dist/bundle/main.js explain --snapshot <dir> --format jsonl <log>` (the bin), stdout to /dev/null,
- * measuring wall time and peak RSS (GNU /usr/bin/time -f %M when present, else the child's own
- * process.resourceUsage().maxRSS written at exit by a --require hook). Then it times `grep -c REJECT` on
- * the same file, and checks, in a separate run with stdout piped and counted, that explain exits 0 and
- * writes exactly one JSONL line per REJECT record. The last line printed is the one-line summary.
+ * process per engine, `node dist/bundle/main.js explain --snapshot <dir> --format jsonl [--engine duckdb]
+ * <log>` (the bin), stdout to /dev/null, measuring wall time and peak RSS (GNU /usr/bin/time -f %M when
+ * present, else the child's own process.resourceUsage().maxRSS written at exit by a --require hook), so
+ * each engine's RSS is its own. The yardstick is DuckDB's own `count(*) ... WHERE action = 'REJECT'` over
+ * the same file, in its own process too (duckdb-count.ts, fastest of 3); each engine's time is given as a
+ * multiple of it. Without DuckDB installed the bench says so and measures the TypeScript engine against
+ * `grep -c REJECT`. A counting run per engine (stdout piped) checks exit 0, one JSONL line per REJECT record
+ * and, with both engines, the same bytes (SHA-256). The last line printed is the one-line summary.
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { accessSync, closeSync, constants, createReadStream, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -31,6 +38,8 @@ import { defaultOutDir, ensureBenchData } from './generate.js';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** What the `vpcwhy` bin runs: the bundle of the compiled CLI (scripts/bundle.mjs). */
 const CLI = path.join(ROOT, 'dist', 'bundle', 'main.js');
+/** DuckDB's own count of the REJECT records (duckdb-count.ts), the yardstick. */
+const YARDSTICK = path.join(ROOT, 'dist', 'bench', 'duckdb-count.js');
 const GNU_TIME = '/usr/bin/time';
 
 function envInt(name: string, fallback: number): number {
@@ -46,7 +55,7 @@ const SEED = envInt('VPCWHY_BENCH_SEED', 1);
 const RUNS = envInt('VPCWHY_BENCH_RUNS', 1);
 const PROFILE = process.env['VPCWHY_BENCH_PROFILE'] === '1';
 const SPLIT = process.env['VPCWHY_BENCH_SPLIT'] === '1';
-const DUCKDB = process.env['VPCWHY_BENCH_DUCKDB'] === '1';
+const FLAT = process.env['VPCWHY_BENCH_FLAT'] === '1';
 const OUT = path.resolve(process.env['VPCWHY_BENCH_OUT'] ?? defaultOutDir());
 
 function hasGnuTime(): boolean {
@@ -70,6 +79,9 @@ interface RunResult {
   /** With countOutput: lines written to stdout, and tallies of verdicts and blocking components. */
   readonly lines: number;
   readonly bytes: number;
+  /** With countOutput: the start of stdout, and the SHA-256 of all of it. */
+  readonly stdout: string;
+  readonly sha256: string;
   readonly verdicts: Map<string, number>;
   readonly blockers: Map<string, number>;
 }
@@ -77,7 +89,7 @@ interface RunResult {
 const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
 
 /** Runs `node [nodeArgs] dist/bundle/main.js <args>` and measures it. */
-function runExplain(args: readonly string[], opts: { countOutput?: boolean; nodeArgs?: readonly string[] } = {}): Promise<RunResult> {
+function runExplain(args: readonly string[], opts: { countOutput?: boolean; nodeArgs?: readonly string[]; script?: string } = {}): Promise<RunResult> {
   const rssFile = path.join(OUT, `.maxrss-${process.pid}`);
   rmSync(rssFile, { force: true });
   const nodeArgs = [...(opts.nodeArgs ?? [])];
@@ -85,12 +97,12 @@ function runExplain(args: readonly string[], opts: { countOutput?: boolean; node
   let argv: string[];
   if (USE_GNU_TIME) {
     cmd = GNU_TIME;
-    argv = ['-f', '%M', '-o', rssFile, process.execPath, ...nodeArgs, CLI, ...args];
+    argv = ['-f', '%M', '-o', rssFile, process.execPath, ...nodeArgs, opts.script ?? CLI, ...args];
   } else {
     const hook = path.join(OUT, '.maxrss-hook.cjs');
     writeFileSync(hook, "process.on('exit', () => require('fs').writeFileSync(process.env.VPCWHY_BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));\n");
     cmd = process.execPath;
-    argv = ['--require', hook, ...nodeArgs, CLI, ...args];
+    argv = ['--require', hook, ...nodeArgs, opts.script ?? CLI, ...args];
   }
   const devNull = opts.countOutput ? null : openSync('/dev/null', 'w');
   const verdicts = new Map<string, number>();
@@ -98,6 +110,8 @@ function runExplain(args: readonly string[], opts: { countOutput?: boolean; node
   let lines = 0;
   let bytes = 0;
   let stderr = '';
+  let stdout = '';
+  const hash = createHash('sha256');
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(cmd, argv, {
@@ -114,6 +128,8 @@ function runExplain(args: readonly string[], opts: { countOutput?: boolean; node
       const decoder = new StringDecoder('utf8');
       child.stdout!.on('data', (buf: Buffer) => {
         bytes += buf.length;
+        hash.update(buf);
+        if (stdout.length < 1000) stdout += buf.toString('utf8', 0, Math.min(buf.length, 1000));
         const text = rest + decoder.write(buf);
         let start = 0;
         for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
@@ -142,7 +158,7 @@ function runExplain(args: readonly string[], opts: { countOutput?: boolean; node
         /* not written: the child died before exit */
       }
       rmSync(rssFile, { force: true });
-      resolve({ seconds, maxRssKb, code, signal, stderr, lines, bytes, verdicts, blockers });
+      resolve({ seconds, maxRssKb, code, signal, stderr, stdout, lines, bytes, sha256: hash.digest('hex'), verdicts, blockers });
     });
   });
 }
@@ -305,6 +321,100 @@ function describeFailure(label: string, r: RunResult): string {
   return `${label}: FAILED (${why})${r.stderr ? `\n${r.stderr.trimEnd().split('\n').slice(-15).join('\n')}` : ''}`;
 }
 
+/** Whether @duckdb/node-api (the optional dependency) loads in this Node.js. */
+async function duckDbInstalled(): Promise<boolean> {
+  try {
+    await import('@duckdb/node-api');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `file` written `times` times over into `target`, unless that is already there and newer. */
+function repeatLog(file: string, target: string, times: number): void {
+  if (existsSync(target) && statSync(target).mtimeMs >= statSync(file).mtimeMs && statSync(target).size === times * statSync(file).size) return;
+  const buf = readFileSync(file);
+  const fd = openSync(`${target}.tmp`, 'w');
+  try {
+    for (let i = 0; i < times; i++) writeSync(fd, buf);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(`${target}.tmp`, target);
+}
+
+interface BenchInput {
+  readonly label: string;
+  readonly file: string;
+  readonly records: number;
+  readonly rejects: number;
+}
+
+interface EngineFigures {
+  readonly best: RunResult;
+  readonly counted: RunResult;
+}
+
+const secs = (s: number) => `${s.toFixed(s < 1 ? 3 : 2)} s`;
+const rate = (records: number, s: number) => fmtN(Math.round(records / s));
+
+/**
+ * One input: RUNS rounds of (yardstick, ts, duckdb), alternating so that a change in the machine's load
+ * meets every engine alike, the fastest of each kept; then a counting run of each engine (stdout piped,
+ * lines and SHA-256) to check one JSONL line per REJECT and the same bytes from both engines.
+ */
+async function benchInput(input: BenchInput, args: readonly string[], engines: ReadonlyArray<'ts' | 'duckdb'>, yardstick: boolean): Promise<{ ok: boolean; yard: RunResult | null; figures: Map<string, EngineFigures | null> }> {
+  let ok = true;
+  const bestOf = new Map<string, RunResult | null>();
+  const keep = (key: string, r: RunResult) => {
+    const b = bestOf.get(key);
+    if (failed(r)) {
+      console.log(describeFailure(`${input.label}: ${key}`, r));
+      ok = false;
+      bestOf.set(key, null);
+    } else if (b !== null && (b === undefined || r.seconds < b.seconds)) bestOf.set(key, r);
+  };
+  const engineArgs = (e: string) => [...args, ...(e === 'duckdb' ? ['--engine', 'duckdb'] : []), input.file];
+  for (let i = 0; i < Math.max(RUNS, yardstick ? 3 : 1); i++) {
+    if (yardstick) keep('yardstick', await runExplain([input.file], { script: YARDSTICK, countOutput: true }));
+    if (i >= RUNS) continue;
+    for (const e of engines) keep(e, await runExplain(engineArgs(e)));
+  }
+  const yard = bestOf.get('yardstick') ?? null;
+  if (yard && Number(yard.stdout.trim()) !== input.rejects) {
+    console.log(`${input.label}: yardstick counted ${yard.stdout.trim()} REJECT records, the generator wrote ${input.rejects}`);
+    ok = false;
+  }
+  const figures = new Map<string, EngineFigures | null>();
+  for (const e of engines) {
+    const best = bestOf.get(e) ?? null;
+    const counted = best ? await runExplain(engineArgs(e), { countOutput: true }) : null;
+    if (!best || !counted || failed(counted)) {
+      if (counted) console.log(describeFailure(`${input.label}: ${e} (counting run)`, counted));
+      ok = false;
+      figures.set(e, null);
+      continue;
+    }
+    if (counted.lines !== input.rejects) {
+      console.log(`${input.label}: ${e} wrote ${fmtN(counted.lines)} JSONL lines for ${fmtN(input.rejects)} REJECT records: MISMATCH`);
+      ok = false;
+    }
+    if (counted.stderr.trim() !== '') console.log(`${input.label}: ${e} stderr: ${counted.stderr.trim().split('\n').slice(0, 3).join(' | ')}`);
+    figures.set(e, { best, counted });
+  }
+  const ts = figures.get('ts');
+  const duck = figures.get('duckdb');
+  if (ts && duck) {
+    const same = ts.counted.sha256 === duck.counted.sha256;
+    if (!same) ok = false;
+    console.log(`${input.label}: check: ${fmtN(ts.counted.lines)} JSONL lines (${(ts.counted.bytes / 2 ** 20).toFixed(0)} MiB) from each engine for ${fmtN(input.rejects)} REJECT records; ${same ? 'the same bytes (SHA-256)' : 'OUTPUTS DIFFER'}`);
+  } else if (ts) {
+    console.log(`${input.label}: check: ${fmtN(ts.counted.lines)} JSONL lines for ${fmtN(input.rejects)} REJECT records${ts.counted.lines === input.rejects ? ', one per REJECT' : ''}`);
+  }
+  return { ok, yard, figures };
+}
+
 async function main(): Promise<void> {
   if (!existsSync(CLI)) throw new Error(`${CLI} not found: build first (npm run build)`);
   mkdirSync(OUT, { recursive: true });
@@ -321,7 +431,16 @@ async function main(): Promise<void> {
   );
   console.log(`data: REJECT scenarios: ${tally(new Map(Object.entries(l.rejectsBy)))}; ${fmtN(l.distinctRejectTuples)} distinct REJECT tuples`);
   const cpus = os.cpus();
-  console.log(`host: node ${process.version}, ${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown CPU'}; peak RSS via ${USE_GNU_TIME ? `${GNU_TIME} -f %M` : 'process.resourceUsage() at exit (--require hook)'}`);
+  const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
+  console.log(`host: node ${process.version}, ${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown CPU'}, load average ${load} at the start; peak RSS via ${USE_GNU_TIME ? `${GNU_TIME} -f %M` : 'process.resourceUsage() at exit (--require hook)'}`);
+
+  const hasDuck = await duckDbInstalled();
+  const wanted = (process.env['VPCWHY_BENCH_ENGINES'] ?? 'ts,duckdb').split(',').map((e) => e.trim());
+  for (const e of wanted) if (e !== 'ts' && e !== 'duckdb') throw new Error(`VPCWHY_BENCH_ENGINES: expected ts and/or duckdb, got ${JSON.stringify(e)}`);
+  const engines = wanted.filter((e): e is 'ts' | 'duckdb' => e === 'ts' || (e === 'duckdb' && hasDuck));
+  if (!hasDuck) {
+    console.log('DuckDB: @duckdb/node-api (the optional dependency) is NOT installed: the DuckDB engine and the DuckDB yardstick are not measured; the TypeScript engine is, against grep -c REJECT');
+  }
 
   const args = ['explain', '--snapshot', data.snapshotDir, '--format', 'jsonl'];
   let ok = true;
@@ -338,57 +457,47 @@ async function main(): Promise<void> {
     console.log(`explain, empty log (start-up + snapshot load): ${base.seconds.toFixed(2)} s, peak RSS ${mb(base.maxRssKb)} MB`);
   }
 
-  // Timed runs, stdout to /dev/null.
-  const timed: RunResult[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const r = await runExplain([...args, data.logFile]);
-    timed.push(r);
-    if (failed(r)) {
-      console.log(describeFailure(`explain run ${i + 1}`, r));
-      ok = false;
-      break;
+  // The inputs: VPCWHY_BENCH_SIZES (generated logs of those sizes) or the VPCWHY_BENCH_RECORDS log, and with
+  // VPCWHY_BENCH_FLAT=1 that log five times over (the same tuples again: memory must not grow with input).
+  const inputs: BenchInput[] = [];
+  const sizes = (process.env['VPCWHY_BENCH_SIZES'] ?? '').split(',').filter((x) => x.trim() !== '').map((x) => Number(x.replaceAll('_', '')));
+  for (const n of sizes) if (!Number.isInteger(n) || n <= 0) throw new Error(`VPCWHY_BENCH_SIZES: expected positive integers, got ${JSON.stringify(process.env['VPCWHY_BENCH_SIZES'])}`);
+  for (const n of sizes.length ? sizes : [RECORDS]) {
+    const d = n === RECORDS ? data : ensureBenchData({ outDir: OUT, records: n, seed: SEED, log: (m) => console.log(m) });
+    inputs.push({ label: path.basename(d.logFile), file: d.logFile, records: d.log.records, rejects: d.log.reject });
+  }
+  if (FLAT) {
+    const x5 = data.logFile.replace(/\.log$/, '.x5.log');
+    repeatLog(data.logFile, x5, 5);
+    inputs.push({ label: path.basename(x5), file: x5, records: 5 * l.records, rejects: 5 * l.reject });
+  }
+
+  const rows: string[] = [];
+  const summary: string[] = [];
+  for (const input of inputs) {
+    const r = await benchInput(input, args, engines, hasDuck);
+    if (!r.ok) ok = false;
+    const yard = r.yard;
+    const grep = yard ? null : [await runGrep(input.file), await runGrep(input.file), await runGrep(input.file)].reduce((a, g) => (g.seconds < a.seconds ? g : a));
+    const stick = yard ? yard.seconds : grep!.seconds;
+    const stickName = yard ? 'yardstick' : 'grep';
+    rows.push(`${input.label.padEnd(26)} ${fmtN(input.records).padStart(10)}  ${stickName.padEnd(9)} ${secs(stick).padStart(8)} ${yard ? `${mb(yard.maxRssKb).padStart(4)} MB` : '       '}`);
+    for (const e of engines) {
+      const f = r.figures.get(e);
+      const t = f?.best.seconds;
+      const line = f && t !== undefined
+        ? `${e.padEnd(9)} ${secs(t).padStart(8)} ${mb(f.best.maxRssKb).padStart(4)} MB ${rate(input.records, t).padStart(10)} records/s ${(t / stick).toFixed(1).padStart(5)}x ${stickName}`
+        : `${e.padEnd(9)} FAILED`;
+      rows.push(`${''.padEnd(38)}${line}`);
+      if (f && t !== undefined) summary.push(`${e} ${rate(input.records, t)} records/s, ${mb(f.best.maxRssKb)} MB, ${(t / stick).toFixed(1)}x`);
     }
-    console.log(`explain run ${i + 1}: ${r.seconds.toFixed(2)} s, peak RSS ${mb(r.maxRssKb)} MB, exit ${r.code}`);
+    summary.push(`${stickName} ${secs(stick)} (${input.label})`);
   }
-  const best = timed.reduce<RunResult | null>((a, r) => (a === null || r.seconds < a.seconds ? r : a), null);
-  if (best && !failed(base) && !failed(best)) {
-    const perRecord = best.seconds - base.seconds;
-    if (perRecord > 0) console.log(`explain minus the empty-log run: ${perRecord.toFixed(2)} s = ${fmtN(Math.round(RECORDS / perRecord))} records/s`);
-  }
+  console.log(`\n${'input'.padEnd(26)} ${'records'.padStart(10)}  time and peak RSS (fastest of ${RUNS}${hasDuck ? '; the yardstick of 3' : ''}), records/s, time as a multiple of the ${hasDuck ? "yardstick (DuckDB's own count(*) where action = 'REJECT')" : 'grep -c REJECT'}`);
+  for (const row of rows) console.log(row);
+  console.log('');
 
-  // Optional: the embedded DuckDB engine on the same input (issue 17), side by side with the runs above.
-  if (DUCKDB) {
-    const d = await runExplain([...args, '--engine', 'duckdb', data.logFile], { countOutput: true });
-    if (failed(d)) {
-      console.log(describeFailure('explain --engine duckdb', d));
-      ok = false;
-    } else if (best) {
-      console.log(
-        `explain --engine duckdb: ${d.seconds.toFixed(2)} s, peak RSS ${mb(d.maxRssKb)} MB, ${fmtN(d.lines)} JSONL lines; time ratio duckdb/ts ${(d.seconds / best.seconds).toFixed(2)}, RSS ratio ${best.maxRssKb && d.maxRssKb ? (d.maxRssKb / best.maxRssKb).toFixed(2) : 'n/a'}`,
-      );
-    }
-  }
-
-  // grep -c REJECT on the same file (fastest of 3).
-  const greps = [await runGrep(data.logFile), await runGrep(data.logFile), await runGrep(data.logFile)];
-  const grep = greps.reduce((a, g) => (g.seconds < a.seconds ? g : a));
-  console.log(`grep -c REJECT: ${grep.count} lines, ${greps.map((g) => g.seconds.toFixed(3)).join(' / ')} s (fastest reported)`);
-
-  // Check: exit 0 and one JSONL line per REJECT record.
-  const counted = await runExplain([...args, data.logFile], { countOutput: true });
-  if (failed(counted)) {
-    console.log(describeFailure('explain (counting run)', counted));
-    ok = false;
-  } else {
-    const match = counted.lines === grep.count;
-    if (!match) ok = false;
-    console.log(
-      `check: explain exit ${counted.code}; ${fmtN(counted.lines)} JSONL lines (${(counted.bytes / 2 ** 20).toFixed(0)} MiB) for ${fmtN(grep.count)} REJECT records: ${match ? 'OK, one line per REJECT' : `MISMATCH (${counted.lines - grep.count > 0 ? '+' : ''}${counted.lines - grep.count})`} (counting run, stdout piped: ${counted.seconds.toFixed(2)} s)`,
-    );
-    console.log(`check: verdicts: ${tally(counted.verdicts)}; blocked by: ${tally(counted.blockers)}`);
-    if (counted.stderr.trim() !== '') console.log(`check: explain stderr: ${counted.stderr.trim().split('\n').slice(0, 5).join(' | ')}`);
-  }
-
+  const first = inputs[0]!;
   // Optional: the REJECT path and the ACCEPT path apart (files derived from the log, kept next to it).
   if (SPLIT) {
     const rejects = data.logFile.replace(/\.log$/, '.reject-only.log');
@@ -399,27 +508,29 @@ async function main(): Promise<void> {
       ['other lines only (ACCEPT, NODATA)', others],
     ] as const) {
       const lines = lineCount(file);
-      const r = await runExplain([...args, file]);
-      if (failed(r)) {
-        console.log(describeFailure(`explain (${label})`, r));
-        ok = false;
-        continue;
+      for (const e of engines) {
+        const r = await runExplain([...args, ...(e === 'duckdb' ? ['--engine', 'duckdb'] : []), file]);
+        if (failed(r)) {
+          console.log(describeFailure(`explain ${e} (${label})`, r));
+          ok = false;
+          continue;
+        }
+        const net = r.seconds - (failed(base) ? 0 : base.seconds);
+        console.log(
+          `split: ${e}: ${label}: ${fmtN(lines)} records in ${r.seconds.toFixed(2)} s, peak RSS ${mb(r.maxRssKb)} MB; minus the empty-log run ${net.toFixed(2)} s = ${net > 0 ? `${((1e6 * net) / lines).toFixed(1)} µs/record, ${fmtN(Math.round(lines / net))} records/s` : 'n/a'}`,
+        );
       }
-      const net = r.seconds - (failed(base) ? 0 : base.seconds);
-      console.log(
-        `split: ${label}: ${fmtN(lines)} records in ${r.seconds.toFixed(2)} s, peak RSS ${mb(r.maxRssKb)} MB; minus the empty-log run ${net.toFixed(2)} s = ${net > 0 ? `${((1e6 * net) / lines).toFixed(1)} µs/record, ${fmtN(Math.round(lines / net))} records/s` : 'n/a'}`,
-      );
     }
   }
 
-  // Optional CPU profiles: the empty-log run (fixed cost) and one full run.
+  // Optional CPU profiles of the TypeScript engine: the empty-log run (fixed cost) and one full run.
   if (PROFILE) {
     const dir = path.join(OUT, 'profile');
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     for (const [label, log, name, rows] of [
       ['empty log', empty, 'explain-empty.cpuprofile', 8],
-      ['full log', data.logFile, 'explain.cpuprofile', 25],
+      ['full log', first.file, 'explain.cpuprofile', 25],
     ] as const) {
       const r = await runExplain([...args, log], { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}`] });
       if (failed(r)) {
@@ -433,10 +544,7 @@ async function main(): Promise<void> {
   }
 
   if (!ok) process.exitCode = 1;
-  const t = best && !failed(best) ? best.seconds : NaN;
-  console.log(
-    `explain: ${Number.isFinite(t) ? Math.round(RECORDS / t) : 'n/a'} records/s (${RECORDS} records in ${Number.isFinite(t) ? t.toFixed(2) : 'n/a'} s), peak RSS ${mb(best?.maxRssKb ?? null)} MB; grep -c REJECT: ${grep.seconds.toFixed(grep.seconds < 0.1 ? 3 : 2)} s; explain/grep time ratio ${Number.isFinite(t) ? (t / grep.seconds).toFixed(1) : 'n/a'}`,
-  );
+  console.log(`explain: ${summary.join('; ')}${ok ? '' : '; FAILED (see above)'}`);
 }
 
 main().catch((err: unknown) => {
