@@ -82,7 +82,8 @@ export async function runSql(opts: SqlCommandOptions, io: Io): Promise<number> {
       localFiles = inputs.files.map((f) => ({ file: f.file, format: f.format, header: f.header, parquet: f.kind === 'parquet' }));
     }
   } else {
-    if (opts.location !== undefined && !/^s3:\/\/[^/]+/.test(opts.location)) throw new UsageError(`--location: for --dialect ${dialect}, expected s3://bucket[/prefix], got ${opts.location}`);
+    if (opts.location === undefined) throw new UsageError(`--location: for --dialect ${dialect}, give the s3://bucket[/prefix] the flow logs are delivered to (the prefix above AWSLogs/)`);
+    if (!/^s3:\/\/[^/]+/.test(opts.location)) throw new UsageError(`--location: for --dialect ${dialect}, expected s3://bucket[/prefix], got ${opts.location}`);
   }
   const index = await loadIndexedSnapshot(opts.snapshot, {}, io);
   if (dialect !== 'duckdb') {
@@ -96,8 +97,16 @@ export async function runSql(opts: SqlCommandOptions, io: Io): Promise<number> {
       days = { from: m[1]!, to: m[2] ?? m[1]! };
     }
     for (const a of opts.account) if (!/^\d{12}$/.test(a)) throw new UsageError(`--account: expected a 12-digit account id, got ${JSON.stringify(a)}`);
+    for (const r of opts.region) if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(r)) throw new UsageError(`--region: expected a region name such as us-east-1, got ${JSON.stringify(r)}`);
+    // Athena's partition projection enumerates the accounts and regions of the S3 prefixes: never guessed.
+    if (dialect === 'athena' && opts.region.length === 0 && regions.length === 0) {
+      throw new UsageError('--region: the snapshot names no region, and the partition projection needs the region of the S3 prefixes (AWSLogs/<account>/vpcflowlogs/<region>/): give --region R (repeatable)');
+    }
+    if (dialect === 'athena' && opts.account.length === 0 && accounts.length === 0) {
+      throw new UsageError('--account: the snapshot names no account, and the partition projection needs the account of the S3 prefixes (AWSLogs/<account>/vpcflowlogs/...): give --account ID (repeatable)');
+    }
     s3 = {
-      location: opts.location ?? 's3://BUCKET/PREFIX',
+      location: opts.location,
       hive: opts.hive ?? false,
       hourly: opts.hourly ?? false,
       accounts: opts.account.length ? opts.account : accounts,

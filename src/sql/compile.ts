@@ -285,15 +285,18 @@ function ddlFor(opts: SqlOptions, s: Sql): string {
     ].join('\n');
   }
   const layout = opts.s3;
-  const location = (layout?.location ?? 's3://BUCKET/PREFIX').replace(/\/+$/, '');
-  const hive = layout?.hive ?? false;
-  const hourly = layout?.hourly ?? false;
+  if (!layout) throw new Error(`compileSql: --dialect ${opts.dialect} needs the S3 layout (location, accounts, regions)`);
+  const location = layout.location.replace(/\/+$/, '');
+  const hive = layout.hive;
+  const hourly = layout.hourly;
   const trinoType = (f: string) => ({ string: 'varchar', int: 'integer', bigint: 'bigint' })[athenaType(f)] ?? 'varchar';
   const columns = fields.map((f) => `  ${s.ident(columnName(f))} ${trinoType(f)}`);
   if (opts.dialect === 'athena') {
-    const accounts = layout?.accounts.length ? layout.accounts.join(',') : 'ACCOUNT_ID';
-    const regions = layout?.regions.length ? layout.regions.join(',') : 'REGION';
-    const since = layout?.since ?? '2024/01/01';
+    // Never a placeholder: the CLI asks for --account / --region when the snapshot does not name them.
+    if (!layout.accounts.length || !layout.regions.length) throw new Error('compileSql: the Athena partition projection needs at least one account and one region');
+    const accounts = layout.accounts.join(',');
+    const regions = layout.regions.join(',');
+    const since = layout.since;
     const dateFormat = hourly ? 'yyyy/MM/dd/HH' : 'yyyy/MM/dd';
     const props: Array<[string, string]> = [
       ['projection.enabled', 'true'],
@@ -353,7 +356,7 @@ function ddlFor(opts: SqlOptions, s: Sql): string {
   const [schema, name] = opts.table.includes('.') ? [opts.table.slice(0, opts.table.lastIndexOf('.')), opts.table.slice(opts.table.lastIndexOf('.') + 1)] : ['default', opts.table];
   return hive
     ? `${create};\nCALL system.sync_partition_metadata('${schema.split('.').pop()}', '${name}', 'ADD')`
-    : `${create}\n-- the plain AWSLogs/<account>/vpcflowlogs/<region>/yyyy/mm/dd layout has no key=value partitions:\n-- set hive.recursive-directories=true in the catalog so that the table reads every file under it`;
+    : `-- the plain AWSLogs/<account>/vpcflowlogs/<region>/yyyy/mm/dd layout has no key=value partitions:\n-- set hive.recursive-directories=true in the catalog so that the table reads every file under it\n${create}`;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@
  * Logs: the bundled example, generated logs of more than 100,000 records with every verdict
  * (bench/generate.ts), and the corpus flow-log samples.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -102,5 +102,55 @@ describe.skipIf(!HAS_DUCKDB || !hasCorpus('elastic-beats', 'vpcflow'))(duckTitle
     expect(duck.stdout).toBe(ts.stdout);
     expect(duck.code).toBe(ts.code);
     expect(duck.stderr).toContain('explained by the default engine');
+  });
+});
+
+describe.skipIf(!HAS_DUCKDB)(duckTitle('explain --engine duckdb reads exactly the lines the default reader reads, or leaves the input to it (ref 1.3)'), () => {
+  let dir = '';
+  const lines = readFileSync(EXAMPLE_LOG, 'utf8').split('\n').filter((l) => l !== '');
+  const acceptAt = lines.findIndex((l) => l.includes(' ACCEPT '));
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'vpcwhy-duckedge-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Both engines on `text` (as a file): the same stdout and exit code; whether DuckDB left it to the default engine. */
+  async function both(name: string, text: string, extra: string[] = []): Promise<{ fellBack: boolean; stderr: string }> {
+    const file = path.join(dir, name);
+    writeFileSync(file, text);
+    const args = ['--snapshot', EXAMPLE_SNAPSHOT, '--format', 'jsonl', ...extra, file];
+    const ts = await runCli(['explain', ...args]);
+    const duck = await runCli(['explain', '--engine', 'duckdb', ...args]);
+    expect(duck.stdout === ts.stdout, `${name}: the same JSONL as the default engine`).toBe(true);
+    expect(duck.code).toBe(ts.code);
+    return { fellBack: duck.stderr.includes('explained by the default engine'), stderr: duck.stderr };
+  }
+
+  const withAccept = (edit: (l: string) => string) => lines.map((l, i) => (i === acceptAt ? edit(l) : l)).join('\n') + '\n';
+
+  it('numbers lines across blank lines as the reader does: trailing ones read, one before a record left to the default engine', async () => {
+    expect((await both('trailing-blank.log', `${lines.join('\n')}\n\n\n`)).fellBack).toBe(false);
+    const middle = await both('middle-blank.log', `${lines.slice(0, 4).join('\n')}\n\n${lines.slice(4).join('\n')}\n`);
+    expect(middle.fellBack).toBe(true);
+    expect(middle.stderr).toContain('a blank line before the last record');
+  });
+
+  it.each([
+    ['an IPv4 address out of range', (l: string) => l.replace(/ 10\.0\.\d+\.\d+ /, ' 999.0.1.10 ')],
+    ['a log-status that is not one', (l: string) => l.replace(/ OK$/, ' OKAY')],
+    ['a tab between fields', (l: string) => l.replace(' ACCEPT ', '\tACCEPT ')],
+    ['a port with a leading zero', (l: string) => l.replace(/ (\d+) (\d+) 6 /, ' 0$1 $2 6 ')],
+    ['IPv6 with an embedded IPv4 address', (l: string) => l.replace(/ 10\.0\.(\d+)\.(\d+) /, ' ::ffff:10.0.$1.$2 ')],
+  ])('leaves an ACCEPT line with %s to the default engine (never counts it as an ACCEPT the reader rejects)', async (_what, edit) => {
+    const edited = withAccept(edit);
+    expect(edited).not.toBe(`${lines.join('\n')}\n`);
+    expect((await both(`accept-${acceptAt}-${_what.replace(/\W+/g, '-')}.log`, edited)).fellBack).toBe(true);
+  });
+
+  it('reads CRLF line ends, --interface and --all as the default engine does', async () => {
+    await both('crlf.log', `${lines.join('\r\n')}\r\n`);
+    const iid = /eni-\S+/.exec(lines[acceptAt]!)![0];
+    expect((await both('interface.log', `${lines.join('\n')}\n`, ['--interface', iid])).fellBack).toBe(false);
+    expect((await both('all.log', `${lines.join('\n')}\n`, ['--all'])).fellBack).toBe(false);
   });
 });
