@@ -24,7 +24,7 @@ import { WIDTH_SPEC, textWidth } from './width-option.js';
 import { type Io, processIo } from './io.js';
 import { loadIndexedSnapshot } from './snapshot-option.js';
 import { ALLOW_PARTIAL_OPTION, CFN_SPEC, ENDPOINT_URL_OPTION, LOG_FORMAT_OPTION, PLAN_SPEC, PROFILE_OPTION, REGION_OPTION, SNAPSHOT_OPTION, STRICT_OPTION, VERBOSE_OPTION, declareOptions, formatOption, withDescription } from './options.js';
-import { DUCKDB_MISSING, DuckDbSession } from '../sql/duckdb.js';
+import { DUCKDB_MISSING, type DuckDbOptions, DuckDbSession } from '../sql/duckdb.js';
 import { type DuckPlan, planDuckRead } from '../sql/duckdb-reader.js';
 import { localInputs } from '../sql/local-input.js';
 
@@ -283,6 +283,18 @@ export function noRecordRead(summary: ExplainSummary, logs: readonly string[], o
   return `no record read from ${inputs}: ${summary.files === 1 ? 'the file holds' : `the ${summary.files} files hold`} no flow-log line`;
 }
 
+/**
+ * DuckDB's share of `explain --engine duckdb`: one thread (its passes number the lines, which DuckDB does
+ * on one thread anyway, and the other core explains) and a bounded buffer pool, 100 MB, so that peak RSS
+ * does not grow with the input (docs/performance.md); with --all every record is kept and sorted, and
+ * DuckDB gets 1 GB. VPCWHY_DUCKDB_THREADS and VPCWHY_DUCKDB_MEMORY override them. A run that does not fit
+ * is an error DuckDB reports, and the default engine explains the input.
+ */
+function duckEngineOptions(all: boolean): DuckDbOptions {
+  const threads = Number(process.env['VPCWHY_DUCKDB_THREADS'] ?? '1');
+  return { threads: Number.isInteger(threads) && threads > 0 ? threads : 1, memoryLimit: process.env['VPCWHY_DUCKDB_MEMORY'] || (all ? '1GB' : '100MB') };
+}
+
 /** Local inputs of at least this many bytes are read by DuckDB under --engine auto. */
 export const AUTO_DUCKDB_BYTES = 64 * 1024 * 1024;
 
@@ -307,9 +319,11 @@ async function startDuckEngine(
   if (engine === 'duckdb' && !local) throw new UsageError('--engine duckdb reads local files and directories only (no stdin, s3:// or --log-group); use --engine ts or auto');
   if (engine === 'duckdb' && selection.strict) throw new UsageError('--engine duckdb does not stop at the first bad line: --strict needs --engine ts');
   if (!local || selection.strict) return null;
+  // DuckDB's gain is leaving the ACCEPTs behind; with --all every record is explained in TypeScript anyway.
+  if (engine === 'auto' && selection.all) return null;
   const inputs = await localInputs(logs, logFormat);
   if (engine === 'auto' && (!inputs.ok || inputs.files.reduce((n, f) => n + f.bytes, 0) < AUTO_DUCKDB_BYTES)) return null;
-  const session = await DuckDbSession.open();
+  const session = await DuckDbSession.open(duckEngineOptions(selection.all));
   if (!session) {
     if (engine === 'duckdb') throw new UsageError(DUCKDB_MISSING);
     return null;

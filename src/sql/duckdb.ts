@@ -2,6 +2,11 @@
  * Embedded DuckDB (@duckdb/node-api, an optional dependency): loaded on demand with a dynamic import, so
  * vpcwhy runs without it and says so when a command needs it.
  */
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
 export const DUCKDB_MISSING = 'DuckDB is not installed: --engine duckdb needs the optional dependency @duckdb/node-api (npm install @duckdb/node-api), or use --engine ts';
 
 type DuckDbModule = typeof import('@duckdb/node-api');
@@ -20,19 +25,40 @@ export function loadDuckDb(): Promise<DuckDbModule | null> {
 
 export type Row = Record<string, unknown>;
 
+export interface DuckDbOptions {
+  readonly threads?: number;
+  /** DuckDB's memory_limit, e.g. '160MB'. */
+  readonly memoryLimit?: string;
+}
+
 /** A DuckDB session in this process: runs scripts, returns the last statement's rows. */
 export class DuckDbSession {
   private constructor(
     private readonly instance: import('@duckdb/node-api').DuckDBInstance,
     private readonly connection: import('@duckdb/node-api').DuckDBConnection,
+    private readonly spill: string | null = null,
   ) {}
 
-  static async open(threads?: number): Promise<DuckDbSession | null> {
+  /**
+   * A session; `threads` or the options. `memoryLimit` bounds DuckDB's buffer pool (it otherwise keeps up
+   * to 80 % of the machine's memory), spilling what does not fit to a directory of its own under the
+   * system's temporary directory, removed on close.
+   */
+  static async open(opts: number | DuckDbOptions = {}): Promise<DuckDbSession | null> {
+    const o: DuckDbOptions = typeof opts === 'number' ? { threads: opts } : opts;
     const m = await loadDuckDb();
     if (!m) return null;
-    const instance = await m.DuckDBInstance.create(':memory:', threads ? { threads: String(threads) } : {});
+    const config: Record<string, string> = {};
+    if (o.threads) config['threads'] = String(o.threads);
+    let spill: string | null = null;
+    if (o.memoryLimit) {
+      spill = path.join(os.tmpdir(), `vpcwhy-duckdb-${process.pid}-${randomBytes(4).toString('hex')}`);
+      config['memory_limit'] = o.memoryLimit;
+      config['temp_directory'] = spill;
+    }
+    const instance = await m.DuckDBInstance.create(':memory:', config);
     const connection = await instance.connect();
-    return new DuckDbSession(instance, connection);
+    return new DuckDbSession(instance, connection, spill);
   }
 
   /** Runs every statement of `sql`; the rows of the last one, as JS values (BIGINT as number). */
@@ -61,6 +87,7 @@ export class DuckDbSession {
   close(): void {
     this.connection.closeSync();
     this.instance.closeSync();
+    if (this.spill) rmSync(this.spill, { recursive: true, force: true });
   }
 }
 
