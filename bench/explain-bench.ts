@@ -33,6 +33,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { fileURLToPath } from 'node:url';
+import { loadDuckDb } from '../src/sql/duckdb.js';
 import { defaultOutDir, ensureBenchData } from './generate.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -321,14 +322,9 @@ function describeFailure(label: string, r: RunResult): string {
   return `${label}: FAILED (${why})${r.stderr ? `\n${r.stderr.trimEnd().split('\n').slice(-15).join('\n')}` : ''}`;
 }
 
-/** Whether @duckdb/node-api (the optional dependency) loads in this Node.js. */
+/** Whether @duckdb/node-api (the optional dependency) loads in this Node.js (VPCWHY_NO_DUCKDB=1: as if not). */
 async function duckDbInstalled(): Promise<boolean> {
-  try {
-    await import('@duckdb/node-api');
-    return true;
-  } catch {
-    return false;
-  }
+  return (await loadDuckDb()) !== null;
 }
 
 /** `file` written `times` times over into `target`, unless that is already there and newer. */
