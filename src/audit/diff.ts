@@ -36,6 +36,7 @@ import {
   unionAll,
 } from '../net/packet-set.js';
 import { type AllowedBy, type ReachResult, type UnknownRule, reach, reachOutbound } from './reach.js';
+import { type Intent, type IntentOutcome, type IntentsDocument, IntentReferenceError, checkIntents } from './intents.js';
 
 /** Which way a row's connections go, as seen from the interface: connected to (inbound) or opened by it to outside addresses (outbound). */
 export type DiffDirection = 'inbound' | 'outbound';
@@ -85,7 +86,7 @@ export interface EniDiff {
 
 /** A value the analysis could not evaluate: listed, never guessed. */
 export type DiffUnknown =
-  | ({ readonly kind: 'plan-value'; readonly side: 'after' } & Pick<PlanUnknown, 'address' | 'attribute' | 'objectId' | 'consequence'>)
+  | ({ readonly kind: 'plan-value'; readonly side: 'after' } & Pick<PlanUnknown, 'address' | 'attribute' | 'objectId' | 'consequence' | 'origin'>)
   | ({ readonly kind: 'rule-peer'; readonly side: 'before' | 'after'; readonly eniId: string } & UnknownRule);
 
 export interface DiffResult {
@@ -268,11 +269,67 @@ export function diffSnapshots(before: SnapshotIndex, after: SnapshotIndex, opts:
     if (!before.eniById.has(eniId) && !after.eniById.has(eniId)) continue;
     enis.push({ eniId, change, newlyAllowed, newlyDenied, merged, sets });
   }
-  const plan: DiffUnknown[] = (opts.planUnknowns ?? []).map((u) => ({ kind: 'plan-value', side: 'after', address: u.address, attribute: u.attribute, objectId: u.objectId, consequence: u.consequence }));
+  const plan: DiffUnknown[] = (opts.planUnknowns ?? []).map((u) => ({ kind: 'plan-value', side: 'after', address: u.address, attribute: u.attribute, objectId: u.objectId, consequence: u.consequence, ...(u.origin !== undefined ? { origin: u.origin } : {}) }));
   return { enis, compared: ids.length, unknowns: [...plan, ...unknowns.values()], notes: [...notes] };
 }
 
 /** True when some connection that worked before is denied after (the exit-1 condition of a diff without logs). */
 export function diffBreaks(d: DiffResult): boolean {
   return d.enis.some((e) => e.newlyDenied.length > 0);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Intents under the change (`vpcwhy diff --intents FILE`)
+
+/**
+ * What the change does to one statement: `broken` (it held before and fails after), `failing` (it fails
+ * after and did not hold before), `fixed` (it failed before and holds after), `held` (it holds after and did
+ * not fail before), `undetermined` (after, a value unknown until apply or a peer the snapshot cannot resolve
+ * decides it, or the after configuration lacks what it names).
+ */
+export type IntentChangeKind = 'broken' | 'failing' | 'fixed' | 'held' | 'undetermined';
+
+export interface IntentChange {
+  readonly intent: Intent;
+  /** Null when that configuration lacks what the statement names (an interface only on the other side). */
+  readonly before: IntentOutcome | null;
+  readonly after: IntentOutcome | null;
+  readonly change: IntentChangeKind;
+}
+
+/** One statement on one side: its outcome, or null when the side lacks what it names. */
+function intentOn(index: SnapshotIndex, doc: IntentsDocument, i: number): IntentOutcome | IntentReferenceError {
+  try {
+    return checkIntents(index, { ...doc, intents: [doc.intents[i]!] })[0]!;
+  } catch (e) {
+    if (e instanceof IntentReferenceError) return e;
+    throw e;
+  }
+}
+
+function changeOf(before: IntentOutcome | null, after: IntentOutcome | null): IntentChangeKind {
+  if (after === null || after.status === 'undetermined') return 'undetermined';
+  if (after.status === 'failed') return before?.status === 'passed' ? 'broken' : 'failing';
+  return before?.status === 'failed' ? 'fixed' : 'held';
+}
+
+/**
+ * Every statement checked exactly under both configurations (checkIntents). The two documents are the same
+ * statements with ids mapped per side (Terraform addresses name planned resources only after). A statement
+ * that names what neither side has is an IntentReferenceError, thrown.
+ */
+export function diffIntents(before: SnapshotIndex, beforeDoc: IntentsDocument, after: SnapshotIndex, afterDoc: IntentsDocument): IntentChange[] {
+  return afterDoc.intents.map((intent, i) => {
+    const b = intentOn(before, beforeDoc, i);
+    const a = intentOn(after, afterDoc, i);
+    if (b instanceof IntentReferenceError && a instanceof IntentReferenceError) throw a;
+    const bo = b instanceof IntentReferenceError ? null : b;
+    const ao = a instanceof IntentReferenceError ? null : a;
+    return { intent, before: bo, after: ao, change: changeOf(bo, ao) };
+  });
+}
+
+/** The exit-1 condition of the intents: a statement that held before fails after. */
+export function intentsBroken(changes: readonly IntentChange[]): boolean {
+  return changes.some((c) => c.change === 'broken');
 }

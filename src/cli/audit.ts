@@ -11,15 +11,14 @@ import { type Baseline, type SuppressionConfig, utcDay } from '../audit/suppress
 import { formatConfigLoadError, parseSuppressionConfig } from '../audit/suppress-config.js';
 import { E } from '../fp.js';
 import { printable } from '../report/printable.js';
-import { type IntentEnd, type IntentsDocument, IntentReferenceError, checkIntents, formatIntentsError, parseIntents } from '../audit/intents.js';
+import { checkIntentsOrUsage, readIntents, readText, withPlan } from './intents-option.js';
 import { AUDIT_FORMATS, type AuditFormat, type SarifLocation, renderAuditJson, renderAuditSarif, renderAuditText } from '../report/audit.js';
 import type { TextPosition } from '../report/json-position.js';
 import { jsonTemplatePositionFinder, yamlPositionFinder } from '../iac/cfn-template.js';
 import { VERSION } from '../version.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './errors.js';
 import { type Io, processIo } from './io.js';
-import { loadIndexedSnapshot, planIdOf, planUnknownsOf } from './snapshot-option.js';
-import type { SnapshotIndex } from '../engine/snapshot-index.js';
+import { loadIndexedSnapshot } from './snapshot-option.js';
 import { CFN_SPEC, PLAN_SPEC, SNAPSHOT_OPTION, VERBOSE_OPTION, declareOptions, formatOption, withDescription } from './options.js';
 
 interface AuditCliOptions {
@@ -119,16 +118,6 @@ export function sarifLocator(cwd: string): (f: Finding) => SarifLocation {
 /** The config file `audit` reads from the working directory unless --config or --no-config says otherwise. */
 export const CONFIG_FILE = '.vpcwhy.yaml';
 
-/** A file's text without a byte-order mark (editors on Windows write one). */
-function readText(file: string, option: string): string {
-  try {
-    return readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    throw new UsageError(`${option}: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
-  }
-}
-
 /** The config (--config, or .vpcwhy.yaml in `cwd`) and the baseline, read and checked; undefined when neither is given. */
 export function loadSuppressInputs(opts: Pick<AuditCliOptions, 'config' | 'baseline'>, cwd: string, now: Date = new Date()): NonNullable<AuditOptions['suppress']> | undefined {
   let config: SuppressionConfig | undefined;
@@ -148,18 +137,7 @@ export function loadSuppressInputs(opts: Pick<AuditCliOptions, 'config' | 'basel
   return { today: utcDay(now), ...(config !== undefined ? { config } : {}), ...(baseline !== undefined ? { baseline } : {}) };
 }
 
-function readIntents(file: string): IntentsDocument {
-  const parsed = parseIntents(readText(file, '--intents'), file);
-  if (parsed._tag === 'Left') throw new UsageError(`--intents: ${formatIntentsError(parsed.left)}`);
-  return parsed.right;
-}
 
-/** With --plan: Terraform addresses as the ids they name, and the values unknown until apply. */
-function withPlan(index: SnapshotIndex, doc: IntentsDocument): IntentsDocument {
-  const end = (e: IntentEnd): IntentEnd => (e.kind === 'id' ? { kind: 'id', id: planIdOf(index, e.id) } : e);
-  const unknownValues = planUnknownsOf(index).map((u) => ({ objectId: u.objectId, what: `${u.address}${u.attribute === '' ? '' : ` ${u.attribute}`} (${u.consequence})`, ...(u.onlyFor ? { onlyFor: u.onlyFor } : {}) }));
-  return { ...doc, intents: doc.intents.map((i) => ({ ...i, from: end(i.from), to: end(i.to) })), ...(unknownValues.length > 0 ? { unknownValues } : {}) };
-}
 
 export async function runAuditCommand(opts: AuditCliOptions, io: Io): Promise<number> {
   if (!(AUDIT_FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`--format: expected text, json or sarif, got "${opts.format}"`);
@@ -182,14 +160,7 @@ export async function runAuditCommand(opts: AuditCliOptions, io: Io): Promise<nu
   const index = await loadIndexedSnapshot(opts.snapshot, { verbose: opts.verbose ?? false, ...(opts.plan !== undefined ? { plan: opts.plan } : {}), cfn: opts.cfn }, io);
   // With --plan, a Terraform address names its resource (an instance: its primary interface), as in trace.
   const intents = parsedIntents === undefined ? undefined : withPlan(index, parsedIntents);
-  if (intents !== undefined) {
-    try {
-      checkIntents(index, intents);
-    } catch (e) {
-      if (e instanceof IntentReferenceError) throw new UsageError(`--intents: ${e.message}`);
-      throw e;
-    }
-  }
+  if (intents !== undefined) checkIntentsOrUsage(index, intents);
   let result;
   try {
     result = runAudit(index, { ...(selected === undefined ? {} : { rules: selected }), ...(intents !== undefined ? { intents } : {}), ...(suppress !== undefined ? { suppress } : {}) });

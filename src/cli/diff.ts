@@ -14,7 +14,9 @@
  * checks over the after side (`--intents`) get the `Sides` and the DiffResult in runDiff.
  */
 import type { Command } from 'commander';
-import { type DiffResult, diffBreaks, diffSnapshots } from '../audit/diff.js';
+import { type DiffResult, type IntentChange, diffBreaks, diffIntents, diffSnapshots, intentsBroken } from '../audit/diff.js';
+import { IntentReferenceError } from '../audit/intents.js';
+import { readIntents, withPlan } from './intents-option.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import { replayFlowLogs } from '../explain/replay.js';
 import type { ReplayResult } from '../explain/replay.js';
@@ -35,6 +37,7 @@ export interface DiffCliOptions {
   snapshot: string[];
   plan?: string;
   cfn?: string[];
+  intents?: string;
   format: string;
   logFormat?: string;
   strict?: boolean;
@@ -54,6 +57,7 @@ export function registerDiff(program: Command, setExitCode: (code: number) => vo
     withDescription(PLAN_SPEC, 'a Terraform plan as JSON (`terraform show -json PLANFILE`): the change, layered over --snapshot'),
     withDescription(CFN_SPEC, 'a CloudFormation template (JSON or YAML; `cdk synth` output as is): the change, layered over --snapshot (and --plan)'),
     { flags: '--interface <eni-id>', description: 'only this network interface, in the sets and the replay', repeatable: true },
+    { flags: '--intents <file>', description: 'a YAML file of must-allow / must-deny statements (docs/intents.md), checked exactly under both configurations: one that held before and fails after is a break' },
     formatOption(['text', 'json']),
     LOG_FORMAT_OPTION,
     STRICT_OPTION,
@@ -112,6 +116,8 @@ export async function runDiff(logs: string[], opts: DiffCliOptions, io: Io): Pro
     throw new UsageError(`${opts.logFormat !== undefined ? '--log-format' : '--strict'} applies to flow logs: give flow-log files to replay`);
   }
   const logFormat = logFormatOf(opts.logFormat);
+  // Before loading the configurations: a bad intents file fails at once.
+  const intentsDoc = opts.intents === undefined ? undefined : readIntents(opts.intents);
   const sides = await loadSides(opts, io);
   const interfaces = opts.interface.map((id) => planIdOf(sides.after, id));
   for (const id of interfaces) {
@@ -131,9 +137,18 @@ export async function runDiff(logs: string[], opts: DiffCliOptions, io: Io): Pro
     io.stderr.write(renderExplainWarnings(run.summary, { format: 'json', all: true, strictFailure: run.strictFailure }));
     failed = run.strictFailure !== null || run.summary.fileErrors.length > 0;
   }
+  let intents: IntentChange[] | null = null;
+  if (intentsDoc !== undefined) {
+    try {
+      intents = diffIntents(sides.before, withPlan(sides.before, intentsDoc), sides.after, withPlan(sides.after, intentsDoc));
+    } catch (e) {
+      if (e instanceof IntentReferenceError) throw new UsageError(`--intents: ${e.message}`);
+      throw e;
+    }
+  }
   const breaks = replay !== null ? replay.counts.breaks > 0 : diffBreaks(diff);
-  const report: DiffReport = { diff, replay, breaks };
+  const report: DiffReport = { diff, replay, intents, ...(intentsDoc !== undefined ? { intentsFile: intentsDoc.file } : {}), breaks };
   io.stdout.write(opts.format === 'json' ? renderDiffJson(report) : renderDiffText(report));
   if (failed) return EXIT_BAD_INPUT;
-  return breaks ? EXIT_FINDINGS : EXIT_OK;
+  return breaks || (intents !== null && intentsBroken(intents)) ? EXIT_FINDINGS : EXIT_OK;
 }

@@ -2,7 +2,8 @@
  * `vpcwhy diff` output: a JSON document of stable shape (README, "vpcwhy diff") and text a person reads
  * before a deploy. Rendered from the DiffResult and the ReplayResult only.
  */
-import type { DiffExample, DiffResult, DiffRow, DiffUnknown, EniDiff, MergedRow } from '../audit/diff.js';
+import type { DiffExample, DiffResult, DiffRow, DiffUnknown, EniDiff, IntentChange, IntentChangeKind, MergedRow } from '../audit/diff.js';
+import { intentJson, intentOutcomeJson } from '../audit/intents.js';
 import type { AllowedBy } from '../audit/reach.js';
 import { type ReplayGroup, type ReplayResult, blockedByText } from '../explain/replay.js';
 import type { Packet } from '../model/flow.js';
@@ -14,8 +15,35 @@ export interface DiffReport {
   readonly diff: DiffResult;
   /** Null when no flow logs were given. */
   readonly replay: ReplayResult | null;
-  /** The exit-1 condition: a replayed ACCEPT now denied, or (without logs) a newly denied connection. */
+  /** `--intents`: every statement under both configurations; null without the option. */
+  readonly intents: readonly IntentChange[] | null;
+  /** The intents file, for the text's heading. */
+  readonly intentsFile?: string;
+  /**
+   * A replayed ACCEPT now denied, or (without logs) a newly denied connection. The exit-1 condition, with
+   * an intent that held before and fails after (change `broken`).
+   */
   readonly breaks: boolean;
+}
+
+function intentChangeJson(c: IntentChange): Record<string, unknown> {
+  return { intent: intentJson(c.intent), change: c.change, before: c.before?.status ?? null, after: c.after === null ? null : intentOutcomeJson(c.after) };
+}
+
+const CHANGE_WORD: Record<IntentChangeKind, string> = { broken: 'BROKEN', failing: 'FAILS', fixed: 'FIXED', held: 'holds', undetermined: 'undetermined' };
+
+function intentChangeLines(file: string, changes: readonly IntentChange[]): string[] {
+  const lines = [`Intents (${file}):`];
+  for (const c of changes) {
+    const why = c.after === null
+      ? 'the after configuration lacks what it names'
+      : c.change === 'held' ? (c.before === null ? 'holds after (the before configuration lacks what it names)' : 'holds before and after') : c.after.message;
+    const was = c.change === 'broken' ? ' (it held before the change)'
+      : c.change === 'fixed' ? ' (it failed before the change)'
+      : c.change === 'failing' && c.before?.status === 'failed' ? ' (as before the change)' : '';
+    lines.push(`  ${CHANGE_WORD[c.change].padEnd(12)}${c.intent.name}: ${why}${was}`);
+  }
+  return lines;
 }
 
 function ranges(xs: readonly (readonly [number, number])[]): string {
@@ -103,6 +131,7 @@ export function renderDiffJson(report: DiffReport): string {
   const doc = {
     eni: diff.enis.map((e) => ({ eniId: e.eniId, change: e.change, newlyAllowed: e.newlyAllowed.map(rowJson), newlyDenied: e.newlyDenied.map(rowJson) })),
     replay: replay === null ? null : { records: replay.records, breaks: replay.breaks.map(groupJson), newlyAllowed: replay.newlyAllowed.map(groupJson), counts: replay.counts },
+    intents: report.intents === null ? null : report.intents.map(intentChangeJson),
     unknowns: diff.unknowns,
     notes: diff.notes,
     summary: {
@@ -110,6 +139,7 @@ export function renderDiffJson(report: DiffReport): string {
       changed: diff.enis.length,
       newlyAllowedRows: diff.enis.reduce((n, e) => n + e.newlyAllowed.length, 0),
       newlyDeniedRows: diff.enis.reduce((n, e) => n + e.newlyDenied.length, 0),
+      intentsBroken: report.intents === null ? null : report.intents.filter((c) => c.change === 'broken').length,
       breaks: report.breaks,
     },
   };
@@ -165,7 +195,7 @@ export function replayGroupText(kind: 'breaks' | 'newly-allowed', g: ReplayGroup
 
 function unknownText(u: DiffUnknown): string {
   return u.kind === 'plan-value'
-    ? `${u.address} ${u.attribute} (${u.objectId}) is unknown until apply: ${u.consequence}`
+    ? `${u.address} ${u.attribute} (${u.objectId}) is unknown until ${u.origin === 'cloudformation' ? 'deployment' : 'apply'}: ${u.consequence}`
     : `${u.side}: ${u.groupId} rule ${u.rule} (on ${u.eniId}) has a peer that cannot be resolved (${u.reason}): what it admits is not counted`;
 }
 
@@ -193,7 +223,10 @@ export function renderDiffText(report: DiffReport): string {
     lines.push('');
   }
   if (diff.unknowns.length > 0) lines.push('Not evaluated (unknown values are listed, never guessed):', ...diff.unknowns.map((u) => `- ${unknownText(u)}`), '');
+  if (report.intents !== null && report.intents.length > 0) lines.push(...intentChangeLines(report.intentsFile ?? 'intents', report.intents), '');
   if (diff.notes.length > 0) lines.push('Notes:', ...diff.notes.map((n) => `- ${n}`), '');
+  const intentsBroken = report.intents?.some((c) => c.change === 'broken') ?? false;
+  if (intentsBroken) lines.push('BROKEN INTENTS: statements that held before the change fail after it.');
   lines.push(report.breaks
     ? replay !== null ? 'BREAKS: flows seen in the logs would be denied after the change.' : 'BREAKS: connections that work before the change are denied after it.'
     : replay !== null ? 'Nothing seen in the logs breaks.' : 'Nothing that connects before the change is denied after it.');

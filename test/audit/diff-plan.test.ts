@@ -82,7 +82,7 @@ describe('diff with --plan equals diff with the same change as --after (issue 16
         const opts = { interfaces: ['eni-0db1000000000004', 'eni-0app100000000003'] };
         const viaPlan = diffSnapshots(before, indexSnapshot(layered.right.snapshot), opts);
         const viaAfter = diffSnapshots(before, indexSnapshot(await load([after])), opts);
-        const json = (d: typeof viaPlan) => renderDiffJson({ diff: d, replay: null, breaks: false });
+        const json = (d: typeof viaPlan) => renderDiffJson({ diff: d, replay: null, intents: null, breaks: false });
         expect(json(viaPlan)).toBe(json(viaAfter));
         if (viaPlan.enis.length > 0) changed++;
       }),

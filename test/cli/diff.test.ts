@@ -79,7 +79,8 @@ describe('vpcwhy diff', () => {
   it('JSON: {eni, replay, unknowns, notes, summary}; plan values unknown until apply are listed, not evaluated', async () => {
     const { code, json } = await diffJson(['--snapshot', SNAP, '--plan', PLAN, LOG]);
     expect(code).toBe(0);
-    expect(Object.keys(json)).toEqual(['eni', 'replay', 'unknowns', 'notes', 'summary']);
+    expect(Object.keys(json)).toEqual(['eni', 'replay', 'intents', 'unknowns', 'notes', 'summary']);
+    expect(json.intents).toBeNull();
     expect(json.eni.map((e: any) => [e.eniId, e.change])).toEqual([['aws_instance.admin', 'added'], ['eni-0web100000000001', 'changed'], ['eni-0web200000000002', 'changed']]);
     const row = json.eni[1].newlyAllowed[0];
     expect(Object.keys(row)).toEqual(['direction', 'family', 'protocol', 'ports', 'srcPorts', 'sources', 'destinations', 'allowedBy']);
@@ -160,5 +161,87 @@ describe('vpcwhy diff', () => {
     const lax = await diff(['--before', SNAP, '--after', SNAP, bad]);
     expect(lax.code).toBe(0);
     expect(lax.stderr).toMatch(/bad line .*bad\.log:1/);
+  });
+
+  describe('--intents: the statements checked exactly under both configurations (issue 16, "Intents")', () => {
+    const INTENTS = 'examples/three-tier/intents.yaml';
+
+    it('names the statement the change breaks, with the packet trace confirms, and exits 1 even without logs (ref 5.1)', async () => {
+      const { code, json } = await diffJson(['--before', SNAP, '--after', AFTER, '--intents', INTENTS]);
+      expect(code).toBe(1);
+      const byName = new Map<string, any>(json.intents.map((c: any) => [c.intent.name, c]));
+      const broken = byName.get('the app tier reaches the database');
+      expect(broken).toMatchObject({ change: 'broken', before: 'passed', after: { status: 'failed' } });
+      const cx = broken.after.counterexample;
+      expect(cx.blockedBy).toMatchObject({ component: 'network-acl', id: 'acl-0db0000000000003', direction: 'inbound', rule: 90 });
+      // The counterexample is a packet `vpcwhy trace` blocks after the change and lets through before.
+      const args = ['--from', cx.src, '--to', cx.dst, '--protocol', 'tcp', '--port', String(cx.dstPort), '--src-port', String(cx.srcPort)];
+      expect(cx.trace).toBe(`vpcwhy trace ${args.join(' ')}`);
+      expect((await runCli(['trace', '--snapshot', AFTER, ...args])).code).toBe(1);
+      expect((await runCli(['trace', '--snapshot', SNAP, ...args])).code).toBe(0);
+      expect([...byName.values()].filter((c) => c.change !== 'held').map((c) => c.intent.name)).toEqual(['the app tier reaches the database']);
+      expect(json.summary.intentsBroken).toBe(1);
+      const text = await diff(['--before', SNAP, '--after', AFTER, '--intents', INTENTS]);
+      expect(text.stdout).toMatch(/^ {2}BROKEN {6}the app tier reaches the database: fails: .* network ACL acl-0db0000000000003 inbound rule 90\. .*\(it held before the change\)$/m);
+      expect(text.stdout).toContain('BROKEN INTENTS: statements that held before the change fail after it.');
+    });
+
+    it('a change that only opens keeps every statement (exit 0); statements failing on both sides are listed, not a break', async () => {
+      const held = await diffJson(['--snapshot', SNAP, '--plan', PLAN, '--intents', INTENTS]);
+      expect(held.code).toBe(0);
+      expect(held.json.intents.map((c: any) => c.change)).toEqual(Array(held.json.intents.length).fill('held'));
+      const failing = await diffJson(['--snapshot', SNAP, '--plan', PLAN, '--intents', 'examples/three-tier/intents-failing.yaml']);
+      expect(failing.code).toBe(0);
+      expect(failing.json.intents.map((c: any) => [c.change, c.before])).toEqual(Array(failing.json.intents.length).fill(['failing', 'failed']));
+    });
+
+    it('a Terraform address names the planned resource after the change only; one that neither side has is bad input (exit 2)', async () => {
+      const planned = path.join(dir, 'planned.yaml');
+      writeFileSync(planned, 'intents:\n  - name: the admin host is closed to the internet\n    must-deny: { from: internet, to: aws_instance.admin, protocol: tcp, ports: 22 }\n');
+      const { json } = await diffJson(['--snapshot', SNAP, '--plan', PLAN, '--intents', planned]);
+      expect(json.intents[0]).toMatchObject({ before: null });
+      expect(json.intents[0].after).not.toBeNull();
+      const nowhere = path.join(dir, 'nowhere.yaml');
+      writeFileSync(nowhere, 'intents:\n  - name: nothing\n    must-allow: { from: internet, to: eni-0000000000000000f, protocol: tcp, ports: 443 }\n');
+      const r = await diff(['--before', SNAP, '--after', AFTER, '--intents', nowhere]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^vpcwhy: --intents: .*nowhere\.yaml:3:\d+: /);
+      const bad = path.join(dir, 'bad-intents.yaml');
+      writeFileSync(bad, 'intents:\n  - name: x\n    must-allow: { from: internet, to: eni-0web100000000001, protcol: tcp }\n');
+      const b = await diff(['--before', SNAP, '--after', AFTER, '--intents', bad]);
+      expect(b.code).toBe(2);
+      expect(b.stderr).toMatch(/bad-intents\.yaml:3:\d+: .*unknown key "protcol"/);
+      expect(b.stdout).toBe('');
+    });
+  });
+
+  it('--cfn is a change as --plan is: a template opening tcp/8443 on the web tier gives the rows the same change as a Terraform plan gives (issue 21)', async () => {
+    const template = path.join(dir, 'web-8443.yaml');
+    writeFileSync(template, [
+      'Resources:',
+      '  Web8443:',
+      '    Type: AWS::EC2::SecurityGroupIngress',
+      '    Properties: { GroupId: sg-0web000000000001, IpProtocol: tcp, FromPort: 8443, ToPort: 8443, CidrIp: 0.0.0.0/0, Description: HTTPS admin console }',
+      '  Acl8443:',
+      '    Type: AWS::EC2::NetworkAclEntry',
+      '    Properties: { NetworkAclId: acl-0public000000001, RuleNumber: 115, Protocol: 6, RuleAction: allow, Egress: false, CidrBlock: 0.0.0.0/0, PortRange: { From: 8443, To: 8443 } }',
+      '',
+    ].join('\n'));
+    const viaCfn = await diffJson(['--snapshot', SNAP, '--cfn', template, '--interface', 'eni-0web100000000001']);
+    // The example plan's two 8443 rules alone (it also adds an admin host).
+    const plan = JSON.parse(readFileSync(PLAN, 'utf8'));
+    const keep = (r: { address: string }) => r.address.endsWith('.web_8443');
+    plan.resource_changes = plan.resource_changes.filter(keep);
+    if (plan.planned_values?.root_module?.resources) plan.planned_values.root_module.resources = plan.planned_values.root_module.resources.filter(keep);
+    if (plan.configuration) delete plan.configuration;
+    const planFile = path.join(dir, 'web-8443-plan.json');
+    writeFileSync(planFile, JSON.stringify(plan));
+    const viaPlan = await diffJson(['--snapshot', SNAP, '--plan', planFile, '--interface', 'eni-0web100000000001']);
+    expect(viaPlan.code, viaPlan.stderr).toBe(0);
+    expect(viaCfn.code, viaCfn.stderr).toBe(0);
+    const rows = (j: Record<string, any>): string[] => j.eni.flatMap((e: any) => e.newlyAllowed.map((r: any) => JSON.stringify([r.direction, r.protocol, r.ports, r.sources, r.destinations])));
+    expect(rows(viaCfn.json)).toEqual(rows(viaPlan.json));
+    expect(viaCfn.json.eni[0].newlyAllowed.length).toBeGreaterThan(0);
+    expect((await diff(['--snapshot', SNAP, '--cfn', template, '--before', SNAP])).code).toBe(2);
   });
 });
