@@ -37,7 +37,7 @@ describe('a --snapshot that yields no interface, group, NACL or route table is e
     ['trace', (s) => ['trace', '--snapshot', s, '--from', '10.0.1.10', '--to', '10.0.3.30', '--protocol', 'tcp', '--port', '5432']],
     ['reach', (s) => ['reach', '--snapshot', s, '--to', 'eni-0web100000000001']],
     ['audit', (s) => ['audit', '--snapshot', s]],
-    ['sql', (s) => ['sql', '--snapshot', s, '--dialect', 'athena']],
+    ['sql', (s) => ['sql', '--snapshot', s, '--dialect', 'athena', '--location', 's3://bucket/prefix', '--region', 'us-east-1']],
     ['snapshot --check', (s) => ['snapshot', '--check', '--snapshot', s]],
   ];
   for (const [what, make] of snapshots) {
