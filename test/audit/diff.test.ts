@@ -7,6 +7,7 @@
  * the answer's own boxes. Newly denied rows carry an example the after trace blocks, with that blocker.
  */
 import fc from 'fast-check';
+import { naclEntryArb as naclEntryOf, sgRuleArb as sgRuleOf } from '../arbitraries/describe-rules.js';
 import { describe, expect, it } from 'vitest';
 import { type DiffResult, type EniDiff, diffSnapshots } from '../../src/audit/diff.js';
 import { outsideDestinations, reachDomain, reachOutbound } from '../../src/audit/reach.js';
@@ -126,19 +127,8 @@ function checkDiff(before: SnapshotIndex, after: SnapshotIndex, diff: DiffResult
 
 const cidrArb = fc.constantFrom('0.0.0.0/0', '54.0.0.0/8', '3.3.3.3/32', '10.0.0.0/16', '10.0.2.0/24', '10.0.1.0/25', '10.1.0.0/16', '192.0.2.0/24', '8.0.0.0/7');
 const portArb = fc.constantFrom([22, 22], [80, 443], [1024, 65535], [0, 1023], [443, 443], [0, 65535]);
-const naclEntryArb = fc.record({
-  RuleNumber: fc.integer({ min: 1, max: 200 }),
-  Protocol: fc.constantFrom('-1', '6', '17', '1'),
-  RuleAction: fc.constantFrom('allow', 'deny'),
-  Egress: fc.boolean(),
-  CidrBlock: cidrArb,
-  PortRange: portArb,
-}).map((e) => ({ ...e, PortRange: { From: e.PortRange[0], To: e.PortRange[1] } }));
-const sgRuleArb = fc.record({ proto: fc.constantFrom('-1', 'tcp', 'udp', 'icmp'), ports: portArb, cidr: cidrArb }).map((r) => ({
-  IpProtocol: r.proto,
-  ...(r.proto === 'tcp' || r.proto === 'udp' ? { FromPort: r.ports[0], ToPort: r.ports[1] } : r.proto === 'icmp' ? { FromPort: 8, ToPort: -1 } : {}),
-  IpRanges: [{ CidrIp: r.cidr }],
-}));
+const naclEntryArb = naclEntryOf(cidrArb, portArb);
+const sgRuleArb = sgRuleOf(cidrArb, portArb);
 
 /** One side's filters: NACL entries (with allow-all behind them or not) and the app group's rules. */
 const sideArb = fc.record({

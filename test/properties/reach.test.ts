@@ -6,6 +6,7 @@
  * addresses per private address), and random worlds without route tables.
  */
 import fc from 'fast-check';
+import { naclEntryArb as naclEntryOf, sgRuleArb as sgRuleOf } from '../arbitraries/describe-rules.js';
 import { describe, expect, it } from 'vitest';
 import type { ReachFrom } from '../../src/audit/reach.js';
 import { indexSnapshot } from '../../src/engine/snapshot-index.js';
@@ -32,19 +33,8 @@ describe('reach equals trace (issue 15; ref 8.2)', () => {
 
   const cidrArb = fc.constantFrom('0.0.0.0/0', '0.0.0.0/1', '54.0.0.0/8', '54.1.2.3/32', '3.3.3.3/32', '10.0.0.0/16', '10.0.2.0/24', '10.0.1.0/25', '10.1.0.0/16', '192.0.2.0/24');
   const portArb = fc.constantFrom([22, 22], [80, 443], [1024, 65535], [0, 1023], [32768, 65535], [443, 443], [0, 65535]);
-  const naclEntryArb = fc.record({
-    RuleNumber: fc.integer({ min: 1, max: 200 }),
-    Protocol: fc.constantFrom('-1', '6', '17', '1'),
-    RuleAction: fc.constantFrom('allow', 'deny'),
-    Egress: fc.boolean(),
-    CidrBlock: cidrArb,
-    PortRange: portArb,
-  }).map((e) => ({ ...e, PortRange: { From: e.PortRange[0], To: e.PortRange[1] } }));
-  const sgRuleArb = fc.record({ proto: fc.constantFrom('-1', 'tcp', 'udp', 'icmp'), ports: portArb, cidr: cidrArb }).map((r) => ({
-    IpProtocol: r.proto,
-    ...(r.proto === 'tcp' || r.proto === 'udp' ? { FromPort: r.ports[0], ToPort: r.ports[1] } : r.proto === 'icmp' ? { FromPort: 8, ToPort: -1 } : {}),
-    IpRanges: [{ CidrIp: r.cidr }],
-  }));
+  const naclEntryArb = naclEntryOf(cidrArb, portArb);
+  const sgRuleArb = sgRuleOf(cidrArb, portArb);
 
   it('on the path-semantics snapshot with random NACL entries and groups (IGW, NAT gateway, hairpin, peering, appliance)', async () => {
     const stats = { outside: 0, blocked: 0, reachable: 0 };
