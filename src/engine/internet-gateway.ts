@@ -8,6 +8,7 @@
 import type { InternetGateway, Route, RouteTable } from '../model/snapshot.js';
 import { hasSection } from './sections.js';
 import type { SnapshotIndex } from './snapshot-index.js';
+import type { RouteExplanation, RouteRef as RouteData } from './path/codes.js';
 
 export type InternetGatewayState =
   | {
@@ -18,10 +19,8 @@ export type InternetGatewayState =
     }
   | {
       readonly kind: 'not-attached';
-      /** Why: the gateway is listed without the attachment, or its routes are blackholes. */
-      readonly why: string;
-      /** `blackhole` when the only routes to a gateway are blackholes. */
-      readonly reason: 'no-route' | 'blackhole';
+      /** Why, as a code with its data: the gateway is listed without the attachment, its routes are blackholes, ... */
+      readonly why: RouteExplanation;
     };
 
 interface RouteRef {
@@ -29,10 +28,15 @@ interface RouteRef {
   readonly route: Route;
 }
 
-function routeText(r: RouteRef): string {
+function routeData(r: RouteRef): RouteData {
   const d = r.route.destination;
-  const dest = d.kind === 'cidr' ? d.cidr.text : d.kind === 'prefix-list' ? d.prefixListId : d.text;
-  return `${dest} -> ${r.route.target.id} in ${r.table.id}`;
+  const destination = d.kind === 'cidr' ? d.cidr.text : d.kind === 'prefix-list' ? d.prefixListId : d.text;
+  return { destination, targetId: r.route.target.id, routeTableId: r.table.id };
+}
+
+function routeText(r: RouteRef): string {
+  const d = routeData(r);
+  return `${d.destination} -> ${d.targetId} in ${d.routeTableId}`;
 }
 
 const memo = new WeakMap<SnapshotIndex, Map<string, InternetGatewayState>>();
@@ -70,10 +74,10 @@ function compute(index: SnapshotIndex, vpcId: string): InternetGatewayState {
   }
   if (detachedListed.length > 0) {
     const id = detachedListed[0]!.route.target.id;
-    return { kind: 'not-attached', reason: 'no-route', why: `${id} is in the snapshot without an attachment to ${vpcId} (describe-internet-gateways), so it carries no traffic for ${vpcId}` };
+    return { kind: 'not-attached', why: { code: 'GATEWAY_NOT_ATTACHED', gatewayId: id, vpcId, listing: 'describe-internet-gateways' } };
   }
   if (blackholes.length > 0) {
-    return { kind: 'not-attached', reason: 'blackhole', why: `${vpcId} has no internet gateway attached: its route ${routeText(blackholes[0]!)} is a blackhole (the gateway was detached or deleted)` };
+    return { kind: 'not-attached', why: { code: 'IGW_ROUTE_BLACKHOLE', vpcId, route: routeData(blackholes[0]!) } };
   }
   const hasTables = index.snapshot.routeTables.some((t) => t.vpcId === vpcId);
   if (!hasSection(index.snapshot, 'InternetGateways') && !hasTables) {
@@ -85,13 +89,9 @@ function compute(index: SnapshotIndex, vpcId: string): InternetGatewayState {
     };
   }
   if (!hasSection(index.snapshot, 'InternetGateways')) {
-    return {
-      kind: 'not-attached',
-      reason: 'no-route',
-      why: `no route of ${vpcId} targets an internet gateway, and the snapshot has no describe-internet-gateways output, so no internet gateway is known for ${vpcId} (without a route to one, nothing in it can answer the internet)`,
-    };
+    return { kind: 'not-attached', why: { code: 'IGW_UNKNOWN', vpcId } };
   }
-  return { kind: 'not-attached', reason: 'no-route', why: `${vpcId} has no internet gateway attached, so no internet traffic enters it` };
+  return { kind: 'not-attached', why: { code: 'IGW_NOT_ATTACHED', vpcId } };
 }
 
 /**

@@ -8,6 +8,7 @@ import type { Eni, NaclEntry, SgRule } from '../model/snapshot.js';
 import { PLAIN, type Say, hostText } from './say.js';
 import { hasPorts, isIcmp, protocolName } from '../net/protocol.js';
 import type { Packet } from '../model/flow.js';
+import { routeFix, routeProblem } from './path-text.js';
 import {
   describeDefaultNaclRule,
   describeNaclEntry,
@@ -150,7 +151,8 @@ export function hopEvidence(hop: Hop, index: SnapshotIndex, say: Say = PLAIN): s
       if (hop.skipped === 'no-table-in-snapshot') return `the snapshot has no route table for ${hop.subnetId}; routing not evaluated`;
       const r = hop.route;
       const table = r.routeTableId ? `route table ${r.routeTableId}` : 'its route table';
-      if (hop.problem) return `${table}: ${hop.problem}`;
+      const problem = hop.explanation ? routeProblem(hop.explanation) : null;
+      if (problem !== null) return `${table}: ${problem}`;
       if (r.outcome === 'no-route') return `${table} of ${hop.subnetId} has no route to ${say.addr(hop.packet.dst)}`;
       if (r.outcome === 'blackhole' && r.route) return `${table} sends ${say.addr(hop.packet.dst)} over ${describeRoute(r.route)}: its target is gone, so packets are dropped`;
       return r.route ? `${table}: ${describeRoute(r.route)} (longest match /${r.prefixLength})` : `${table}`;
@@ -191,8 +193,10 @@ export function fixFor(hop: Hop, index: SnapshotIndex, response = hop.path === '
     }
     case 'route': {
       const r = hop.route;
-      if (hop.fix) return hop.fix;
-      if (hop.problem) {
+      const e = hop.explanation;
+      if (e && routeProblem(e) !== null) {
+        const fix = routeFix(e);
+        if (fix !== null) return fix;
         const table = r.routeTableId ?? `the route table of ${hop.subnetId}`;
         return r.route
           ? `add a route for ${say.addr(p.dst)} to ${table} whose target reaches it (today ${describeRoute(r.route)} takes it)`

@@ -12,14 +12,15 @@ import { type SnapshotIndex, eniOwnsIp } from '../snapshot-index.js';
 import { internetGatewayOf } from '../internet-gateway.js';
 import { hasSection } from '../sections.js';
 import { NAT_PORTS, type PathBuilder, privatePartner, reversePacket, subnetOf } from './legs.js';
-import type { Endpoint, PathLeg, RouteProblem } from './types.js';
+import type { RouteExplanation } from './codes.js';
+import type { Endpoint, PathLeg } from './types.js';
 
 /**
  * What the snapshot says of a virtual private gateway's routes towards `dst`: its available VPN
  * connections with static routes only deliver just their static prefixes (a VGW drops traffic to
  * prefixes it does not know). `unknown` when it has no VPN connection in the snapshot or one uses BGP.
  */
-export function vgwRouting(index: SnapshotIndex, vgwId: string, dst: Ip): { kind: 'unknown' } | ({ kind: 'drops' } & RouteProblem) | { kind: 'routes'; via: string } {
+export function vgwRouting(index: SnapshotIndex, vgwId: string, dst: Ip): { kind: 'unknown' } | { kind: 'drops'; explanation: RouteExplanation } | { kind: 'routes'; via: string } {
   const vpns = (index.vpnsByGateway.get(vgwId) ?? []).filter((v) => v.state === 'available' || v.state === '');
   if (vpns.length === 0 || vpns.some((v) => !v.staticRoutesOnly)) return { kind: 'unknown' };
   for (const v of vpns) {
@@ -27,11 +28,7 @@ export function vgwRouting(index: SnapshotIndex, vgwId: string, dst: Ip): { kind
     if (route) return { kind: 'routes', via: `${v.id} (static route ${route.text})` };
   }
   const known = [...new Set(vpns.flatMap((v) => v.staticRoutes.map((c) => c.text)))];
-  return {
-    kind: 'drops',
-    fix: `add a static route for ${formatIp(dst)} to ${vpns[0]!.id}${vpns.length > 1 ? ' (or another of the VPN connections)' : ''} if the site behind it is the way there, or route ${formatIp(dst)} to an internet or NAT gateway instead`,
-    problem: `${vgwId} drops it: its VPN connection${vpns.length > 1 ? 's' : ''} ${vpns.map((v) => v.id).join(', ')} use${vpns.length > 1 ? '' : 's'} static routes only, and ${known.length ? `none of ${known.join(', ')}` : 'no static route'} contains ${formatIp(dst)}`,
-  };
+  return { kind: 'drops', explanation: { code: 'VGW_NO_STATIC_ROUTE', vgwId, vpnIds: vpns.map((v) => v.id), staticRoutes: known, destination: dst } };
 }
 
 /** The NAT gateway an ENI belongs to (its id), or null for any other ENI. */
@@ -64,17 +61,7 @@ export function throughAppliance(b: PathBuilder, a: Eni, d: RouteDecision, packe
   else b.nacl('forward', appliance.subnetId, 'inbound', packet);
   b.sg('forward', appliance, 'inbound', packet, false);
   if (appliance.sourceDestCheck && !eniOwnsIp(appliance, packet.dst)) {
-    b.hops.push({
-      component: 'route',
-      subnetId: a.subnetId,
-      route: d,
-      reason: 'source-dest-check',
-      problem: `${d.route ? `the route sends ${formatIp(packet.dst)} to ${t.id}, but ` : ''}${appliance.id} has source/destination checking on: it drops traffic that is not addressed to one of its own addresses, so it cannot forward this packet (ENI_SOURCE_DEST_CHECK_RESTRICTION)`,
-      fix: `turn source/destination checking off on ${appliance.id} (aws ec2 modify-network-interface-attribute --network-interface-id ${appliance.id} --no-source-dest-check) if it is meant to forward traffic, or route ${formatIp(packet.dst)} elsewhere`,
-      path: 'forward',
-      decision: 'deny',
-      packet,
-    });
+    b.routeHop('forward', a.subnetId, d, packet, { code: 'ENI_SOURCE_DEST_CHECK_RESTRICTION', applianceId: appliance.id, targetId: t.id, destination: packet.dst, routed: d.route !== null });
     return;
   }
   b.sg('forward', appliance, 'outbound', packet, false);
@@ -87,7 +74,7 @@ export function throughAppliance(b: PathBuilder, a: Eni, d: RouteDecision, packe
  * transitive routing through the peer, and no edge-to-edge routing to its gateways, VPN or on-premises
  * networks (AWS "VPC peering limitations"). Null when it carries it, or when the snapshot cannot tell.
  */
-export function peeringCarries(index: SnapshotIndex, pcxId: string, fromVpc: string, dst: Ip): RouteProblem | null {
+export function peeringCarries(index: SnapshotIndex, pcxId: string, fromVpc: string, dst: Ip): RouteExplanation | null {
   const pcx = index.peeringById.get(pcxId);
   if (!pcx) return null;
   const peerVpc = pcx.requesterVpcId === fromVpc ? pcx.accepterVpcId : pcx.requesterVpcId;
@@ -95,10 +82,7 @@ export function peeringCarries(index: SnapshotIndex, pcxId: string, fromVpc: str
   const vpc = index.vpcById.get(peerVpc);
   const cidrs = listed.length > 0 ? listed : vpc ? [...vpc.cidrs4, ...vpc.cidrs6] : [];
   if (cidrs.length === 0 || cidrs.some((c) => cidrContains(c, dst))) return null;
-  return {
-    problem: `${pcx.id} carries only traffic addressed to ${peerVpc}'s CIDRs (${cidrs.map((c) => c.text).join(', ')}), and ${formatIp(dst)} is in none of them: VPC peering has no transitive or edge-to-edge routing`,
-    fix: `reach ${formatIp(dst)} over a transit gateway, a VPN or the network it is in, not through ${peerVpc}`,
-  };
+  return { code: 'PCX_NOT_PEER_CIDR', pcxId: pcx.id, peerVpcId: peerVpc, cidrs: cidrs.map((c) => c.text), destination: dst };
 }
 
 export function noteGateway(b: PathBuilder, leg: PathLeg, d: RouteDecision, packet: Packet): void {
@@ -138,17 +122,7 @@ export function throughGatewayEndpoint(b: PathBuilder, a: Eni, d: RouteDecision,
   const service = ep?.serviceName ? ep.serviceName : 'its service';
   const echo = (packet.protocol === ICMP && packet.icmpType === 8) || (packet.protocol === ICMPV6 && packet.icmpType === 128);
   if (packet.protocol !== TCP && !echo) {
-    b.hops.push({
-      component: 'route',
-      subnetId: a.subnetId,
-      route: d,
-      reason: 'gateway-drops',
-      problem: `${id} is a gateway endpoint, which carries only TCP and ICMP echo to ${service}: it drops ${protocolName(packet.protocol)} (VPCE_GATEWAY_PROTOCOL_RESTRICTION)`,
-      fix: `use TCP to reach ${service}, or route ${formatIp(packet.dst)} through a NAT or internet gateway instead of ${id}`,
-      path: 'forward',
-      decision: 'deny',
-      packet,
-    });
+    b.routeHop('forward', a.subnetId, d, packet, { code: 'VPCE_GATEWAY_PROTOCOL_RESTRICTION', endpointId: id, service: ep?.serviceName ? ep.serviceName : null, protocol: packet.protocol, destination: packet.dst });
     return false;
   }
   b.gateway('forward', 'gateway', id, `to ${service} through gateway endpoint ${id}; its policy is not evaluated`, packet);
@@ -200,29 +174,25 @@ export function throughNat(b: PathBuilder, a: Eni, natId: string, dst: Endpoint,
   const vpc = index.vpcById.get(nat.vpcId);
   const natSubnet = index.subnetById.get(nat.subnetId);
   const toInternet = dst.kind === 'eni' ? dst.via === 'public' : dst.kind === 'external' && dst.where === 'internet';
-  const d = b.route('forward', nat.subnetId, outPacket, (r): string | RouteProblem | null => {
+  const d = b.route('forward', nat.subnetId, outPacket, (r): RouteExplanation | null => {
     if (!r.target) return null;
     if (r.target.kind === 'igw') {
       if (nat.connectivityType === 'private') {
-        return {
-          problem: `${nat.id} is a private NAT gateway: ${r.target.id} drops the traffic it sends, which has no public address (AWS "NAT gateways": connectivity types)`,
-          fix: `route ${formatIp(packet.dst)} from ${a.subnetId} to a public NAT gateway, or route ${nat.subnetId}'s traffic for it to a transit or virtual private gateway`,
-          reason: 'gateway-drops',
-        };
+        return { code: 'PRIVATE_NAT_AT_IGW', natId: nat.id, igwId: r.target.id, destination: packet.dst, fromSubnetId: a.subnetId, natSubnetId: nat.subnetId };
       }
-      if (!toInternet) return `${r.target.id} is an internet gateway, and ${formatIp(packet.dst)} is not on the internet`;
-      return natPublic ? null : `${nat.id} has no public address in the snapshot, so ${r.target.id} cannot translate its traffic`;
+      if (!toInternet) return { code: 'IGW_NOT_FOR_DESTINATION', igwId: r.target.id, destination: packet.dst };
+      return natPublic ? null : { code: 'NAT_NO_PUBLIC_ADDRESS', natId: nat.id, igwId: r.target.id };
     }
-    if (r.target.kind === 'local' || r.target.kind === 'nat') return `the NAT gateway's subnet routes the destination to ${r.target.id}, which does not lead there`;
-    if (r.target.kind === 'eigw') return `${r.target.id} is an egress-only internet gateway, which carries IPv6 only`;
-    if (r.target.kind === 'pcx' && toInternet) return `${r.target.id} is a VPC peering connection, which carries only traffic to the peer VPC's own addresses, not to the internet`;
+    if (r.target.kind === 'local' || r.target.kind === 'nat') return { code: 'NAT_SUBNET_ROUTE_ELSEWHERE', targetId: r.target.id };
+    if (r.target.kind === 'eigw') return { code: 'EIGW_IPV6_ONLY', eigwId: r.target.id };
+    if (r.target.kind === 'pcx' && toInternet) return { code: 'PCX_NOT_TO_INTERNET', pcxId: r.target.id };
     if (r.target.kind === 'vgw') {
       const vgw = vgwRouting(index, r.target.id, outPacket.dst);
-      if (vgw.kind === 'drops') return vgw;
+      if (vgw.kind === 'drops') return vgw.explanation;
     }
     // A transit gateway, a VPN or Cloud WAN may lead on to the internet elsewhere (assumed, noted).
     if (toInternet && !(r.target.kind === 'tgw' || r.target.kind === 'vgw' || r.target.kind === 'core-network')) {
-      return `the NAT gateway's subnet routes the destination to ${r.target.id}, not to an internet gateway`;
+      return { code: 'NAT_SUBNET_ROUTE_NOT_TO_IGW', targetId: r.target.id };
     }
     return null;
   });
@@ -264,7 +234,7 @@ export function inboundFromInternet(b: PathBuilder, eni: Eni, packet: Packet, ha
   const subnet = subnetOf(index, eni);
   const igw = internetGatewayOf(index, eni.vpcId);
   if (igw.kind === 'not-attached') {
-    b.unroutable(eni.subnetId, packet, igw.why, `attach an internet gateway to ${eni.vpcId} and route ${eni.subnetId}'s internet traffic (0.0.0.0/0, ::/0) to it`, igw.reason);
+    b.unroutable(eni.subnetId, packet, igw.why);
     return;
   }
   if (igw.inferred !== null) b.note(igw.inferred);
@@ -279,7 +249,7 @@ export function inboundFromInternet(b: PathBuilder, eni: Eni, packet: Packet, ha
   else b.nacl('return', eni.subnetId, 'outbound', reply);
   const back = b.route('return', eni.subnetId, reply, (r) =>
     r.target && r.target.kind !== 'igw' && r.target.kind !== 'eigw'
-      ? `the response to the internet host is routed to ${r.target.id}, not back through ${igw.id}, so it does not return the way the connection came (asymmetric path)`
+      ? { code: 'ASYMMETRIC_RETURN_TO_INTERNET', targetId: r.target.id, igwId: igw.id }
       : null,
   );
   if (back.outcome === 'forward' && back.target?.kind === 'eigw') {

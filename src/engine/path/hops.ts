@@ -19,9 +19,10 @@ import { awsServiceAt, isLinkLocalService } from '../aws-services.js';
 import { attachmentSubnet, vpcAttachment } from '../transit-gateway.js';
 import { placeExternal, privateSideOf, publicSideOf } from './endpoints.js';
 import { inboundFromInternet, natGatewayOfEni, noteGateway, peeringCarries, throughAppliance, throughGatewayEndpoint, throughNat, vgwRouting } from './gateways.js';
-import { PathBuilder, describeTarget, internetFacingAddress, natTranslates, privatePartner, reversePacket, subnetOf, targetIs } from './legs.js';
+import { PathBuilder, internetFacingAddress, natTranslates, privatePartner, reversePacket, subnetOf, targetIs } from './legs.js';
 import { type TgwExit, outOfTgw, tgwLeg } from './tgw.js';
-import type { Endpoint, PathResult, RouteProblem, TraceInput } from './types.js';
+import type { RouteExplanation } from './codes.js';
+import type { Endpoint, PathResult, TraceInput } from './types.js';
 
 /**
  * Evaluates every hop of the forward path and, when the protocol has responses, the return path.
@@ -61,13 +62,7 @@ export function tracePath(index: SnapshotIndex, input: TraceInput): PathResult {
   if (service && other.kind === 'eni') {
     toAwsService(b, other.eni, service.ip, service === dst ? 'to' : 'from', packet);
   } else if (dst.kind === 'eni' && dst.noAddress) {
-    b.unroutable(
-      dst.eni.subnetId,
-      packet,
-      `${dst.eni.id} has no IPv${packet.dst.family} address, so ${formatIp(packet.src)} cannot reach it over IPv${packet.dst.family}: an internet host reaches an interface only at its public IPv4 or its IPv6 address`,
-      `assign an IPv6 address to ${dst.eni.id} (its subnet needs an IPv6 CIDR), or reach it over IPv4 at a public address`,
-      'no-public-address',
-    );
+    b.unroutable(dst.eni.subnetId, packet, { code: 'NO_ADDRESS_OF_FAMILY', eniId: dst.eni.id, family: packet.dst.family, source: packet.src });
   } else if (src.kind === 'eni' && dst.kind === 'eni' && dst.unassigned && dst.eni.subnetId === '') {
     toAddressOutsideSubnets(b, src.eni, dst.eni.vpcId, packet);
   } else if (src.kind === 'eni' && dst.kind === 'eni' && dst.via === 'private') {
@@ -78,12 +73,7 @@ export function tracePath(index: SnapshotIndex, input: TraceInput): PathResult {
     outsideToEni(b, src, dst.eni, dst.ip, dst.via, packet, reply, responds);
   }
   if (natDst !== null && dst.kind === 'eni') {
-    b.unroutable(
-      dst.eni.subnetId,
-      packet,
-      `${dst.eni.id} belongs to NAT gateway ${natDst}, which forwards only traffic routed through it (and the replies to connections it translated): it drops a connection addressed to itself`,
-      `connect to the host behind the NAT gateway instead: a NAT gateway takes no inbound connections (use a load balancer or a public IP on that host)`,
-    );
+    b.unroutable(dst.eni.subnetId, packet, { code: 'NAT_GATEWAY_ADDRESSED', eniId: dst.eni.id, natId: natDst });
   }
   if (dst.kind === 'eni' && dst.eni.interfaceType === 'vpc_endpoint') {
     const ep = index.snapshot.vpcEndpoints.find((e) => e.eniIds.includes(dst.eni.id));
@@ -126,12 +116,7 @@ function toAwsService(b: PathBuilder, eni: Eni, ip: Ip, way: 'to' | 'from', pack
     b.note(`Not filtered by security groups or network ACLs: ${text} (AWS "Infrastructure security in Amazon VPC").`);
     return;
   }
-  const problem = isLinkLocalService(ip)
-    ? `${formatIp(ip)} is a link-local address (${ip.family === 4 ? '169.254.0.0/16' : 'fd00:ec2::/32'}) that no AWS service answers at: link-local traffic never leaves the host's subnet, and it is never an internet host`
-    : `${formatIp(ip)} is a reserved address of another VPC (its DNS server or router), which serves that VPC's own interfaces only`;
-  b.unroutable(eni.subnetId, packet, problem, isLinkLocalService(ip)
-    ? `address the service at one of the link-local addresses AWS answers at (169.254.169.254 for instance metadata, 169.254.169.253 for DNS), or at an address in ${eni.vpcId}`
-    : `use ${eni.vpcId}'s own reserved addresses (its DNS server at the VPC CIDR base plus two) instead of another VPC's`);
+  b.unroutable(eni.subnetId, packet, isLinkLocalService(ip) ? { code: 'LINK_LOCAL_NO_SERVICE', address: ip } : { code: 'RESERVED_ADDRESS_OF_OTHER_VPC', address: ip });
 }
 
 function eniToEni(b: PathBuilder, a: Eni, bEni: Eni, packet: Packet, reply: Packet, hasResponse: boolean): void {
@@ -153,14 +138,10 @@ function eniToEni(b: PathBuilder, a: Eni, bEni: Eni, packet: Packet, reply: Pack
   // A route more specific than the local one may send a subnet's traffic to an appliance (ref 6.1).
   const viaKinds = sameVpc ? ['local', 'eni', 'instance'] : ['pcx', 'tgw', 'vgw', 'eni', 'instance', 'core-network'];
   /** A peering route must lead to the other end's VPC, at an address in its CIDRs (ref 6.1). */
-  const expect = (from: Eni, to: Eni, toIp: Ip) => (d: RouteDecision): string | RouteProblem | null => {
+  const expect = (from: Eni, to: Eni, toIp: Ip) => (d: RouteDecision): RouteExplanation | null => {
     const basic = targetIs(...viaKinds)(d);
     if (basic !== null && !sameVpc && d.target && (d.target.kind === 'igw' || d.target.kind === 'eigw' || d.target.kind === 'nat')) {
-      return {
-        problem: `the route to ${d.target.id} leads to the internet, where ${to.id}'s private address in ${to.vpcId} cannot be reached`,
-        // A public address is offered only when the interface has one (never one it lacks).
-        fix: `route ${to.vpcId}'s CIDR from ${from.subnetId} to a VPC peering connection or transit gateway that reaches ${to.vpcId}${to.publicIps.length > 0 ? `, or use ${to.id}'s public address ${formatIp(to.publicIps[0]!.publicIp)}` : ''}`,
-      };
+      return { code: 'INTERNET_ROUTE_TO_PRIVATE_PEER', targetId: d.target.id, eniId: to.id, vpcId: to.vpcId, fromSubnetId: from.subnetId };
     }
     if (basic !== null || d.target?.kind !== 'pcx') return basic;
     const pcx = b.index.peeringById.get(d.target.id);
@@ -168,7 +149,7 @@ function eniToEni(b: PathBuilder, a: Eni, bEni: Eni, packet: Packet, reply: Pack
     const ends = [pcx.requesterVpcId, pcx.accepterVpcId];
     return ends.includes(from.vpcId) && ends.includes(to.vpcId)
       ? peeringCarries(b.index, pcx.id, from.vpcId, toIp)
-      : `${pcx.id} connects ${pcx.requesterVpcId} and ${pcx.accepterVpcId}, not ${to.vpcId}, where ${to.id} is`;
+      : { code: 'PCX_WRONG_VPC', pcxId: pcx.id, requesterVpcId: pcx.requesterVpcId, accepterVpcId: pcx.accepterVpcId, vpcId: to.vpcId, eniId: to.id };
   };
   b.nacl('forward', a.subnetId, 'outbound', packet);
   const fwd = b.route('forward', a.subnetId, packet, expect(a, bEni, packet.dst));
@@ -214,16 +195,16 @@ function toAddressOutsideSubnets(b: PathBuilder, a: Eni, vpcId: string, packet: 
   b.nacl('forward', a.subnetId, 'outbound', packet);
   const d = b.route('forward', a.subnetId, packet, (r) => {
     if (!r.target) return null;
-    if (sameVpc) return r.target.kind === 'local' ? null : `the route ${describeTarget(r)} does not lead into ${vpcId}`;
+    if (sameVpc) return r.target.kind === 'local' ? null : { code: 'ROUTE_TARGET_NOT_INTO_VPC', targetId: r.target.id, vpcId };
     if (r.target.kind === 'pcx') {
       const pcx = b.index.peeringById.get(r.target.id);
-      return !pcx || [pcx.requesterVpcId, pcx.accepterVpcId].includes(vpcId) ? null : `${pcx.id} connects ${pcx.requesterVpcId} and ${pcx.accepterVpcId}, not ${vpcId}`;
+      return !pcx || [pcx.requesterVpcId, pcx.accepterVpcId].includes(vpcId) ? null : { code: 'PCX_WRONG_VPC', pcxId: pcx.id, requesterVpcId: pcx.requesterVpcId, accepterVpcId: pcx.accepterVpcId, vpcId };
     }
     return null;
   });
   if (d.outcome !== 'forward') return;
   noteGateway(b, 'forward', d, packet);
-  b.unroutable(a.subnetId, packet, `${formatIp(packet.dst)} is inside ${vpcId}'s CIDR, but no subnet of it contains the address, so the VPC router drops the packet`, `send the traffic to an address in one of ${vpcId}'s subnets`);
+  b.unroutable(a.subnetId, packet, { code: 'NO_SUBNET_FOR_ADDRESS', destination: packet.dst, vpcId });
 }
 
 function eniToOutside(b: PathBuilder, a: Eni, dst: Endpoint, packet: Packet, reply: Packet, hasResponse: boolean): void {
@@ -236,39 +217,32 @@ function eniToOutside(b: PathBuilder, a: Eni, dst: Endpoint, packet: Packet, rep
   const d = b.route('forward', a.subnetId, packet, (r) => {
     if (!r.target) return null;
     if (r.target.kind === 'igw') {
-      if (!toInternet) return `${r.target.id} is an internet gateway, and ${packet.dst.family === 4 ? 'a private address' : 'this address'} is not on the internet`;
-      if (listedDetached(index, r.target.id, a.vpcId)) return `${r.target.id} is in the snapshot without an attachment to ${a.vpcId} (describe-internet-gateways), so it carries no traffic for ${a.vpcId}`;
+      if (!toInternet) return { code: 'IGW_NOT_FOR_PRIVATE', igwId: r.target.id, family: packet.dst.family };
+      if (listedDetached(index, r.target.id, a.vpcId)) return { code: 'GATEWAY_NOT_ATTACHED', gatewayId: r.target.id, vpcId: a.vpcId, listing: 'describe-internet-gateways' };
       const igw = internetGatewayOf(index, a.vpcId);
       if (igw.kind === 'attached' && igw.inferred !== null && igw.id === r.target.id) b.note(igw.inferred);
       if (packet.src.family === 4 && internetFacingAddress(a, packet.src) === undefined) {
-        return {
-          problem: `${a.id} has no public IPv4 or Elastic IP address, so ${r.target.id} drops its traffic (IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS)`,
-          fix: `give ${a.id} a public IPv4 or an Elastic IP address, or route ${formatIp(packet.dst)} from ${a.subnetId} to a NAT gateway`,
-          reason: 'no-public-address',
-        };
+        return { code: 'IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS', eniId: a.id, igwId: r.target.id, subnetId: a.subnetId, destination: packet.dst };
       }
       return null;
     }
-    if (r.target.kind === 'local') return `the destination is inside the VPC's own CIDR but no network interface in the snapshot has it`;
-    if (r.target.kind === 'eigw' && packet.src.family !== 6) return `${r.target.id} is an egress-only internet gateway, which carries IPv6 only`;
+    if (r.target.kind === 'local') return { code: 'LOCAL_ROUTE_NO_INTERFACE' };
+    if (r.target.kind === 'eigw' && packet.src.family !== 6) return { code: 'EIGW_IPV6_ONLY', eigwId: r.target.id };
     if (r.target.kind === 'eigw') {
-      if (listedDetached(index, r.target.id, a.vpcId)) return `${r.target.id} is in the snapshot without an attachment to ${a.vpcId} (describe-egress-only-internet-gateways), so it carries no traffic for ${a.vpcId}`;
+      if (listedDetached(index, r.target.id, a.vpcId)) return { code: 'GATEWAY_NOT_ATTACHED', gatewayId: r.target.id, vpcId: a.vpcId, listing: 'describe-egress-only-internet-gateways' };
       if (!index.snapshot.egressOnlyInternetGateways.some((g) => g.id === r.target!.id)) {
         b.note(`${r.target.id} is not described${hasSection(index.snapshot, 'EgressOnlyInternetGateways') ? ' in the snapshot' : ' (the snapshot has no describe-egress-only-internet-gateways output)'}: its active route in ${r.routeTableId} shows it is attached to ${a.vpcId} (a route to a deleted gateway is a blackhole), so vpcwhy takes it as attached.`);
       }
     }
     if (r.target.kind === 'nat' && !natTranslates(packet.protocol)) {
-      return {
-        problem: `${r.target.id} is a NAT gateway, which translates only TCP, UDP and ICMP: it drops ${protocolName(packet.protocol)} traffic`,
-        fix: `a NAT gateway cannot carry ${protocolName(packet.protocol)}: give ${a.id} a public IP and route the destination to an internet gateway, or tunnel the traffic over TCP or UDP`,
-      };
+      return { code: 'NAT_PROTOCOL_RESTRICTION', natId: r.target.id, protocol: packet.protocol, eniId: a.id };
     }
     if (r.target.kind === 'vgw') {
       const vgw = vgwRouting(index, r.target.id, packet.dst);
-      if (vgw.kind === 'drops') return vgw;
+      if (vgw.kind === 'drops') return vgw.explanation;
     }
     if (r.target.kind === 'pcx' && toInternet) {
-      return `${r.target.id} is a VPC peering connection, which carries only traffic to the peer VPC's own addresses, not to the internet`;
+      return { code: 'PCX_NOT_TO_INTERNET', pcxId: r.target.id };
     }
     if (r.target.kind === 'pcx') return peeringCarries(index, r.target.id, a.vpcId, packet.dst);
     return null;
@@ -351,15 +325,7 @@ function outsideToEni(
       // (tracePath has turned the others into their public side): the internet gateway has nothing to
       // translate, so the packet never reaches the VPC (ref 7.3 IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS).
       const others = eni.publicIps.filter((p) => !ipEquals(p.privateIp, dstIp));
-      b.unroutable(
-        eni.subnetId,
-        packet,
-        others.length > 0
-          ? `${formatIp(dstIp)} has no public IPv4 or Elastic IP address of its own (${eni.id}'s ${others.map((p) => `${formatIp(p.publicIp)} belongs to ${formatIp(p.privateIp)}`).join(', ')}), so an internet host cannot reach it: the internet gateway translates only public addresses paired with a private one`
-          : `${eni.id} has no public IPv4 or Elastic IP address, so an internet host cannot reach ${formatIp(dstIp)}: the internet gateway translates only public addresses paired with a private one`,
-        `associate an Elastic IP address with ${formatIp(dstIp)} of ${eni.id} (or give it a public IPv4), or reach it from inside the VPC or over a VPN`,
-        'no-public-address',
-      );
+      b.unroutable(eni.subnetId, packet, { code: 'IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS', address: dstIp, eniId: eni.id, others });
       return;
     }
     const internal: Packet = { ...packet, dst: via === 'public' ? (privatePartner(eni, dstIp) ?? dstIp) : dstIp };
@@ -369,12 +335,7 @@ function outsideToEni(
   if (via === 'public') {
     // A VPN, Direct Connect or transit gateway delivers to private addresses only; a public address is
     // reached over the internet, where a private source address cannot go (ref 7.3, 8.12).
-    b.unroutable(
-      eni.subnetId,
-      packet,
-      `${formatIp(dstIp)} is a public address of ${eni.id}, reached only over the internet through an internet gateway; an on-premises host at ${formatIp(src.ip)} gets there only after a NAT gives it a public address, and a VPN or Direct Connect delivers to private addresses only`,
-      `over a VPN or Direct Connect, use ${eni.id}'s private address${eni.primaryPrivateIp ? ` ${formatIp(eni.primaryPrivateIp)}` : ''}; over the internet, trace from the public address the on-premises network leaves with`,
-    );
+    b.unroutable(eni.subnetId, packet, { code: 'PUBLIC_ADDRESS_FROM_ON_PREMISES', address: dstIp, eniId: eni.id, source: src.ip, eniPrivateIp: eni.primaryPrivateIp });
     return;
   }
   // On-premises host: arrives over a VPN / Direct Connect / transit gateway; routing outside the VPC is assumed.

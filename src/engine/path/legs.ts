@@ -12,7 +12,8 @@ import { type RouteDecision, evaluateRoute } from '../route.js';
 import { type SgDecision, evaluateSecurityGroups } from '../security-group.js';
 import type { SnapshotIndex } from '../snapshot-index.js';
 import { autoTrackedPeer, untrackedAt } from '../tracking.js';
-import type { GatewayComponent, Hop, HopDecision, PathLeg, RouteProblem, RouteReason } from './types.js';
+import { type RouteExplanation, reasonOf } from './codes.js';
+import type { GatewayComponent, Hop, HopDecision, PathLeg } from './types.js';
 
 export function reversePacket(p: Packet): Packet {
   const icmpType = p.icmpType === 8 && p.protocol === ICMP ? 0 : p.icmpType === 128 && p.protocol === ICMPV6 ? 129 : p.icmpType;
@@ -114,8 +115,8 @@ export class PathBuilder {
     this.hops.push(naclSkippedHop(leg, subnetId, direction, packet));
   }
 
-  /** Route lookup; `expect` checks the chosen target, returning a problem (and its fix) when it is unusable. */
-  route(leg: PathLeg, subnetId: string, packet: Packet, expect?: (d: RouteDecision) => string | RouteProblem | null): RouteDecision {
+  /** Route lookup; `expect` checks the chosen target, returning why it is unusable (a code with its data). */
+  route(leg: PathLeg, subnetId: string, packet: Packet, expect?: (d: RouteDecision) => RouteExplanation | null): RouteDecision {
     const table = this.index.routeTableBySubnet.get(subnetId);
     const d = evaluateRoute(this.index, table, packet.dst);
     if (d.outcome === 'no-table') {
@@ -123,33 +124,30 @@ export class PathBuilder {
       return d;
     }
     if (d.outcome === 'no-route' || d.outcome === 'blackhole') {
-      this.hops.push({ component: 'route', subnetId, route: d, reason: d.outcome, path: leg, decision: 'deny', packet });
+      const explanation: RouteExplanation = d.outcome === 'no-route'
+        ? { code: 'NO_ROUTE', routeTableId: d.routeTableId, subnetId, destination: packet.dst }
+        : { code: 'BLACKHOLE_ROUTE', routeTableId: d.routeTableId, destination: packet.dst };
+      this.hops.push({ component: 'route', subnetId, route: d, reason: d.outcome, explanation, path: leg, decision: 'deny', packet });
       return d;
     }
-    const found = expect?.(d) ?? null;
-    if (found !== null) {
-      const { problem, fix, reason } = typeof found === 'string' ? { problem: found, fix: undefined, reason: undefined } : found;
-      this.hops.push({ component: 'route', subnetId, route: d, reason: reason ?? 'no-route', problem, ...(fix !== undefined ? { fix } : {}), path: leg, decision: 'deny', packet });
-    } else {
-      this.hops.push({ component: 'route', subnetId, route: d, path: leg, decision: 'allow', packet });
-    }
+    this.routeHop(leg, subnetId, d, packet, expect?.(d) ?? undefined);
     return d;
   }
 
   /** A forward packet that no route can carry to the subnet (from the internet to a private address, ...). */
-  unroutable(subnetId: string, packet: Packet, problem: string, fix?: string, reason: RouteReason = 'no-route'): void {
+  unroutable(subnetId: string, packet: Packet, explanation: RouteExplanation): void {
     const table = this.index.routeTableBySubnet.get(subnetId);
     const route: RouteDecision = { routeTableId: table?.id ?? null, outcome: 'no-route', route: null, target: null, prefixLength: -1 };
-    this.hops.push({ component: 'route', subnetId, route, reason, problem, ...(fix !== undefined ? { fix } : {}), path: 'forward', decision: 'deny', packet });
+    this.routeHop('forward', subnetId, route, packet, explanation);
   }
 
-  /** A route hop decided elsewhere (a transit gateway's table, an attachment): `reason` and `problem` on a deny. */
-  routeHop(leg: PathLeg, subnetId: string, route: RouteDecision, packet: Packet, deny?: { reason: RouteReason; problem: string; fix?: string }): void {
+  /** A route hop decided elsewhere (a transit gateway's table, an attachment): why, on a deny. */
+  routeHop(leg: PathLeg, subnetId: string, route: RouteDecision, packet: Packet, deny?: RouteExplanation): void {
     if (!deny) {
       this.hops.push({ component: 'route', subnetId, route, path: leg, decision: 'allow', packet });
       return;
     }
-    this.hops.push({ component: 'route', subnetId, route, reason: deny.reason, problem: deny.problem, ...(deny.fix !== undefined ? { fix: deny.fix } : {}), path: leg, decision: 'deny', packet });
+    this.hops.push({ component: 'route', subnetId, route, reason: reasonOf(deny.code), explanation: deny, path: leg, decision: 'deny', packet });
   }
 
   /** A note said once per answer. */
@@ -192,11 +190,7 @@ export function privatePartner(eni: Eni, publicIp: Ip): Ip | null {
   return eni.publicIps.find((p) => ipEquals(p.publicIp, publicIp))?.privateIp ?? eni.primaryPrivateIp;
 }
 
-export const targetIs = (...kinds: string[]) => (d: RouteDecision) => (d.target && kinds.includes(d.target.kind) ? null : `the route ${describeTarget(d)} does not lead there`);
-
-export function describeTarget(d: RouteDecision): string {
-  return d.target ? `to ${d.target.id}` : 'found';
-}
+export const targetIs = (...kinds: string[]) => (d: RouteDecision): RouteExplanation | null => (d.target && kinds.includes(d.target.kind) ? null : { code: 'ROUTE_TARGET_ELSEWHERE', targetId: d.target?.id ?? null });
 
 /** The source ports a NAT gateway translates to (AWS "NAT gateway basics": 1024-65535). */
 export const NAT_PORTS = { from: 1024, to: 65535 } as const;

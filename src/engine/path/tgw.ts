@@ -40,19 +40,11 @@ export function tgwLeg(b: PathBuilder, leg: PathLeg, from: Eni, tgwId: string, p
   const entry = entryOverride ?? attachmentSubnet(index, att, az);
   const pseudo = (id: string | null): RouteDecision => ({ routeTableId: id, outcome: 'no-route', route: null, target: null, prefixLength: -1 });
   if (packet.dst.family === 6 && att.subnetIds.length > 0 && !att.ipv6Support) {
-    b.routeHop(leg, entry?.id ?? from.subnetId, pseudo(att.id), packet, {
-      reason: 'no-route',
-      problem: `${att.id} attaches ${from.vpcId} to ${tgwId} with IPv6 support off, so it carries no IPv6 traffic`,
-      fix: `enable IPv6 support on ${att.id} (aws ec2 modify-transit-gateway-vpc-attachment --transit-gateway-attachment-id ${att.id} --options Ipv6Support=enable)`,
-    });
+    b.routeHop(leg, entry?.id ?? from.subnetId, pseudo(att.id), packet, { code: 'TGW_ATTACH_IPV6_DISABLED', attachmentId: att.id, vpcId: from.vpcId, tgwId });
     return { kind: 'blocked' };
   }
   if (!entryOverride && entry && az !== undefined && entry.availabilityZone !== undefined && entry.availabilityZone !== az) {
-    b.routeHop(leg, from.subnetId, pseudo(att.id), packet, {
-      reason: 'no-attachment-in-az',
-      problem: `${att.id} has no subnet in ${az}, where ${from.subnetId} is, so the VPC cannot hand the packet to ${tgwId} (TGW_ROUTE_AZ_RESTRICTION)`,
-      fix: `add a subnet in ${az} to ${att.id} (aws ec2 modify-transit-gateway-vpc-attachment --add-subnet-ids ...)`,
-    });
+    b.routeHop(leg, from.subnetId, pseudo(att.id), packet, { code: 'TGW_ROUTE_AZ_RESTRICTION', attachmentId: att.id, availabilityZone: az, subnetId: from.subnetId, tgwId });
     return { kind: 'blocked' };
   }
   if (entry) b.nacl(leg, entry.id, 'inbound', packet);
@@ -67,11 +59,7 @@ export function tgwLeg(b: PathBuilder, leg: PathLeg, from: Eni, tgwId: string, p
   const table = associatedRouteTable(index, att);
   if (table === null) {
     if (!hasSection(index.snapshot, 'TransitGatewayAttachments')) return assumeInside(`The route table associated with ${att.id} is not in the snapshot (it has no describe-transit-gateway-attachments output)`);
-    b.routeHop(leg, entry?.id ?? from.subnetId, pseudo(att.id), packet, {
-      reason: 'no-route',
-      problem: `${att.id} is associated with no route table of ${tgwId}, so ${tgwId} has no route for what it sends (TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION)`,
-      fix: `associate ${att.id} with a route table of ${tgwId} (aws ec2 associate-transit-gateway-route-table)`,
-    });
+    b.routeHop(leg, entry?.id ?? from.subnetId, pseudo(att.id), packet, { code: 'TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION', attachmentId: att.id, tgwId });
     return { kind: 'blocked' };
   }
   if (typeof table === 'string') return assumeInside(`${att.id} is associated with ${table}, which the snapshot does not describe`);
@@ -81,18 +69,17 @@ export function tgwLeg(b: PathBuilder, leg: PathLeg, from: Eni, tgwId: string, p
   const d = evaluateRoute(index, rt, packet.dst);
   const at = entry?.id ?? from.subnetId;
   if (d.outcome === 'no-route' || d.outcome === 'no-table') {
-    b.routeHop(leg, at, d, packet, {
-      reason: 'no-route',
-      problem: `transit gateway route table ${table.id} (associated with ${att.id}) has no route to ${formatIp(packet.dst)}, so ${tgwId} drops it`,
-      fix: `add a route for ${formatIp(packet.dst)} to ${table.id} (a static route, or a propagation from the attachment that reaches it)`,
-    });
+    b.routeHop(leg, at, d, packet, { code: 'TGW_NO_ROUTE', tgwRouteTableId: table.id, attachmentId: att.id, tgwId, destination: packet.dst });
     return { kind: 'blocked' };
   }
   if (d.outcome === 'blackhole') {
     b.routeHop(leg, at, d, packet, {
-      reason: 'blackhole',
-      problem: `transit gateway route table ${table.id} (associated with ${att.id}) sends ${formatIp(packet.dst)} to a blackhole route${d.route && d.route.destination.kind === 'cidr' ? ` (${d.route.destination.cidr.text})` : ''}, so ${tgwId} drops it`,
-      fix: `replace the blackhole route in ${table.id} with a route to the attachment that reaches ${formatIp(packet.dst)}`,
+      code: 'TGW_BLACKHOLE_ROUTE',
+      tgwRouteTableId: table.id,
+      attachmentId: att.id,
+      tgwId,
+      destination: packet.dst,
+      routeCidr: d.route && d.route.destination.kind === 'cidr' ? d.route.destination.cidr.text : null,
     });
     return { kind: 'blocked' };
   }
@@ -129,7 +116,7 @@ export function outOfTgw(b: PathBuilder, leg: PathLeg, exit: Subnet | undefined,
   if (exit) {
     b.nacl(leg, exit.id, 'outbound', packet);
     if (leg === 'forward') {
-      const d = b.route(leg, exit.id, packet, (r) => (r.target && r.target.kind !== 'local' && r.target.kind !== 'eni' && r.target.kind !== 'instance' ? `the route table of ${exit.id}, where the transit gateway's interface is, sends ${formatIp(packet.dst)} to ${r.target.id}, not into the VPC` : null));
+      const d = b.route(leg, exit.id, packet, (r) => (r.target && r.target.kind !== 'local' && r.target.kind !== 'eni' && r.target.kind !== 'instance' ? { code: 'TGW_SUBNET_ROUTES_ELSEWHERE', subnetId: exit.id, destination: packet.dst, targetId: r.target.id } : null));
       if (d.outcome === 'forward' && d.target && d.target.kind !== 'local' && d.target.id !== eni.id && d.target.id !== eni.instanceId) {
         b.beyond = d.target.id;
         b.gateway(leg, 'appliance', d.target.id, `to ${d.target.id}, where ${exit.id}'s route table sends the transit gateway's traffic; beyond it the path is assumed`, packet);

@@ -5,16 +5,10 @@ import type { Direction, Eni } from '../../model/snapshot.js';
 import type { NaclDecision } from '../nacl.js';
 import type { RouteDecision } from '../route.js';
 import type { SgDecision } from '../security-group.js';
+import type { RouteExplanation } from './codes.js';
 
 export type PathLeg = 'forward' | 'return';
 
-/** Why a route's target cannot carry the packet, and what would. */
-export interface RouteProblem {
-  readonly problem: string;
-  readonly fix?: string;
-  /** The blockedBy reason; `no-route` when not given. */
-  readonly reason?: RouteReason;
-}
 export type HopDecision = 'allow' | 'deny' | 'skip';
 
 /**
@@ -74,10 +68,8 @@ export type Hop =
       readonly route: RouteDecision;
       /** Set on a deny: what kind of routing failure it is. */
       readonly reason?: RouteReason;
-      /** A sentence on a routing problem that is not the table's own (no public IP, asymmetric return ...). */
-      readonly problem?: string;
-      /** What would fix that problem, when it is not a change to the table. */
-      readonly fix?: string;
+      /** Set on a deny: why, as a code with its data (codes.ts; rendered in src/explain/path-text.ts). */
+      readonly explanation?: RouteExplanation;
       readonly skipped?: 'same-subnet' | 'no-table-in-snapshot';
     })
   | (HopBase & {
