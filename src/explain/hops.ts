@@ -8,7 +8,7 @@ import type { Eni, NaclEntry, SgRule } from '../model/snapshot.js';
 import { PLAIN, type Say, hostText } from './say.js';
 import { hasPorts, isIcmp, protocolName } from '../net/protocol.js';
 import type { Packet } from '../model/flow.js';
-import { routeFix, routeProblem } from './path-text.js';
+import { gatewayText, routeFix, routeProblem } from './path-text.js';
 import {
   describeDefaultNaclRule,
   describeNaclEntry,
@@ -160,7 +160,7 @@ export function hopEvidence(hop: Hop, index: SnapshotIndex, say: Say = PLAIN): s
     case 'block-public-access':
       return `VPC Block Public Access is ${hop.mode} on ${hop.vpcId}${hop.decision === 'deny' ? `, so ${hop.direction} internet-gateway traffic is blocked` : ', which lets this traffic through'}`;
     default:
-      return hop.note;
+      return gatewayText(hop.detail);
   }
 }
 

@@ -4,7 +4,8 @@
  * fix the routing the problem names). The engine returns the codes with their data; only here do they
  * become English.
  */
-import type { RouteExplanation } from '../engine/path/codes.js';
+import type { GatewayDetail, RouteExplanation } from '../engine/path/codes.js';
+import type { Ip } from '../model/address.js';
 import { formatIp } from '../net/ip.js';
 import { protocolName } from '../net/protocol.js';
 
@@ -141,4 +142,57 @@ export function routeFix(e: RouteExplanation): string | null {
     default:
       return null;
   }
+}
+
+/** The attachment a transit gateway routes on to, as the trace names it. */
+export function tgwNextText(attachmentId: string, resourceType: string | null, resourceId: string | null): string {
+  if (resourceType === null) return `${attachmentId}, which the snapshot does not describe`;
+  return resourceType === 'vpc' ? `${attachmentId}, the attachment of ${resourceId ?? ''}` : `${attachmentId} (a ${resourceType} attachment${resourceId ? ` to ${resourceId}` : ''})`;
+}
+
+/** The evidence of a gateway, service or appliance hop. */
+export function gatewayText(d: GatewayDetail): string {
+  switch (d.code) {
+    case 'APPLIANCE_UNDESCRIBED':
+      return `to ${d.targetId}, which the snapshot does not describe: its network ACL, security groups and source/destination check are not evaluated, and beyond it the path is assumed`;
+    case 'APPLIANCE_FORWARDS':
+      return `forwarded by appliance ${d.applianceId} (source/destination check off); what it does next (its own routes, any NAT) is not in the snapshot, so beyond it the path is assumed`;
+    case 'TGW_EXIT_TO_APPLIANCE':
+      return `to ${d.targetId}, where ${d.subnetId}'s route table sends the transit gateway's traffic; beyond it the path is assumed`;
+    case 'GWLB_ENDPOINT':
+      return `to Gateway Load Balancer endpoint ${d.endpointId}${d.service ? ` (${d.service})` : ''}: the appliances behind it are not in the snapshot, so beyond it the path is assumed`;
+    case 'VPC_PEERING':
+      return `over VPC peering connection ${d.pcxId}`;
+    case 'VPN_STATIC_ROUTE':
+      return `through ${d.vgwId} over VPN connection ${d.vpnId} (static route ${d.staticRoute})`;
+    case 'GATEWAY_ASSUMED':
+      return `through ${d.gatewayId}; its own route tables are outside the snapshot and assumed to deliver`;
+    case 'GATEWAY_ENDPOINT':
+      return `to ${d.service ?? 'its service'} through gateway endpoint ${d.endpointId}; its policy is not evaluated`;
+    case 'NAT_UNDESCRIBED':
+      return `through NAT gateway ${d.natId}, which the snapshot does not describe; beyond it is not evaluated`;
+    case 'NAT_TRANSLATES':
+      return `translated by ${d.natId} to its private address ${formatIp(d.privateIp)}${d.publicIp ? ` (and to its public address ${formatIp(d.publicIp)} at the internet gateway)` : d.privateNat ? ' (a private NAT gateway)' : ''}${d.portsRemapped ? `, source port remapped into ${d.portsRemapped.from}-${d.portsRemapped.to}` : ''}`;
+    case 'TO_INTERNET':
+      return `to the internet through ${d.egressOnly ? 'egress-only gateway ' : ''}${d.gatewayId}${d.from ? `, from ${formatIp(d.from)}` : ''}`;
+    case 'FROM_INTERNET':
+      return `from the internet through ${d.igwId}`;
+    case 'RESPONSE_VIA_EIGW':
+      return `the response leaves through egress-only gateway ${d.eigwId}, not ${d.igwId}`;
+    case 'AWS_SERVICE':
+      return `not filtered by security groups or network ACLs: ${awsServiceText(d)}`;
+    case 'LEAVES_VPC':
+      return `leaves the VPC through ${d.gatewayId}`;
+    case 'FROM_ON_PREMISES':
+      return d.routedTo ? `from the on-premises network, which ${d.subnetId} routes to ${d.routedTo}` : `from on-premises host ${d.family === 4 ? 'over a private network' : ''}`.trim();
+    case 'TGW_ENTRY':
+      return `into ${d.tgwId} through attachment ${d.attachmentId}${d.subnetId ? ` (its interface in ${d.subnetId}${d.availabilityZone ? `, ${d.availabilityZone}` : ''})` : ''}`;
+    case 'TGW_BEYOND':
+      return `${d.tgwId} routes it to ${tgwNextText(d.attachmentId, d.resourceType, d.resourceId)}; beyond it the path is outside the snapshot and assumed`;
+  }
+}
+
+/** What an AWS service address is and that nothing filters or logs traffic with it (ref 3). */
+export function awsServiceText(d: { readonly address: Ip; readonly service: string; readonly way: 'to' | 'from' }): string {
+  return `${formatIp(d.address)} is ${d.service}: security groups and network ACLs do not filter traffic ${d.way} it, and flow logs do not record it`;
 }

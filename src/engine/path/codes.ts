@@ -91,3 +91,37 @@ const REASONS: Partial<Record<RouteCode, RouteReason>> = {
 export function reasonOf(code: RouteCode): RouteReason {
   return REASONS[code] ?? 'no-route';
 }
+
+/**
+ * What a gateway, service or appliance hop did with the packet (the `detail` of a GatewayComponent hop),
+ * as a code with its data; rendered as the hop's evidence by src/explain/path-text.ts (gatewayText).
+ */
+export type GatewayDetail =
+  /** A route to an appliance the snapshot does not describe; beyond it, assumed. */
+  | { readonly code: 'APPLIANCE_UNDESCRIBED'; readonly targetId: string }
+  /** An appliance with source/destination checking off forwards the packet; beyond it, assumed. */
+  | { readonly code: 'APPLIANCE_FORWARDS'; readonly applianceId: string }
+  /** The route table of a transit gateway's interface subnet sends its traffic to an appliance. */
+  | { readonly code: 'TGW_EXIT_TO_APPLIANCE'; readonly targetId: string; readonly subnetId: string }
+  | { readonly code: 'GWLB_ENDPOINT'; readonly endpointId: string; readonly service: string | null }
+  | { readonly code: 'VPC_PEERING'; readonly pcxId: string }
+  /** A virtual private gateway with a VPN connection whose static route contains the destination. */
+  | { readonly code: 'VPN_STATIC_ROUTE'; readonly vgwId: string; readonly vpnId: string; readonly staticRoute: string }
+  /** A gateway whose own routing is outside the snapshot (transit gateway, VGW, Cloud WAN), assumed to deliver. */
+  | { readonly code: 'GATEWAY_ASSUMED'; readonly gatewayId: string }
+  | { readonly code: 'GATEWAY_ENDPOINT'; readonly endpointId: string; readonly service: string | null }
+  | { readonly code: 'NAT_UNDESCRIBED'; readonly natId: string }
+  /** `portsRemapped`: the source-port range a NAT gateway translates into, when it remaps ports. */
+  | { readonly code: 'NAT_TRANSLATES'; readonly natId: string; readonly privateIp: Ip; readonly publicIp: Ip | null; readonly privateNat: boolean; readonly portsRemapped: { readonly from: number; readonly to: number } | null }
+  /** Out through an internet or egress-only gateway (`from`: the public address it leaves with, when a NAT gateway's). */
+  | { readonly code: 'TO_INTERNET'; readonly gatewayId: string; readonly egressOnly: boolean; readonly from: Ip | null }
+  | { readonly code: 'FROM_INTERNET'; readonly igwId: string }
+  | { readonly code: 'RESPONSE_VIA_EIGW'; readonly eigwId: string; readonly igwId: string }
+  /** An AWS service address (ref 3): `service` names it (aws-services.ts). */
+  | { readonly code: 'AWS_SERVICE'; readonly address: Ip; readonly service: string; readonly way: 'to' | 'from' }
+  | { readonly code: 'LEAVES_VPC'; readonly gatewayId: string }
+  /** From an on-premises host, over the gateway the subnet routes its range to (`routedTo`), or a private network. */
+  | { readonly code: 'FROM_ON_PREMISES'; readonly routedTo: string | null; readonly subnetId: string; readonly family: 4 | 6 }
+  | { readonly code: 'TGW_ENTRY'; readonly tgwId: string; readonly attachmentId: string; readonly subnetId: string | null; readonly availabilityZone: string | null }
+  /** A transit gateway routes on to an attachment whose far side is outside the snapshot (`resourceType` null: undescribed). */
+  | { readonly code: 'TGW_BEYOND'; readonly tgwId: string; readonly attachmentId: string; readonly resourceType: string | null; readonly resourceId: string | null };

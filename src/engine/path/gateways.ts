@@ -20,12 +20,12 @@ import type { Endpoint, PathLeg } from './types.js';
  * connections with static routes only deliver just their static prefixes (a VGW drops traffic to
  * prefixes it does not know). `unknown` when it has no VPN connection in the snapshot or one uses BGP.
  */
-export function vgwRouting(index: SnapshotIndex, vgwId: string, dst: Ip): { kind: 'unknown' } | { kind: 'drops'; explanation: RouteExplanation } | { kind: 'routes'; via: string } {
+export function vgwRouting(index: SnapshotIndex, vgwId: string, dst: Ip): { kind: 'unknown' } | { kind: 'drops'; explanation: RouteExplanation } | { kind: 'routes'; vpnId: string; staticRoute: string } {
   const vpns = (index.vpnsByGateway.get(vgwId) ?? []).filter((v) => v.state === 'available' || v.state === '');
   if (vpns.length === 0 || vpns.some((v) => !v.staticRoutesOnly)) return { kind: 'unknown' };
   for (const v of vpns) {
     const route = v.staticRoutes.find((c) => cidrContains(c, dst));
-    if (route) return { kind: 'routes', via: `${v.id} (static route ${route.text})` };
+    if (route) return { kind: 'routes', vpnId: v.id, staticRoute: route.text };
   }
   const known = [...new Set(vpns.flatMap((v) => v.staticRoutes.map((c) => c.text)))];
   return { kind: 'drops', explanation: { code: 'VGW_NO_STATIC_ROUTE', vgwId, vpnIds: vpns.map((v) => v.id), staticRoutes: known, destination: dst } };
@@ -53,7 +53,7 @@ export function throughAppliance(b: PathBuilder, a: Eni, d: RouteDecision, packe
     : index.snapshot.enis.find((e) => e.instanceId === t.id && e.vpcId === a.vpcId) ?? index.snapshot.enis.find((e) => e.instanceId === t.id);
   b.beyond = appliance?.id ?? t.id;
   if (!appliance) {
-    b.gateway('forward', 'appliance', t.id, `to ${t.id}, which the snapshot does not describe: its network ACL, security groups and source/destination check are not evaluated, and beyond it the path is assumed`, packet);
+    b.gateway('forward', 'appliance', t.id, { code: 'APPLIANCE_UNDESCRIBED', targetId: t.id }, packet);
     b.note(`The route sends the packet to ${t.id}, which is not in the snapshot: the answer holds as far as ${t.id}, and beyond it (the appliance's own routes and any NAT it does, and the way back) is assumed, not evaluated.`);
     return;
   }
@@ -65,7 +65,7 @@ export function throughAppliance(b: PathBuilder, a: Eni, d: RouteDecision, packe
     return;
   }
   b.sg('forward', appliance, 'outbound', packet, false);
-  b.gateway('forward', 'appliance', appliance.id, `forwarded by appliance ${appliance.id} (source/destination check off); what it does next (its own routes, any NAT) is not in the snapshot, so beyond it the path is assumed`, packet);
+  b.gateway('forward', 'appliance', appliance.id, { code: 'APPLIANCE_FORWARDS', applianceId: appliance.id }, packet);
   b.note(`Reachable as far as the appliance ${appliance.id}: the route sends the packet to it, and what it does next (its own routes, any NAT it applies) and the way back are not in the snapshot, so beyond it the path is assumed, not evaluated; its groups were judged on the packet as it arrived.`);
 }
 
@@ -90,15 +90,15 @@ export function noteGateway(b: PathBuilder, leg: PathLeg, d: RouteDecision, pack
   if (!t || d.outcome !== 'forward') return;
   const vgw = t.kind === 'vgw' ? vgwRouting(b.index, t.id, packet.dst) : null;
   if (t.kind === 'pcx') {
-    b.gateway(leg, 'vpc-peering', t.id, `over VPC peering connection ${t.id}`, packet);
+    b.gateway(leg, 'vpc-peering', t.id, { code: 'VPC_PEERING', pcxId: t.id }, packet);
     if (!b.index.peeringById.has(t.id)) {
       b.note(`${t.id} is not in the snapshot${hasSection(b.index.snapshot, 'VpcPeeringConnections') ? '' : ' (it has no describe-vpc-peering-connections output)'}: vpcwhy assumes the peering connection is active and joins the two VPCs.`);
     }
   }
-  else if (vgw?.kind === 'routes') b.gateway(leg, 'gateway', t.id, `through ${t.id} over VPN connection ${vgw.via}`, packet);
+  else if (vgw?.kind === 'routes') b.gateway(leg, 'gateway', t.id, { code: 'VPN_STATIC_ROUTE', vgwId: t.id, vpnId: vgw.vpnId, staticRoute: vgw.staticRoute }, packet);
   else if (vgw?.kind === 'drops') return; // the route hop already says why
   else if (t.kind === 'tgw' || t.kind === 'vgw' || t.kind === 'core-network') {
-    b.gateway(leg, 'gateway', t.id, `through ${t.id}; its own route tables are outside the snapshot and assumed to deliver`, packet);
+    b.gateway(leg, 'gateway', t.id, { code: 'GATEWAY_ASSUMED', gatewayId: t.id }, packet);
     b.notes.push(`Routing inside ${t.id} is not evaluated: vpcwhy assumes it delivers the packet.`);
   }
 }
@@ -115,7 +115,7 @@ export function throughGatewayEndpoint(b: PathBuilder, a: Eni, d: RouteDecision,
   const ep = b.index.vpcEndpointById.get(id);
   if (ep?.type === 'GatewayLoadBalancer') {
     b.beyond = id;
-    b.gateway('forward', 'appliance', id, `to Gateway Load Balancer endpoint ${id}${ep.serviceName ? ` (${ep.serviceName})` : ''}: the appliances behind it are not in the snapshot, so beyond it the path is assumed`, packet);
+    b.gateway('forward', 'appliance', id, { code: 'GWLB_ENDPOINT', endpointId: id, service: ep.serviceName ? ep.serviceName : null }, packet);
     b.note(`The route sends the packet to Gateway Load Balancer endpoint ${id}: the answer holds as far as ${id}, and what its appliances do (and the way back) is assumed, not evaluated.`);
     return false;
   }
@@ -125,7 +125,7 @@ export function throughGatewayEndpoint(b: PathBuilder, a: Eni, d: RouteDecision,
     b.routeHop('forward', a.subnetId, d, packet, { code: 'VPCE_GATEWAY_PROTOCOL_RESTRICTION', endpointId: id, service: ep?.serviceName ? ep.serviceName : null, protocol: packet.protocol, destination: packet.dst });
     return false;
   }
-  b.gateway('forward', 'gateway', id, `to ${service} through gateway endpoint ${id}; its policy is not evaluated`, packet);
+  b.gateway('forward', 'gateway', id, { code: 'GATEWAY_ENDPOINT', endpointId: id, service: ep?.serviceName ? ep.serviceName : null }, packet);
   b.note(ep
     ? `The policy of gateway endpoint ${id} (${service}) is not evaluated: vpcwhy assumes it allows the request${ep.hasPolicy ? '' : ' (the snapshot has no policy document for it)'}.`
     : `${id} is not described${hasSection(b.index.snapshot, 'VpcEndpoints') ? ' in the snapshot' : ' (the snapshot has no describe-vpc-endpoints output)'}: vpcwhy takes it for a gateway endpoint to the service of the route's prefix list, and does not evaluate its policy.`);
@@ -144,7 +144,7 @@ export function throughNat(b: PathBuilder, a: Eni, natId: string, dst: Endpoint,
   const index = b.index;
   const nat: NatGateway | undefined = index.natById.get(natId);
   if (!nat) {
-    b.gateway('forward', 'nat-gateway', natId, `through NAT gateway ${natId}, which the snapshot does not describe; beyond it is not evaluated`, packet);
+    b.gateway('forward', 'nat-gateway', natId, { code: 'NAT_UNDESCRIBED', natId }, packet);
     b.note(`NAT gateway ${natId} is not in the snapshot${hasSection(index.snapshot, 'NatGateways') ? '' : ' (it has no describe-nat-gateways output)'}: the path after it is not evaluated.`);
     if (hasResponse) {
       b.nacl('return', a.subnetId, 'inbound', reply);
@@ -160,13 +160,8 @@ export function throughNat(b: PathBuilder, a: Eni, natId: string, dst: Endpoint,
   const natPort = remaps ? Math.min(Math.max(packet.srcPort ?? NAT_PORTS.from, NAT_PORTS.from), NAT_PORTS.to) : packet.srcPort;
   if (sameSubnet) b.naclSkip('forward', nat.subnetId, 'inbound', packet);
   else b.nacl('forward', nat.subnetId, 'inbound', packet);
-  b.gateway(
-    'forward',
-    'nat-gateway',
-    nat.id,
-    `translated by ${nat.id} to its private address ${formatIp(natIp)}${natPublic ? ` (and to its public address ${formatIp(natPublic)} at the internet gateway)` : nat.connectivityType === 'private' ? ' (a private NAT gateway)' : ''}${remaps ? `, source port remapped into ${NAT_PORTS.from}-${NAT_PORTS.to}` : ''}`,
-    packet,
-  );
+  const translated = { privateIp: natIp, publicIp: natPublic ?? null, privateNat: nat.connectivityType === 'private', portsRemapped: remaps ? NAT_PORTS : null };
+  b.gateway('forward', 'nat-gateway', nat.id, { code: 'NAT_TRANSLATES', natId: nat.id, ...translated }, packet);
   if (remaps) {
     b.note(`${nat.id} remaps the source port into ${NAT_PORTS.from}-${NAT_PORTS.to} (AWS "NAT gateway basics"): the network ACLs the response meets before ${nat.id} translates it back are judged for every port of that range; the packets show port ${natPort}.`);
   }
@@ -200,7 +195,7 @@ export function throughNat(b: PathBuilder, a: Eni, natId: string, dst: Endpoint,
   const viaIgw = d.outcome === 'forward' && d.target?.kind === 'igw';
   if (viaIgw) {
     b.bpa('forward', vpc, natSubnet, 'outbound', true, outPacket);
-    b.gateway('forward', 'internet-gateway', d.target!.id, `to the internet through ${d.target!.id}, from ${formatIp(natPublic ?? natIp)}`, outPacket);
+    b.gateway('forward', 'internet-gateway', d.target!.id, { code: 'TO_INTERNET', gatewayId: d.target!.id, egressOnly: false, from: natPublic ?? natIp }, outPacket);
   } else if (d.outcome === 'forward') {
     noteGateway(b, 'forward', d, outPacket);
   }
@@ -238,7 +233,7 @@ export function inboundFromInternet(b: PathBuilder, eni: Eni, packet: Packet, ha
     return;
   }
   if (igw.inferred !== null) b.note(igw.inferred);
-  b.gateway('forward', 'internet-gateway', igw.id, `from the internet through ${igw.id}`, packet);
+  b.gateway('forward', 'internet-gateway', igw.id, { code: 'FROM_INTERNET', igwId: igw.id }, packet);
   b.bpa('forward', vpc, subnet, 'inbound', false, packet);
   b.nacl('forward', eni.subnetId, 'inbound', packet);
   b.sg('forward', eni, 'inbound', packet, false);
@@ -255,7 +250,7 @@ export function inboundFromInternet(b: PathBuilder, eni: Eni, packet: Packet, ha
   if (back.outcome === 'forward' && back.target?.kind === 'eigw') {
     // An egress-only gateway passes outbound IPv6; whether it forwards the reply of a connection it did not
     // see open is not documented.
-    b.gateway('return', 'internet-gateway', back.target.id, `the response leaves through egress-only gateway ${back.target.id}, not ${igw.id}`, reply);
+    b.gateway('return', 'internet-gateway', back.target.id, { code: 'RESPONSE_VIA_EIGW', eigwId: back.target.id, igwId: igw.id }, reply);
     b.note(`The response is routed to egress-only internet gateway ${back.target.id}, while the connection came in through ${igw.id}: AWS documents an egress-only gateway as passing outbound IPv6 and blocking connections from the internet, not what it does with the reply of a connection it did not see open; vpcwhy assumes the reply gets out, and the client may still drop or not receive it.`);
   }
 }

@@ -112,7 +112,7 @@ function toAwsService(b: PathBuilder, eni: Eni, ip: Ip, way: 'to' | 'from', pack
   const svc = awsServiceAt(b.index, eni.vpcId, ip);
   if (svc !== null) {
     const text = `${formatIp(ip)} is ${svc}: security groups and network ACLs do not filter traffic ${way} it, and flow logs do not record it`;
-    b.gateway('forward', 'aws-service', formatIp(ip), `not filtered by security groups or network ACLs: ${text}`, packet);
+    b.gateway('forward', 'aws-service', formatIp(ip), { code: 'AWS_SERVICE', address: ip, service: svc, way }, packet);
     b.note(`Not filtered by security groups or network ACLs: ${text} (AWS "Infrastructure security in Amazon VPC").`);
     return;
   }
@@ -252,7 +252,7 @@ function eniToOutside(b: PathBuilder, a: Eni, dst: Endpoint, packet: Packet, rep
     const t = d.target;
     if (t.kind === 'igw' || t.kind === 'eigw') {
       b.bpa('forward', vpc, subnet, 'outbound', true, packet);
-      b.gateway('forward', 'internet-gateway', t.id, t.kind === 'igw' ? `to the internet through ${t.id}` : `to the internet through egress-only gateway ${t.id}`, packet);
+      b.gateway('forward', 'internet-gateway', t.id, { code: 'TO_INTERNET', gatewayId: t.id, egressOnly: t.kind === 'eigw', from: null }, packet);
     } else if (t.kind === 'nat') {
       throughNat(b, a, t.id, dst, packet, reply, hasResponse);
       return;
@@ -277,7 +277,7 @@ function eniToOutside(b: PathBuilder, a: Eni, dst: Endpoint, packet: Packet, rep
     } else {
       noteGateway(b, 'forward', d, packet);
       if (t.kind !== 'pcx' && t.kind !== 'tgw' && t.kind !== 'vgw' && t.kind !== 'core-network') {
-        b.gateway('forward', 'gateway', t.id, `leaves the VPC through ${t.id}`, packet);
+        b.gateway('forward', 'gateway', t.id, { code: 'LEAVES_VPC', gatewayId: t.id }, packet);
       }
     }
   }
@@ -339,7 +339,7 @@ function outsideToEni(
     return;
   }
   // On-premises host: arrives over a VPN / Direct Connect / transit gateway; routing outside the VPC is assumed.
-  b.gateway('forward', 'gateway', src.routedTo ?? 'on-premises', src.routedTo ? `from the on-premises network, which ${eni.subnetId} routes to ${src.routedTo}` : `from on-premises host ${src.ip.family === 4 ? 'over a private network' : ''}`.trim(), packet);
+  b.gateway('forward', 'gateway', src.routedTo ?? 'on-premises', { code: 'FROM_ON_PREMISES', routedTo: src.routedTo ?? null, subnetId: eni.subnetId, family: src.ip.family }, packet);
   b.notes.push('The path from the on-premises network into the VPC is outside the snapshot and assumed to deliver.');
   b.nacl('forward', eni.subnetId, 'inbound', packet);
   b.sg('forward', eni, 'inbound', packet, false);

@@ -12,7 +12,7 @@ import { type RouteDecision, evaluateRoute } from '../route.js';
 import { type SgDecision, evaluateSecurityGroups } from '../security-group.js';
 import type { SnapshotIndex } from '../snapshot-index.js';
 import { autoTrackedPeer, untrackedAt } from '../tracking.js';
-import { type RouteExplanation, reasonOf } from './codes.js';
+import { type GatewayDetail, type RouteExplanation, reasonOf } from './codes.js';
 import type { GatewayComponent, Hop, HopDecision, PathLeg } from './types.js';
 
 export function reversePacket(p: Packet): Packet {
@@ -155,8 +155,8 @@ export class PathBuilder {
     if (!this.notes.includes(text)) this.notes.push(text);
   }
 
-  gateway(leg: PathLeg, component: GatewayComponent, id: string, note: string, packet: Packet, decision: HopDecision = 'allow'): void {
-    this.hops.push({ component, id, note, path: leg, decision, packet });
+  gateway(leg: PathLeg, component: GatewayComponent, id: string, detail: GatewayDetail, packet: Packet, decision: HopDecision = 'allow'): void {
+    this.hops.push({ component, id, detail, path: leg, decision, packet });
   }
 
   /** VPC Block Public Access on the internet-gateway path (ref 8.17). */

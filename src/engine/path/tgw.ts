@@ -49,7 +49,7 @@ export function tgwLeg(b: PathBuilder, leg: PathLeg, from: Eni, tgwId: string, p
   }
   if (entry) b.nacl(leg, entry.id, 'inbound', packet);
   else b.note(`The subnets of ${att.id} are not in the snapshot${hasSection(index.snapshot, 'TransitGatewayVpcAttachments') ? '' : ' (it has no describe-transit-gateway-vpc-attachments output)'}: the network ACL of ${tgwId}'s interface in ${from.vpcId} is not evaluated.`);
-  b.gateway(leg, 'gateway', tgwId, `into ${tgwId} through attachment ${att.id}${entry ? ` (its interface in ${entry.id}${entry.availabilityZone ? `, ${entry.availabilityZone}` : ''})` : ''}`, packet);
+  b.gateway(leg, 'gateway', tgwId, { code: 'TGW_ENTRY', tgwId, attachmentId: att.id, subnetId: entry?.id ?? null, availabilityZone: entry?.availabilityZone ?? null }, packet);
   const assumeInside = (why: string): TgwExit => {
     const to = toVpc === null ? undefined : vpcAttachment(index, tgwId, toVpc);
     b.note(`${why}: vpcwhy assumes ${tgwId} routes the packet ${to ? `to ${to.id}, the attachment of ${toVpc}` : 'on'}.`);
@@ -96,7 +96,7 @@ export function tgwLeg(b: PathBuilder, leg: PathLeg, from: Eni, tgwId: string, p
     return { kind: 'vpc', attachment: next, exit };
   }
   const what = !next ? `${nextId}, which the snapshot does not describe` : next.resourceType === 'vpc' ? `${next.id}, the attachment of ${next.resourceId}` : `${next.id} (a ${next.resourceType} attachment${next.resourceId ? ` to ${next.resourceId}` : ''})`;
-  b.gateway(leg, 'gateway', tgwId, `${tgwId} routes it to ${what}; beyond it the path is outside the snapshot and assumed`, packet);
+  b.gateway(leg, 'gateway', tgwId, { code: 'TGW_BEYOND', tgwId, attachmentId: nextId, resourceType: next ? next.resourceType : null, resourceId: next ? next.resourceId : null }, packet);
   b.note(`${table.id} routes ${formatIp(packet.dst)} to ${what}: what happens beyond it is not evaluated, and vpcwhy assumes it delivers the packet.`);
   return { kind: 'beyond', attachmentId: nextId, ...(next ? { attachment: next } : {}) };
 }
@@ -119,7 +119,7 @@ export function outOfTgw(b: PathBuilder, leg: PathLeg, exit: Subnet | undefined,
       const d = b.route(leg, exit.id, packet, (r) => (r.target && r.target.kind !== 'local' && r.target.kind !== 'eni' && r.target.kind !== 'instance' ? { code: 'TGW_SUBNET_ROUTES_ELSEWHERE', subnetId: exit.id, destination: packet.dst, targetId: r.target.id } : null));
       if (d.outcome === 'forward' && d.target && d.target.kind !== 'local' && d.target.id !== eni.id && d.target.id !== eni.instanceId) {
         b.beyond = d.target.id;
-        b.gateway(leg, 'appliance', d.target.id, `to ${d.target.id}, where ${exit.id}'s route table sends the transit gateway's traffic; beyond it the path is assumed`, packet);
+        b.gateway(leg, 'appliance', d.target.id, { code: 'TGW_EXIT_TO_APPLIANCE', targetId: d.target.id, subnetId: exit.id }, packet);
         b.note(`The route table of ${exit.id} sends the transit gateway's traffic to ${d.target.id}: the answer holds as far as ${d.target.id}, and beyond it is assumed, not evaluated.`);
         return false;
       }

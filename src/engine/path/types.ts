@@ -5,7 +5,7 @@ import type { Direction, Eni } from '../../model/snapshot.js';
 import type { NaclDecision } from '../nacl.js';
 import type { RouteDecision } from '../route.js';
 import type { SgDecision } from '../security-group.js';
-import type { RouteExplanation } from './codes.js';
+import type { GatewayDetail, RouteExplanation } from './codes.js';
 
 export type PathLeg = 'forward' | 'return';
 
@@ -75,7 +75,8 @@ export type Hop =
   | (HopBase & {
       readonly component: GatewayComponent;
       readonly id: string;
-      readonly note: string;
+      /** What it did with the packet (codes.ts; rendered in src/explain/path-text.ts). */
+      readonly detail: GatewayDetail;
     })
   | (HopBase & {
       readonly component: 'block-public-access';
