@@ -8,7 +8,7 @@
 import type { InternetGateway, Route, RouteTable } from '../model/snapshot.js';
 import { hasSection } from './sections.js';
 import type { SnapshotIndex } from './snapshot-index.js';
-import type { RouteExplanation, RouteRef as RouteData } from './path/codes.js';
+import type { IgwMissing, RouteRef as RouteData } from './path/codes.js';
 
 export type InternetGatewayState =
   | {
@@ -20,7 +20,7 @@ export type InternetGatewayState =
   | {
       readonly kind: 'not-attached';
       /** Why, as a code with its data: the gateway is listed without the attachment, its routes are blackholes, ... */
-      readonly why: RouteExplanation;
+      readonly why: IgwMissing;
     };
 
 interface RouteRef {
@@ -74,7 +74,7 @@ function compute(index: SnapshotIndex, vpcId: string): InternetGatewayState {
   }
   if (detachedListed.length > 0) {
     const id = detachedListed[0]!.route.target.id;
-    return { kind: 'not-attached', why: { code: 'GATEWAY_NOT_ATTACHED', gatewayId: id, vpcId, listing: 'describe-internet-gateways' } };
+    return { kind: 'not-attached', why: { code: 'IGW_LISTED_DETACHED', igwId: id, vpcId } };
   }
   if (blackholes.length > 0) {
     return { kind: 'not-attached', why: { code: 'IGW_ROUTE_BLACKHOLE', vpcId, route: routeData(blackholes[0]!) } };

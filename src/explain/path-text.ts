@@ -11,6 +11,10 @@ import { protocolName } from '../net/protocol.js';
 
 const plural = (n: number, one: string, many: string): string => (n > 1 ? many : one);
 
+function detachedText(gatewayId: string, vpcId: string, listing: string): string {
+  return `${gatewayId} is in the snapshot without an attachment to ${vpcId} (${listing}), so it carries no traffic for ${vpcId}`;
+}
+
 /** The problem sentence of a code; null for NO_ROUTE and BLACKHOLE_ROUTE, which the route decision says. */
 export function routeProblem(e: RouteExplanation): string | null {
   switch (e.code) {
@@ -56,7 +60,9 @@ export function routeProblem(e: RouteExplanation): string | null {
     case 'IGW_NOT_FOR_DESTINATION':
       return `${e.igwId} is an internet gateway, and ${formatIp(e.destination)} is not on the internet`;
     case 'GATEWAY_NOT_ATTACHED':
-      return `${e.gatewayId} is in the snapshot without an attachment to ${e.vpcId} (${e.listing}), so it carries no traffic for ${e.vpcId}`;
+      return detachedText(e.gatewayId, e.vpcId, e.listing);
+    case 'IGW_LISTED_DETACHED':
+      return detachedText(e.igwId, e.vpcId, 'describe-internet-gateways');
     case 'IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS':
       return `${e.eniId} has no public IPv4 or Elastic IP address, so ${e.igwId} drops its traffic (IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS)`;
     case 'LOCAL_ROUTE_NO_INTERFACE':

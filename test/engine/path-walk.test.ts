@@ -137,14 +137,16 @@ describe('path walk: codes with data for each failure class', () => {
     expect(explanationOf(blocking(r))).toEqual({ code: 'IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS', address: ip('10.0.1.20'), eniId: 'eni-c', others: [] });
   });
 
-  it('IGW missing (ref 6.1, 8.12): the listing read and no gateway, none known without it, a blackhole route', () => {
+  it('IGW missing (ref 6.1, 8.12): the listing read and no gateway, none known without it, listed without the attachment, a blackhole route', () => {
     const listed = trace(snapshot({ routesA: [], igwSection: true }), '8.8.8.8', '54.0.0.1', { proto: 'tcp', dport: 443 }).r;
-    expect(explanationOf(blocking(listed))).toEqual({ code: 'IGW_NOT_ATTACHED', vpcId: 'vpc-1' });
+    expect(explanationOf(blocking(listed))).toEqual({ code: 'IGW_NOT_ATTACHED', vpcId: 'vpc-1', subnetId: 'subnet-a' });
     const unknown = trace(snapshot({ routesA: [] }), '8.8.8.8', '54.0.0.1', { proto: 'tcp', dport: 443 }).r;
-    expect(explanationOf(blocking(unknown))).toEqual({ code: 'IGW_UNKNOWN', vpcId: 'vpc-1' });
+    expect(explanationOf(blocking(unknown))).toEqual({ code: 'IGW_UNKNOWN', vpcId: 'vpc-1', subnetId: 'subnet-a' });
+    const listedDetached = { ...snapshot(), internetGateways: [{ id: 'igw-1', vpcIds: [], source: { file: 'test', path: '$' } }] };
+    expect(explanationOf(blocking(trace(listedDetached, '8.8.8.8', '54.0.0.1', { proto: 'tcp', dport: 443 }).r))).toEqual({ code: 'IGW_LISTED_DETACHED', igwId: 'igw-1', vpcId: 'vpc-1', subnetId: 'subnet-a' });
     const gone = trace(snapshot({ routesA: [route('0.0.0.0/0', 'igw-old', 'blackhole')] }), '8.8.8.8', '54.0.0.1', { proto: 'tcp', dport: 443 }).r;
     const h = blocking(gone);
-    expect(explanationOf(h)).toEqual({ code: 'IGW_ROUTE_BLACKHOLE', vpcId: 'vpc-1', route: { destination: '0.0.0.0/0', targetId: 'igw-old', routeTableId: 'rtb-a' } });
+    expect(explanationOf(h)).toEqual({ code: 'IGW_ROUTE_BLACKHOLE', vpcId: 'vpc-1', route: { destination: '0.0.0.0/0', targetId: 'igw-old', routeTableId: 'rtb-a' }, subnetId: 'subnet-a' });
     expect(h).toMatchObject({ reason: 'blackhole' });
     expect(routeProblem(explanationOf(h))).toBe('vpc-1 has no internet gateway attached: its route 0.0.0.0/0 -> igw-old in rtb-a is a blackhole (the gateway was detached or deleted)');
   });

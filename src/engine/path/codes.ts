@@ -24,8 +24,8 @@ export type RouteExplanation =
   | { readonly code: 'ROUTE_TARGET_NOT_INTO_VPC'; readonly targetId: string | null; readonly vpcId: string }
   /** A virtual private gateway whose VPN connections use static routes only, none for the destination. */
   | { readonly code: 'VGW_NO_STATIC_ROUTE'; readonly vgwId: string; readonly vpnIds: readonly string[]; readonly staticRoutes: readonly string[]; readonly destination: Ip }
-  /** A private address in another VPC routed to an internet, egress-only or NAT gateway. */
-  | { readonly code: 'INTERNET_ROUTE_TO_PRIVATE_PEER'; readonly targetId: string; readonly eniId: string; readonly vpcId: string; readonly fromSubnetId: string }
+  /** A private address in another VPC routed to an internet, egress-only or NAT gateway (`publicIp`: the interface's first public address). */
+  | { readonly code: 'INTERNET_ROUTE_TO_PRIVATE_PEER'; readonly targetId: string; readonly eniId: string; readonly vpcId: string; readonly fromSubnetId: string; readonly publicIp: Ip | null }
   /** A peering connection that does not join the destination's VPC (`eniId`: the interface there, when one). */
   | { readonly code: 'PCX_WRONG_VPC'; readonly pcxId: string; readonly requesterVpcId: string; readonly accepterVpcId: string; readonly vpcId: string; readonly eniId?: string }
   /** VPC peering carries only traffic to the peer VPC's CIDRs (no transitive or edge-to-edge routing). */
@@ -63,14 +63,23 @@ export type RouteExplanation =
   /** An internet host and an interface without an address of the packet's family. */
   | { readonly code: 'NO_ADDRESS_OF_FAMILY'; readonly eniId: string; readonly family: 4 | 6; readonly source: Ip }
   | { readonly code: 'NAT_GATEWAY_ADDRESSED'; readonly eniId: string; readonly natId: string }
-  | { readonly code: 'LINK_LOCAL_NO_SERVICE'; readonly address: Ip }
-  | { readonly code: 'RESERVED_ADDRESS_OF_OTHER_VPC'; readonly address: Ip }
-  /** No internet gateway serves the VPC (internetGatewayOf): the routes to one are blackholes, none is known, or none is attached. */
-  | { readonly code: 'IGW_ROUTE_BLACKHOLE'; readonly vpcId: string; readonly route: RouteRef }
-  | { readonly code: 'IGW_UNKNOWN'; readonly vpcId: string }
-  | { readonly code: 'IGW_NOT_ATTACHED'; readonly vpcId: string }
+  /** An address AWS serves nothing at, from an interface of `vpcId`. */
+  | { readonly code: 'LINK_LOCAL_NO_SERVICE'; readonly address: Ip; readonly vpcId: string }
+  | { readonly code: 'RESERVED_ADDRESS_OF_OTHER_VPC'; readonly address: Ip; readonly vpcId: string }
+  /** No internet gateway serves the VPC of `subnetId`, the subnet an internet host was to reach. */
+  | (IgwMissing & { readonly subnetId: string })
   /** The response to an internet host is routed elsewhere than the internet gateway it came in by. */
   | { readonly code: 'ASYMMETRIC_RETURN_TO_INTERNET'; readonly targetId: string; readonly igwId: string };
+
+/**
+ * Why no internet gateway serves a VPC (internetGatewayOf): the one listed lacks the attachment, the
+ * routes to one are blackholes, none is known (no describe-internet-gateways output), or none is attached.
+ */
+export type IgwMissing =
+  | { readonly code: 'IGW_LISTED_DETACHED'; readonly igwId: string; readonly vpcId: string }
+  | { readonly code: 'IGW_ROUTE_BLACKHOLE'; readonly vpcId: string; readonly route: RouteRef }
+  | { readonly code: 'IGW_UNKNOWN'; readonly vpcId: string }
+  | { readonly code: 'IGW_NOT_ATTACHED'; readonly vpcId: string };
 
 export type RouteCode = RouteExplanation['code'];
 

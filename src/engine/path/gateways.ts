@@ -229,7 +229,7 @@ export function inboundFromInternet(b: PathBuilder, eni: Eni, packet: Packet, ha
   const subnet = subnetOf(index, eni);
   const igw = internetGatewayOf(index, eni.vpcId);
   if (igw.kind === 'not-attached') {
-    b.unroutable(eni.subnetId, packet, igw.why);
+    b.unroutable(eni.subnetId, packet, { ...igw.why, subnetId: eni.subnetId });
     return;
   }
   if (igw.inferred !== null) b.note(igw.inferred);

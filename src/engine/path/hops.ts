@@ -116,7 +116,7 @@ function toAwsService(b: PathBuilder, eni: Eni, ip: Ip, way: 'to' | 'from', pack
     b.note(`Not filtered by security groups or network ACLs: ${text} (AWS "Infrastructure security in Amazon VPC").`);
     return;
   }
-  b.unroutable(eni.subnetId, packet, isLinkLocalService(ip) ? { code: 'LINK_LOCAL_NO_SERVICE', address: ip } : { code: 'RESERVED_ADDRESS_OF_OTHER_VPC', address: ip });
+  b.unroutable(eni.subnetId, packet, isLinkLocalService(ip) ? { code: 'LINK_LOCAL_NO_SERVICE', address: ip, vpcId: eni.vpcId } : { code: 'RESERVED_ADDRESS_OF_OTHER_VPC', address: ip, vpcId: eni.vpcId });
 }
 
 function eniToEni(b: PathBuilder, a: Eni, bEni: Eni, packet: Packet, reply: Packet, hasResponse: boolean): void {
@@ -141,7 +141,7 @@ function eniToEni(b: PathBuilder, a: Eni, bEni: Eni, packet: Packet, reply: Pack
   const expect = (from: Eni, to: Eni, toIp: Ip) => (d: RouteDecision): RouteExplanation | null => {
     const basic = targetIs(...viaKinds)(d);
     if (basic !== null && !sameVpc && d.target && (d.target.kind === 'igw' || d.target.kind === 'eigw' || d.target.kind === 'nat')) {
-      return { code: 'INTERNET_ROUTE_TO_PRIVATE_PEER', targetId: d.target.id, eniId: to.id, vpcId: to.vpcId, fromSubnetId: from.subnetId };
+      return { code: 'INTERNET_ROUTE_TO_PRIVATE_PEER', targetId: d.target.id, eniId: to.id, vpcId: to.vpcId, fromSubnetId: from.subnetId, publicIp: to.publicIps[0]?.publicIp ?? null };
     }
     if (basic !== null || d.target?.kind !== 'pcx') return basic;
     const pcx = b.index.peeringById.get(d.target.id);
