@@ -112,7 +112,8 @@ export function routeFix(e: RouteExplanation): string | null {
       return `add a static route for ${dst} to ${e.vpnIds[0]!}${e.vpnIds.length > 1 ? ' (or another of the VPN connections)' : ''} if the site behind it is the way there, or route ${dst} to an internet or NAT gateway instead`;
     }
     case 'INTERNET_ROUTE_TO_PRIVATE_PEER':
-      return `route ${e.vpcId}'s CIDR from ${e.fromSubnetId} to a VPC peering connection or transit gateway that reaches ${e.vpcId}, or use ${e.eniId}'s public address`;
+      // A public address is offered only when the interface has one (never one it lacks).
+      return `route ${e.vpcId}'s CIDR from ${e.fromSubnetId} to a VPC peering connection or transit gateway that reaches ${e.vpcId}${e.publicIp ? `, or use ${e.eniId}'s public address ${formatIp(e.publicIp)}` : ''}`;
     case 'PCX_NOT_PEER_CIDR':
       return `reach ${formatIp(e.destination)} over a transit gateway, a VPN or the network it is in, not through ${e.peerVpcId}`;
     case 'NO_SUBNET_FOR_ADDRESS':
@@ -145,6 +146,15 @@ export function routeFix(e: RouteExplanation): string | null {
       return `assign an IPv6 address to ${e.eniId} (its subnet needs an IPv6 CIDR), or reach it over IPv4 at a public address`;
     case 'NAT_GATEWAY_ADDRESSED':
       return `connect to the host behind the NAT gateway instead: a NAT gateway takes no inbound connections (use a load balancer or a public IP on that host)`;
+    case 'LINK_LOCAL_NO_SERVICE':
+      return `address the service at one of the link-local addresses AWS answers at (169.254.169.254 for instance metadata, 169.254.169.253 for DNS), or at an address in ${e.vpcId}`;
+    case 'RESERVED_ADDRESS_OF_OTHER_VPC':
+      return `use ${e.vpcId}'s own reserved addresses (its DNS server at the VPC CIDR base plus two) instead of another VPC's`;
+    case 'IGW_LISTED_DETACHED':
+    case 'IGW_ROUTE_BLACKHOLE':
+    case 'IGW_UNKNOWN':
+    case 'IGW_NOT_ATTACHED':
+      return `attach an internet gateway to ${e.vpcId} and route ${e.subnetId}'s internet traffic (0.0.0.0/0, ::/0) to it`;
     default:
       return null;
   }

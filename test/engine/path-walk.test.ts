@@ -128,7 +128,7 @@ describe('path walk: codes with data for each failure class', () => {
     const h = blocking(r);
     expect(explanationOf(h)).toEqual({ code: 'IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS', eniId: 'eni-c', igwId: 'igw-1', subnetId: 'subnet-a', destination: ip('8.8.8.8') });
     expect(h).toMatchObject({ reason: 'no-public-address' });
-    expect(hopEvidence(h, index)).toBe('rtb-a: eni-c has no public IPv4 or Elastic IP address, so igw-1 drops its traffic (IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS)');
+    expect(hopEvidence(h, index)).toBe('route table rtb-a: eni-c has no public IPv4 or Elastic IP address, so igw-1 drops its traffic (IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS)');
     expect(fixFor(h, index)).toBe('give eni-c a public IPv4 or an Elastic IP address, or route 8.8.8.8 from subnet-a to a NAT gateway');
   });
 
@@ -168,13 +168,13 @@ describe('path walk: codes with data for each failure class', () => {
     expect(r.notes).toContain('Not evaluated because the snapshot lacks them: the network ACL of subnet-b, the route table of subnet-b; the answer assumes they allow the traffic.');
   });
 
-  it('a route code without a fix of its own is fixed by fixing the routing it names', () => {
+  it('a route code without a fix of its own gets an action on its route table, naming the route that takes the packet today', () => {
     const e: RouteExplanation = { code: 'EIGW_IPV6_ONLY', eigwId: 'eigw-1' };
     expect(routeFix(e)).toBeNull();
     const { index, r } = trace(snapshot({ routesB: [route('0.0.0.0/0', 'eigw-1')] }), 'eni-b', '8.8.8.8', { proto: 'tcp', dport: 443 });
     const h = blocking(r);
     expect(explanationOf(h)).toEqual(e);
-    expect(fixFor(h, index)).toBe('fix the routing: eigw-1 is an egress-only internet gateway, which carries IPv6 only');
+    expect(fixFor(h, index)).toBe('add a route for 8.8.8.8 to rtb-b whose target reaches it (today 0.0.0.0/0 -> eigw-1 takes it)');
   });
 });
 

@@ -153,7 +153,7 @@ describe('item 2: a fix covers every blocker and names an action on a named reso
     const p = packet({ proto: 'tcp', src: '10.0.1.10', dst: '10.9.0.5', sport: 40000, dport: 443 });
     const hop = {
       component: 'route', subnetId: 'subnet-1', path: 'forward', decision: 'deny', packet: p, reason: 'no-route',
-      problem: 'the route to local does not lead there',
+      explanation: { code: 'ROUTE_TARGET_ELSEWHERE', targetId: 'local' },
       route: { routeTableId: 'rtb-1', outcome: 'route', route: { destination: { kind: 'cidr', cidr: { text: '10.0.0.0/8' } }, target: { kind: 'local', id: 'local' }, state: 'active' }, target: { kind: 'local', id: 'local' }, prefixLength: 8 },
     } as unknown as Hop;
     const fix = fixFor(hop, indexSnapshot(s));
