@@ -106,6 +106,17 @@ function cap(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
+/**
+ * A reading's paragraph inside an ambiguous answer whose first sentence already names the packet and the
+ * interface: from after "on <interface>, " (the reading's own headline), without its closing "Inferred from
+ * ..." (said once, at the end). The candidate keeps its whole paragraph in `candidates`.
+ */
+function readingBody(explanation: string, where: string, inferred: string): string {
+  const at = explanation.indexOf(` on ${where}, `);
+  const body = at < 0 ? explanation : explanation.slice(at + ` on ${where}, `.length);
+  return body.endsWith(` ${inferred}`) ? body.slice(0, -inferred.length - 1) : body;
+}
+
 /** An ambiguous attribution: no blocker, the readings in `candidates`. */
 function ambiguous(a: Pick<Attribution, 'direction' | 'traffic' | 'trafficEvidence' | 'explanation' | 'fix' | 'eniId'> & { candidates: readonly Candidate[] }): Attribution {
   return { ...a, verdict: 'ambiguous', blockedBy: null, alsoBlockedBy: [], ruleKey: null, ruleLabel: null };
@@ -521,7 +532,7 @@ function attributeFacts(ctx: AttributionContext, r: RecordFacts): Attribution {
       traffic: 'unknown',
       trafficEvidence: 'none',
       candidates,
-      explanation: `${owns(eni, src) && owns(eni, dst) ? `Both ${r.srcaddr} and ${r.dstaddr} are addresses of ${where}` : `Neither ${r.srcaddr} nor ${r.dstaddr} is an address of ${where}`}, and the record has no flow-direction, so its direction is unknown; "direction" is reported as inbound. ${candidates.map((c) => `Read ${c.reading}: ${c.explanation}`).join(' ')}`,
+      explanation: `${owns(eni, src) && owns(eni, dst) ? `Both ${r.srcaddr} and ${r.dstaddr} are addresses of ${where}` : `Neither ${r.srcaddr} nor ${r.dstaddr} is an address of ${where}`}, and the record has no flow-direction, so its direction is unknown; "direction" is reported as inbound. ${candidates.map((c) => `Read ${c.reading}: ${readingBody(c.explanation, where, inferred)}`).join(' ')} ${inferred}`,
       fix: null,
       eniId: eni.id,
     });

@@ -573,9 +573,11 @@ export class RecordExplainer {
       attribution = attributeRecord(this.ctx, r);
     }
     const text = this.format === 'text';
-    const templ = hasSlots(attribution.explanation);
     // JSON.stringify of a long string is native and quick; a scan for characters to escape first cost more.
     const tail = text ? '' : `${tailHead(attribution)}${JSON.stringify(attribution.explanation)}}`;
+    // Text renders the explanation alone; JSON the whole tail, whose candidates may hold slots the
+    // explanation does not (an ambiguous answer that names the packet once).
+    const templ = text ? hasSlots(attribution.explanation) : hasSlots(tail);
     const textTemplate = text && templ ? splitSlots(attribution.explanation) : null;
     const slimmed = slim(attribution, text && !templ);
     // UTF-8 takes at most 3 bytes per UTF-16 code unit.

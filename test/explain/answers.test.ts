@@ -264,6 +264,21 @@ describe('item 4: uncertainty is stated where the data is uncertain', () => {
 });
 
 describe('item 5: wording and layout', () => {
+  it('an answer whose direction is unknown names the packet once, then each reading from its traffic on, and "Inferred ..." once (ref 8.4)', async () => {
+    const log = tempLog(['2 eni-0web100000000001 198.51.100.1 198.51.100.2 40000 22 6 1 REJECT OK - - -']);
+    const r = await runCli(['explain', ...EXAMPLE, '--width', '0', log]);
+    expect(r.code).toBe(0);
+    const para = r.stdout.split('\n\n')[0]!;
+    expect(para).toContain('AMBIGUOUS');
+    expect(para).not.toContain('198.51.100.1:40000');
+    expect(para).toContain('Read as inbound traffic: probably a request (port 22 is a service port and 40000 an ephemeral one), was denied:');
+    expect(para).toContain('Read as outbound traffic: probably a request');
+    expect(para.split('Inferred from the snapshot configuration').length - 1).toBe(1);
+    const json = JSON.parse((await runCli(['explain', ...EXAMPLE, '--format', 'jsonl', log])).stdout.trim().split('\n')[0]!) as { candidates: { explanation: string }[] };
+    // The candidates keep their whole paragraphs, the packet's ports filled in (not slot markers).
+    expect(json.candidates[0]!.explanation).toMatch(/^Inbound TCP 198\.51\.100\.1:40000 -> 198\.51\.100\.2:22 on eni-0web100000000001/);
+  });
+
   it('writes ICMPv6, and never capitalises an AWS id at a sentence start', () => {
     expect(describePacket(packet({ proto: 'icmpv6', src: '2001:db8::1', dst: '2001:db8::2', type: 128, code: 0 }))).toBe('ICMPv6 2001:db8::1 -> 2001:db8::2 (type 128 code 0)');
     expect(sentence('rtb-0abc123: 0.0.0.0/0 -> igw-1')).toBe('Route table rtb-0abc123: 0.0.0.0/0 -> igw-1');
