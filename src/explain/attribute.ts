@@ -122,6 +122,11 @@ function ambiguous(a: Pick<Attribution, 'direction' | 'traffic' | 'trafficEviden
   return { ...a, verdict: 'ambiguous', blockedBy: null, alsoBlockedBy: [], ruleKey: null, ruleLabel: null };
 }
 
+/** A record of an interface the snapshot does not describe (or of none named): nothing to attribute it to. */
+function unknownInterface(direction: Direction, explanation: string, eniId: string | null): Attribution {
+  return { direction, traffic: 'unknown', trafficEvidence: 'none', verdict: 'unknown-interface', blockedBy: null, alsoBlockedBy: [], candidates: null, explanation, fix: null, eniId, ruleKey: null, ruleLabel: null };
+}
+
 /** A record whose reject-reason is BPA (ref 8.17): blocked by VPC Block Public Access, whatever the rules say. */
 function bpaAttribution(direction: Direction, explanation: string, fix: string, eniId: string | null): Attribution {
   const blockedBy: BlockedBy = { component: 'block-public-access', direction };
@@ -478,36 +483,8 @@ function attributeFacts(ctx: AttributionContext, r: RecordFacts): Attribution {
         r.interfaceId,
       );
     }
-    if (!named) {
-      return {
-        direction,
-        traffic: 'unknown',
-        trafficEvidence: 'none',
-        verdict: 'unknown-interface',
-        blockedBy: null,
-        alsoBlockedBy: [],
-        candidates: null,
-        explanation: `The record has no interface-id (its log format lacks the field, or the value is -), so which interface, security groups and network ACL it passed cannot be told: log \${interface-id}, or filter the records by interface before explaining them.${dirNote}`,
-        fix: null,
-        eniId: null,
-        ruleKey: null,
-        ruleLabel: null,
-      };
-    }
-    return {
-      direction,
-      traffic: 'unknown',
-      trafficEvidence: 'none',
-      verdict: 'unknown-interface',
-      blockedBy: null,
-      alsoBlockedBy: [],
-      candidates: null,
-      explanation: `${cap(named)} is not in the snapshot, so its security groups and network ACL are unknown: add its describe-network-interfaces output (and its subnet's network ACL and security groups), or the record comes from another account or Region.${dirNote}`,
-      fix: null,
-      eniId: r.interfaceId,
-      ruleKey: null,
-      ruleLabel: null,
-    };
+    if (!named) return unknownInterface(direction, `The record has no interface-id (its log format lacks the field, or the value is -), so which interface, security groups and network ACL it passed cannot be told: log \${interface-id}, or filter the records by interface before explaining them.${dirNote}`, null);
+    return unknownInterface(direction, `${cap(named)} is not in the snapshot, so its security groups and network ACL are unknown: add its describe-network-interfaces output (and its subnet's network ACL and security groups), or the record comes from another account or Region.${dirNote}`, r.interfaceId);
   }
 
   const direction = directionOf(eni, r, srcRaw, dstRaw);
